@@ -1,0 +1,28 @@
+/**
+ * Errors the tool expects and explains. The CLI prints `message` as one line and exits with
+ * `exitCode`; anything that is not a UserError is a bug and shows a stack trace only with --debug.
+ */
+export class UserError extends Error {
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode = 1) {
+    super(message);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+  }
+}
+
+/** A configuration file, directory or option that cannot be used. */
+export class ConfigError extends UserError {}
+
+/** A connection URL that cannot be parsed or names an unsupported backend. */
+export class UrlError extends UserError {}
+
+/** The database could not be reached or refused us. */
+export class ConnectionError extends UserError {}
+
+/** The database is not in a state the requested command can work from. */
+export class DatabaseStateError extends UserError {}
+
+/** A revision argument that does not name exactly one revision. */
+export class RevisionError extends UserError {}
