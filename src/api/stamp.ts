@@ -1,0 +1,26 @@
+import { Session } from '../connection/session';
+import { RevisionChain } from '../script/chain';
+import { inTransaction, withRunner } from '../runtime/transaction';
+import { VersionTable } from '../runtime/version-table';
+
+export interface StampResult {
+  from: string | null;
+  to: string | null;
+}
+
+/**
+ * Writes a revision into alembic_version without running any revision, e.g. to adopt a database
+ * whose schema is known to match. `target` is an id, a unique prefix, `head` or `base`.
+ */
+export async function stamp(session: Session, chain: RevisionChain, target: string): Promise<StampResult> {
+  const to = chain.resolve(target);
+  return withRunner(session.dataSource, (runner) =>
+    inTransaction(runner, async () => {
+      const table = new VersionTable(runner, session.dialect);
+      const from = await table.current();
+      session.log.info(`Running stamp_revision ${from ?? ''} -> ${to ?? ''}`);
+      await table.write(from, to);
+      return { from, to };
+    }),
+  );
+}

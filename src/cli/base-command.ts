@@ -1,0 +1,98 @@
+import { Command, Flags, Interfaces } from '@oclif/core';
+import { loadConfig, resolveConnectionUrl } from '../config';
+import { Session, withSession } from '../connection/session';
+import { parseConnectionUrl } from '../connection/url';
+import { UserError } from '../errors';
+import { loadChain } from '../script/load';
+import { RevisionChain } from '../script/chain';
+import { StderrLogger } from './stderr-logger';
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+
+/**
+ * What every command shares: the reference's global options, configuration and connection, and
+ * errors printed as one line. Commands parse their flags, call the core, and print the result.
+ */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static baseFlags = {
+    'config-file': Flags.string({
+      description: 'Path to a config file; repeatable, later files take precedence.',
+      multiple: true,
+      helpValue: 'PATH',
+      helpGroup: 'GLOBAL',
+    }),
+    'config-dir': Flags.string({
+      description: 'Directory whose *.conf files are read, sorted, after the --config-file files.',
+      multiple: true,
+      helpValue: 'DIR',
+      helpGroup: 'GLOBAL',
+    }),
+    debug: Flags.boolean({ char: 'd', description: 'Log every SQL statement.', helpGroup: 'GLOBAL' }),
+    verbose: Flags.boolean({ char: 'v', description: 'Log what the tool is doing.', helpGroup: 'GLOBAL' }),
+  };
+
+  protected flags!: BaseFlags<T>;
+  protected args!: Interfaces.InferredArgs<T['args']>;
+  protected logger!: StderrLogger;
+
+  public async init(): Promise<void> {
+    await super.init();
+    const { flags, args } = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+    });
+    this.flags = flags as BaseFlags<T>;
+    this.args = args as Interfaces.InferredArgs<T['args']>;
+    this.logger = new StderrLogger({ verbose: Boolean(this.flags.verbose), debug: this.debugEnabled() });
+  }
+
+  /** Whether SQL is logged; purge reuses -d for --age-in-days and overrides this. */
+  protected debugEnabled(): boolean {
+    return Boolean((this.flags as { debug?: boolean }).debug);
+  }
+
+  /** The configured database URL; its password is registered for scrubbing before anything logs it. */
+  protected connectionUrl(): string {
+    const config = loadConfig({ configFiles: this.flags['config-file'] ?? [], configDirs: this.flags['config-dir'] ?? [] });
+    this.logger.verbose(config.files.length ? `Read ${config.files.join(', ')}` : 'No config file; using defaults');
+    const url = resolveConnectionUrl(config);
+    const spec = parseConnectionUrl(url);
+    this.logger.addSecret(spec.password);
+    this.logger.verbose(`Database: ${spec.redactedUrl}`);
+    return url;
+  }
+
+  protected withSession<R>(work: (session: Session) => Promise<R>): Promise<R> {
+    return withSession(this.connectionUrl(), { log: this.logger }, work);
+  }
+
+  protected chain(): RevisionChain {
+    return loadChain();
+  }
+
+  /** Expected errors are one line and an exit code; anything else is a bug, with a stack under --debug. */
+  protected async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
+    const scrub = (text: string) => (this.logger ? this.logger.scrub(text) : text);
+    if (error.oclif?.exit === 0) throw error; // --help and --version finishing normally
+    const debug = this.argv.includes('--debug') || (this.logger !== undefined && this.debugEnabled());
+    if (error instanceof UserError) {
+      process.stderr.write(`watcher-db-manage: error: ${scrub(error.message)}\n`);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    const oneLine = scrub(String(error.message ?? error).split('\n')[0]);
+    if (error.oclif) {
+      // oclif's own parse errors (unknown flag, missing argument): already meant for users.
+      process.stderr.write(`watcher-db-manage: error: ${oneLine}\n`);
+      process.exitCode = error.oclif.exit ?? 2;
+      return;
+    }
+    process.stderr.write(`watcher-db-manage: error: ${oneLine}\n`);
+    if (debug && error.stack) process.stderr.write(scrub(error.stack) + '\n');
+    else process.stderr.write('(run with --debug for details)\n');
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,28 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command';
+import { stamp } from '../api/stamp';
+import { UserError } from '../errors';
+
+export default class Stamp extends BaseCommand<typeof Stamp> {
+  static summary = 'Write a revision into alembic_version without running any revision.';
+  static description =
+    'REVISION is a revision id, a unique prefix of one, head or base. Use it to adopt a database whose schema is known to match a revision.';
+  static examples = ['<%= config.bin %> stamp head', '<%= config.bin %> stamp --revision 609bec748f2a'];
+  static args = {
+    revision: Args.string({ description: 'Revision to stamp (id, prefix, head or base).', required: false }),
+  };
+  static flags = {
+    revision: Flags.string({ description: 'Revision to stamp, as the positional argument.', helpValue: 'REVISION' }),
+  };
+
+  async run(): Promise<void> {
+    const target = this.flags.revision ?? this.args.revision;
+    if (!target) throw new UserError("stamp needs a revision: 'stamp head', 'stamp base' or 'stamp <id>'");
+    if (this.flags.revision && this.args.revision && this.flags.revision !== this.args.revision) {
+      throw new UserError(`stamp got two revisions: '${this.args.revision}' and --revision '${this.flags.revision}'`);
+    }
+    const chain = this.chain();
+    chain.resolve(target); // a bad revision fails before we connect
+    await this.withSession((session) => stamp(session, chain, target));
+  }
+}

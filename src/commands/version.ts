@@ -1,0 +1,15 @@
+import { BaseCommand } from '../cli/base-command';
+import { currentVersion } from '../api/version';
+
+export default class Version extends BaseCommand<typeof Version> {
+  static summary = 'Print the current database revision, or None.';
+  static description = 'Reads alembic_version. Prints None when the database is at base or not under version control.';
+  static examples = ['<%= config.bin %> version', '<%= config.bin %> --config-file /etc/watcher/watcher.conf version --json'];
+  static enableJsonFlag = true;
+
+  async run(): Promise<{ revision: string | null; under_version_control: boolean }> {
+    const result = await this.withSession(currentVersion);
+    this.log(result.revision ?? 'None');
+    return { revision: result.revision, under_version_control: result.underVersionControl };
+  }
+}

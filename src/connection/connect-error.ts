@@ -1,0 +1,63 @@
+import { ConnectionError } from '../errors';
+import { redactSecrets } from './redact';
+import { ConnectionSpec } from './url';
+
+const BACKEND_NAMES = { sqlite: 'SQLite', postgres: 'PostgreSQL', mysql: 'MySQL' } as const;
+
+/** Where we tried to connect, as an operator would write it: host:port, socket or file. */
+export function describeTarget(spec: ConnectionSpec): string {
+  if (spec.backend === 'sqlite') return spec.sqlitePath === ':memory:' ? 'an in-memory database' : spec.sqlitePath ?? '';
+  if (spec.socketPath) return `socket ${spec.socketPath}`;
+  const port = spec.port ?? (spec.backend === 'postgres' ? 5432 : 3306);
+  const host = spec.host ?? 'localhost';
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * Turns a driver's connection failure into one line that names the server and the reason, and
+ * never the password (drivers sometimes echo connection parameters).
+ */
+export function connectionError(spec: ConnectionSpec, cause: unknown): ConnectionError {
+  const err = cause as { code?: string; errno?: number; message?: string };
+  const reason = reasonFor(spec, err);
+  const db = spec.database ? ` (database '${spec.database}')` : '';
+  const line = `Cannot connect to ${BACKEND_NAMES[spec.backend]} at ${describeTarget(spec)}${db}: ${reason}`;
+  return new ConnectionError(redactSecrets(line.replace(/\s*\n\s*/g, ' '), secretsOf(spec)));
+}
+
+export function secretsOf(spec: ConnectionSpec): string[] {
+  return spec.password ? [spec.password] : [];
+}
+
+function reasonFor(spec: ConnectionSpec, err: { code?: string; message?: string }): string {
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is the server running and listening there?)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `unknown host '${spec.host}'`;
+    case 'ETIMEDOUT':
+    case 'ETIMEOUT':
+      return 'timed out';
+    case 'ENOENT':
+      return spec.backend === 'sqlite' ? 'the directory does not exist' : 'no such socket';
+    case 'EACCES':
+      return 'permission denied';
+    case '28P01':
+    case '28000':
+    case 'ER_ACCESS_DENIED_ERROR':
+    case 'ER_DBACCESS_DENIED_ERROR':
+      return `access denied for user '${spec.username ?? ''}'`;
+    case '3D000':
+    case 'ER_BAD_DB_ERROR':
+      return 'the database does not exist';
+    case 'SQLITE_CANTOPEN':
+      return 'cannot open the database file';
+    case 'SQLITE_NOTADB':
+      return 'the file is not an SQLite database';
+  }
+  const message = err.message ?? String(err);
+  if (/timeout/i.test(message)) return 'timed out';
+  if (/directory does not exist/i.test(message)) return 'the directory does not exist';
+  return message;
+}

@@ -1,0 +1,58 @@
+import { ColumnModel, ColumnType, IndexModel, TableModel } from '../schema/model';
+
+export type Backend = 'sqlite' | 'postgres' | 'mysql';
+
+/**
+ * What differs between backends when we write DDL ourselves. Statements mirror what SQLAlchemy
+ * emits for the same model, so a database we create cannot be told apart from the reference's.
+ */
+export abstract class Dialect {
+  abstract readonly backend: Backend;
+  /** The name operators know the backend by, for messages. */
+  abstract readonly displayName: string;
+
+  abstract quote(identifier: string): string;
+  abstract renderType(type: ColumnType): string;
+  /** Text after the closing parenthesis of CREATE TABLE (table options). */
+  protected tableSuffix(): string {
+    return '';
+  }
+
+  protected renderColumn(table: TableModel, column: ColumnModel): string {
+    return `${this.quote(column.name)} ${this.renderType(column.type)}${column.nullable ? '' : ' NOT NULL'}`;
+  }
+
+  protected quoteList(names: string[]): string {
+    return names.map((n) => this.quote(n)).join(', ');
+  }
+
+  /** CREATE TABLE with its keys inline, then its non-unique indexes, as SQLAlchemy orders them. */
+  createTable(table: TableModel): string[] {
+    const lines = table.columns.map((c) => this.renderColumn(table, c));
+    const pk = table.primaryKey;
+    if (pk.columns.length > 0) {
+      const named = pk.name ? `CONSTRAINT ${this.quote(pk.name)} ` : '';
+      lines.push(`${named}PRIMARY KEY (${this.quoteList(pk.columns)})`);
+    }
+    for (const unique of table.uniques) {
+      const named = unique.name ? `CONSTRAINT ${this.quote(unique.name)} ` : '';
+      lines.push(`${named}UNIQUE (${this.quoteList(unique.columns)})`);
+    }
+    for (const fk of table.foreignKeys) {
+      const named = fk.name ? `CONSTRAINT ${this.quote(fk.name)} ` : '';
+      lines.push(
+        `${named}FOREIGN KEY(${this.quoteList(fk.columns)}) REFERENCES ${this.quote(fk.referencedTable)} (${this.quoteList(fk.referencedColumns)})`,
+      );
+    }
+    const create = `CREATE TABLE ${this.quote(table.name)} (\n\t${lines.join(', \n\t')}\n)${this.tableSuffix()}`;
+    return [create, ...table.indexes.map((i) => this.createIndex(table.name, i))];
+  }
+
+  createIndex(tableName: string, index: IndexModel): string {
+    const unique = index.unique ? 'UNIQUE ' : '';
+    return `CREATE ${unique}INDEX ${this.quote(index.name)} ON ${this.quote(tableName)} (${this.quoteList(index.columns)})`;
+  }
+
+  /** A `?`-style or `$1`-style placeholder for the n-th (1-based) bound parameter. */
+  abstract placeholder(n: number): string;
+}

@@ -1,0 +1,73 @@
+import type { QueryRunner } from 'typeorm';
+import { Dialect } from '../dialect';
+import { DatabaseStateError } from '../errors';
+import { TableModel } from '../schema/model';
+
+/** Alembic's bookkeeping table, byte for byte as Alembic creates it, so both tools share it. */
+export const VERSION_TABLE: TableModel = {
+  name: 'alembic_version',
+  columns: [{ name: 'version_num', type: { kind: 'string', length: 32 }, nullable: false, autoincrement: false }],
+  primaryKey: { name: 'alembic_version_pkc', columns: ['version_num'] },
+  uniques: [],
+  indexes: [],
+  foreignKeys: [],
+};
+
+/**
+ * Reads and writes the current revision. A database without the table is not under version
+ * control; an empty table means `base`. Watcher's chain is linear, so more than one row means
+ * someone else's branch or damage, which we refuse to guess about.
+ */
+export class VersionTable {
+  constructor(
+    private readonly runner: QueryRunner,
+    private readonly dialect: Dialect,
+  ) {}
+
+  private get table(): string {
+    return this.dialect.quote(VERSION_TABLE.name);
+  }
+
+  exists(): Promise<boolean> {
+    return this.runner.hasTable(VERSION_TABLE.name);
+  }
+
+  /** All rows; null when the table does not exist. */
+  async readAll(): Promise<string[] | null> {
+    if (!(await this.exists())) return null;
+    const rows: { version_num: string }[] = await this.runner.query(`SELECT version_num FROM ${this.table}`);
+    return rows.map((r) => r.version_num);
+  }
+
+  /** The current revision id, or null at base or when not under version control. */
+  async current(): Promise<string | null> {
+    const rows = await this.readAll();
+    if (rows === null || rows.length === 0) return null;
+    if (rows.length > 1) {
+      throw new DatabaseStateError(
+        `alembic_version holds ${rows.length} revisions (${rows.join(', ')}); Watcher's history is linear, so the database needs repair`,
+      );
+    }
+    return rows[0];
+  }
+
+  async create(): Promise<void> {
+    for (const sql of this.dialect.createTable(VERSION_TABLE)) await this.runner.query(sql);
+  }
+
+  /** Moves the database from `from` to `to` (either may be null for base), as Alembic does. */
+  async write(from: string | null, to: string | null): Promise<void> {
+    if (!(await this.exists())) await this.create();
+    const d = this.dialect;
+    if (from === null && to !== null) {
+      await this.runner.query(`INSERT INTO ${this.table} (version_num) VALUES (${d.placeholder(1)})`, [to]);
+    } else if (from !== null && to === null) {
+      await this.runner.query(`DELETE FROM ${this.table} WHERE version_num = ${d.placeholder(1)}`, [from]);
+    } else if (from !== null && to !== null && from !== to) {
+      await this.runner.query(
+        `UPDATE ${this.table} SET version_num = ${d.placeholder(1)} WHERE version_num = ${d.placeholder(2)}`,
+        [to, from],
+      );
+    }
+  }
+}
