@@ -1,0 +1,112 @@
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli, writeConfig } from './support/cli';
+
+const COMMANDS = ['create_schema', 'stamp', 'version'];
+
+describe('command line', () => {
+  it('lists every command with a one-line summary', () => {
+    const r = runCli(['--help']);
+    expect(r.status).to.equal(0);
+    for (const command of COMMANDS) expect(r.stdout).to.match(new RegExp(`^\\s+${command}\\s+\\S`, 'm'));
+  });
+
+  for (const command of COMMANDS) {
+    it(`shows ${command}'s flags, descriptions and an example`, () => {
+      for (const flag of ['--help', '-h']) {
+        const r = runCli([command, flag]);
+        expect(r.status).to.equal(0);
+        expect(r.stdout).to.contain('USAGE');
+        expect(r.stdout).to.contain('--config-file=PATH');
+        expect(r.stdout).to.match(/-d, --debug\s+Log every SQL statement/);
+        expect(r.stdout).to.match(/EXAMPLES\n\s+\$ watcher-db-manage /);
+      }
+    });
+  }
+
+  it('prints the version with --version', () => {
+    const r = runCli(['--version']);
+    expect(r.status).to.equal(0);
+    expect(r.stdout).to.match(/^watcher-db-manage\/\d+\.\d+\.\d+ /);
+  });
+
+  it('accepts the global options before or after the command', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-cli-'));
+    const conf = writeConfig(`sqlite:///${dir}/a.sqlite`);
+    for (const args of [['--config-file', conf, 'version'], ['version', '--config-file', conf], ['-v', 'version', `--config-file=${conf}`]]) {
+      const r = runCli(args);
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.equal('None\n');
+    }
+    expect(fs.existsSync(path.join(dir, 'a.sqlite'))).to.equal(true);
+  });
+
+  it('uses $state_path/watcher.sqlite when nothing is configured', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-cli-'));
+    const r = runCli(['-v', 'version'], { cwd: dir });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stderr).to.contain(`sqlite:///${dir}/watcher.sqlite`);
+    expect(fs.existsSync(path.join(dir, 'watcher.sqlite'))).to.equal(true);
+  });
+
+  it('reads the connection from a --config-dir and the environment override', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-cli-'));
+    fs.mkdirSync(path.join(dir, 'conf.d'));
+    fs.writeFileSync(path.join(dir, 'conf.d', '10-db.conf'), `[database]\nconnection = sqlite:///${dir}/fromdir.sqlite\n`);
+    expect(runCli(['--config-dir', path.join(dir, 'conf.d'), 'version']).status).to.equal(0);
+    expect(fs.existsSync(path.join(dir, 'fromdir.sqlite'))).to.equal(true);
+    const r = runCli(['--config-dir', path.join(dir, 'conf.d'), 'version'], {
+      env: { OS_DATABASE__CONNECTION: `sqlite:///${dir}/fromenv.sqlite` },
+    });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(fs.existsSync(path.join(dir, 'fromenv.sqlite'))).to.equal(true);
+  });
+
+  const oneLineError = (args: string[], pattern: RegExp) => {
+    const r = runCli(args);
+    expect(r.status).to.equal(1);
+    expect(r.stdout).to.equal('');
+    expect(r.stderr.trim().split('\n'), r.stderr).to.have.length(1);
+    expect(r.stderr).to.match(pattern);
+    expect(r.stderr).to.not.match(/\n\s+at /);
+    return r;
+  };
+
+  it('explains a missing config file or dir in one line', () => {
+    oneLineError(['--config-file', '/nonexistent/watcher.conf', 'version'], /Config file not found: \/nonexistent\/watcher.conf/);
+    oneLineError(['--config-dir', '/nonexistent/conf.d', 'version'], /nonexistent\/conf.d/);
+  });
+
+  it('rejects an unsupported URL scheme in one line, naming the accepted ones, without the password', () => {
+    const r = oneLineError(['--config-file', writeConfig('oracle://scott:tiger@db/orcl'), 'version'], /oracle.*accepted: sqlite, mysql/);
+    expect(r.stderr).to.not.contain('tiger');
+  });
+
+  it('says so when no command is given and upgrade is unavailable, or runs upgrade', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-cli-'));
+    const r = runCli(['--config-file', writeConfig(`sqlite:///${dir}/d.sqlite`)]);
+    const hasUpgrade = runCli(['--help']).stdout.match(/^\s+upgrade\s/m);
+    if (hasUpgrade) {
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stderr).to.contain('Running upgrade');
+    } else {
+      expect(r.status).to.equal(1);
+      expect(r.stderr).to.match(/no command given, and the default command 'upgrade' is not available/);
+    }
+  });
+
+  it('fails within a bounded time on an unreachable server, naming host and port but not the password', () => {
+    const started = Date.now();
+    const url = 'postgresql://watcher:s3cr%40t@127.0.0.1:1/watcher?connect_timeout=3';
+    const r = oneLineError(['--config-file', writeConfig(url), 'version'], /Cannot connect to PostgreSQL at 127.0.0.1:1 .*connection refused/);
+    expect(Date.now() - started).to.be.below(15_000);
+    expect(r.stderr).to.not.match(/s3cr/);
+    const my = oneLineError(
+      ['--config-file', writeConfig('mysql+pymysql://watcher:s3cr%40t@127.0.0.1:1/watcher'), 'version'],
+      /Cannot connect to MySQL at 127.0.0.1:1 .*connection refused/,
+    );
+    expect(my.stderr).to.not.match(/s3cr/);
+  });
+});
