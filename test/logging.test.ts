@@ -1,0 +1,81 @@
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { BACKENDS, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
+import { runCli, writeConfig } from './support/cli';
+
+// Characters that need percent-encoding in a URL, so every encoded form is exercised.
+const PASSWORD = `Pw@${randomBytes(4).toString('hex')}:/%?#`;
+const ENCODED = encodeURIComponent(PASSWORD);
+
+/** The URL of `db` with a user that has PASSWORD (created here, where the server checks passwords). */
+function urlWithPassword(db: TempDatabase): string {
+  const url = new URL(db.url);
+  if (db.url.startsWith('postgresql')) {
+    // The test server trusts every local user, but the password still travels in the URL we parse.
+    return `postgresql://postgres:${ENCODED}@${url.host}${url.pathname}`;
+  }
+  const user = `wdm_${randomBytes(3).toString('hex')}`;
+  sqlQuery(db.url, `CREATE USER '${user}'@'%' IDENTIFIED BY '${PASSWORD}'; GRANT ALL ON ${db.name}.* TO '${user}'@'%';`);
+  return `mysql+pymysql://${user}:${ENCODED}@${url.host}${url.pathname}`;
+}
+
+for (const backend of BACKENDS) {
+  describe(`logging on ${backend}`, function () {
+    let db: TempDatabase;
+    let url: string;
+    beforeEach(async () => {
+      db = await createTempDatabase(backend);
+      url = backend === 'sqlite' ? db.url : urlWithPassword(db);
+    });
+    afterEach(async () => db.drop());
+
+    it('logs every SQL statement with -d and its steps with -v, never the password', () => {
+      const conf = writeConfig(url);
+      const r = runCli(['-d', '-v', '--config-file', conf, 'create_schema']);
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stderr).to.match(/^DEBUG SQL: CREATE TABLE .?goals/m);
+      expect(r.stderr).to.match(/^DEBUG SQL: INSERT INTO .?alembic_version/m);
+      expect(r.stderr).to.match(/^Creating table audits$/m);
+      const all = r.stdout + r.stderr + runCli(['--debug', 'version', '--config-file', conf]).stderr;
+      expect(all).to.not.contain(PASSWORD);
+      expect(all).to.not.contain(ENCODED);
+      if (backend !== 'sqlite') expect(r.stderr).to.match(/Database: (postgresql|mysql\+pymysql):\/\/\w+:\*\*\*@/);
+    });
+
+    it('is quiet about SQL without -d', () => {
+      const r = runCli(['--config-file', writeConfig(url), 'create_schema']);
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stderr).to.not.contain('SQL:');
+      expect(r.stderr).to.not.contain('Creating table');
+    });
+  });
+}
+
+describe('connection failures never show the password', () => {
+  it('on MySQL with a wrong password', async () => {
+    const db = await createTempDatabase('mysql');
+    try {
+      const url = urlWithPassword(db).replace(ENCODED, encodeURIComponent(`${PASSWORD}x`));
+      const r = runCli(['-d', '--config-file', writeConfig(url), 'version']);
+      expect(r.status).to.equal(1);
+      expect(r.stderr).to.match(/Cannot connect to MySQL at .*access denied for user/);
+      expect(r.stderr).to.not.contain(PASSWORD);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('on PostgreSQL with a missing database', async () => {
+    const db = await createTempDatabase('postgresql');
+    try {
+      const url = urlWithPassword(db).replace(/\/[^/]+$/, '/no_such_db');
+      const r = runCli(['--config-file', writeConfig(url), 'version']);
+      expect(r.status).to.equal(1);
+      expect(r.stderr).to.match(/Cannot connect to PostgreSQL at .*\(database 'no_such_db'\): the database does not exist/);
+      expect(r.stderr).to.not.contain(PASSWORD);
+      expect(r.stderr).to.not.contain(ENCODED);
+    } finally {
+      await db.drop();
+    }
+  });
+});
