@@ -1,0 +1,2 @@
+export { loadConfig, type ConfigSources, type DatabaseOptions, type WatcherConfig } from './load';
+export { resolveConnectionUrl } from './connection-url';
