@@ -1,0 +1,13 @@
+import { Session } from '../connection/session';
+import { migrate, MigrateResult } from '../runtime/migrate';
+import { RevisionChain } from '../script/chain';
+
+/** `upgrade [--revision R]`: to head unless told otherwise. */
+export function upgrade(session: Session, chain: RevisionChain, target = 'head'): Promise<MigrateResult> {
+  return migrate(session, chain, 'upgrade', target);
+}
+
+/** `downgrade [--revision R]`: to base unless told otherwise, as the reference does. */
+export function downgrade(session: Session, chain: RevisionChain, target = 'base'): Promise<MigrateResult> {
+  return migrate(session, chain, 'downgrade', target);
+}

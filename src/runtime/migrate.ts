@@ -1,0 +1,54 @@
+import { Session } from '../connection/session';
+import { RevisionChain } from '../script/chain';
+import { checkKnown, downgradeSteps, resolveTarget, Step, upgradeSteps } from '../script/plan';
+import { runGuardFor } from './run-guard';
+import { withRunner } from './transaction';
+import { VersionTable } from './version-table';
+
+export type Direction = 'upgrade' | 'downgrade';
+
+export interface MigrateResult {
+  from: string | null;
+  to: string | null;
+  applied: { id: string; direction: 'up' | 'down' }[];
+}
+
+/**
+ * Moves the database to `target` one revision at a time. The plan is made after the run lock is
+ * taken, from the version the database has then, so a run that waited for another one continues
+ * from where that one stopped instead of applying its revisions again.
+ */
+export async function migrate(session: Session, chain: RevisionChain, direction: Direction, target: string): Promise<MigrateResult> {
+  const { dialect, log } = session;
+  return withRunner(session.dataSource, async (runner) => {
+    const versions = new VersionTable(runner, dialect);
+    // Validate what can be validated before locking, so a typo fails fast and changes nothing.
+    const before = await versions.current();
+    checkKnown(chain, before);
+    resolveTarget(chain, before, target);
+
+    const guard = runGuardFor(runner, dialect, log);
+    await guard.acquire();
+    const applied: MigrateResult['applied'] = [];
+    let current: string | null = null;
+    try {
+      if (!(await versions.exists())) await guard.atomically(() => versions.create());
+      current = await versions.current();
+      checkKnown(chain, current);
+      const to = resolveTarget(chain, current, target);
+      const steps: Step[] = direction === 'upgrade' ? upgradeSteps(chain, current, to) : downgradeSteps(chain, current, to);
+      for (const step of steps) {
+        log.info(`Running ${direction} ${step.from ?? ''} -> ${step.to ?? ''}, ${step.revision.message}`);
+        await guard.atomically(async () => {
+          await (step.direction === 'up' ? step.revision.up(runner) : step.revision.down(runner));
+          await versions.write(step.from, step.to);
+        });
+        current = step.to;
+        applied.push({ id: step.revision.id, direction: step.direction });
+      }
+    } finally {
+      await guard.release();
+    }
+    return { from: before, to: current, applied };
+  });
+}
