@@ -1,6 +1,8 @@
 import { ColumnModel, ColumnType, IndexModel, TableModel } from '../schema/model';
 
-export type Backend = 'sqlite' | 'postgres' | 'mysql';
+import type { Backend } from '../connection/url';
+
+export type { Backend };
 
 /**
  * What differs between backends when we write DDL ourselves. Statements mirror what SQLAlchemy
