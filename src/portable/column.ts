@@ -1,0 +1,44 @@
+import { TableColumn } from 'typeorm';
+import type { Backend } from './backend';
+import { SqlType, typeFor } from './types';
+
+/** A column as upstream declares it (`sa.Column(name, type, nullable=...)`), before a backend is known. */
+export interface ColumnDef {
+  name: string;
+  type: SqlType;
+  /** SQLAlchemy's default is nullable=True, and so is ours. */
+  nullable: boolean;
+}
+
+export function column(name: string, type: SqlType, options: { nullable?: boolean } = {}): ColumnDef {
+  return { name, type, nullable: options.nullable ?? true };
+}
+
+/** How the column takes part in its table's primary key, which only the table knows. */
+export interface PrimaryKeyRole {
+  primaryKeyName?: string;
+  /** Integer key that numbers itself: SERIAL on PostgreSQL, AUTO_INCREMENT on MySQL. */
+  autoIncrement: boolean;
+}
+
+/**
+ * The TypeORM column for one backend. Nothing else is set on purpose: no default (upstream has no
+ * server defaults; `force`'s `default=False` is applied by the Python client, not the database), no
+ * charset or collation (the database's default, as with SQLAlchemy).
+ */
+export function tableColumn(backend: Backend, def: ColumnDef, primary?: PrimaryKeyRole): TableColumn {
+  const { type, length } = typeFor(backend, def.type);
+  return new TableColumn({
+    name: def.name,
+    type,
+    length,
+    isNullable: primary ? false : def.nullable,
+    isPrimary: primary !== undefined,
+    primaryKeyConstraintName: primary?.primaryKeyName,
+    // On SQLite an INTEGER PRIMARY KEY is the rowid, which numbers itself already; TypeORM's
+    // "increment" would add AUTOINCREMENT there, which SQLAlchemy does not write (it changes how ids
+    // are reused and adds the sqlite_sequence table).
+    isGenerated: primary?.autoIncrement === true && backend !== 'sqlite',
+    generationStrategy: primary?.autoIncrement === true && backend !== 'sqlite' ? 'increment' : undefined,
+  });
+}

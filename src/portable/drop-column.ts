@@ -1,0 +1,17 @@
+import type { QueryRunner } from 'typeorm';
+import { backendOf } from './backend';
+import { freshTable } from './fresh-table';
+
+/**
+ * `op.drop_column(table, column)`, for plain columns (no key or index on them, as in every Watcher
+ * downgrade). On SQLite this is SQLite's own `ALTER TABLE ... DROP COLUMN` (SQLite 3.35+, which
+ * better-sqlite3 bundles) rather than TypeORM's rebuild of the whole table; see add-column.ts.
+ */
+export async function dropColumn(queryRunner: QueryRunner, tableName: string, columnName: string): Promise<void> {
+  if (backendOf(queryRunner) === 'sqlite') {
+    const driver = queryRunner.connection.driver;
+    await queryRunner.query(`ALTER TABLE ${driver.escape(tableName)} DROP COLUMN ${driver.escape(columnName)}`);
+    return;
+  }
+  await queryRunner.dropColumn(await freshTable(queryRunner, tableName), columnName);
+}

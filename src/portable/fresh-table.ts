@@ -1,0 +1,13 @@
+import type { QueryRunner, Table } from 'typeorm';
+
+/**
+ * The table as the database has it now. TypeORM's query runner keeps a cache of tables it has read
+ * and trusts it for addColumn/dropColumn/changeColumn; statements a revision sends itself (or an
+ * earlier revision run on the same query runner) leave that cache stale, and a stale Table makes
+ * SQLite's table rebuild silently drop columns. So every kit operation re-reads the table first.
+ */
+export async function freshTable(queryRunner: QueryRunner, name: string): Promise<Table> {
+  const table = await queryRunner.getTable(name);
+  if (!table) throw new Error(`Table "${name}" does not exist`);
+  return table;
+}

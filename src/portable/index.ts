@@ -1,0 +1,21 @@
+/**
+ * A small kit that lets one revision file build, on PostgreSQL, MySQL/MariaDB and SQLite, the schema
+ * the Python reference (SQLAlchemy + Alembic) builds there: same types, same key and index names.
+ */
+export type { Backend } from './backend';
+export { backendOf } from './backend';
+export type { SqlType, TypeOrmType } from './types';
+export { sa, typeFor } from './types';
+export type { ColumnDef, PrimaryKeyRole } from './column';
+export { column, tableColumn } from './column';
+export { softDeleteMixinColumns } from './soft-delete-mixin';
+export type { ForeignKeyDef, NamedColumns, TableDef } from './table';
+export { table } from './table';
+export { foreignKeyIndexName, foreignKeyName, primaryKeyName } from './names';
+export { freshTable } from './fresh-table';
+export { addColumn } from './add-column';
+export { dropColumn } from './drop-column';
+export { alterColumnNullability } from './alter-column';
+export { sqliteTableForRebuild, withSqliteForeignKeysOff } from './sqlite-rebuild';
+export { placeholder } from './placeholder';
+export { datetimeAsText, pythonDatetimeText } from './datetime-text';

@@ -1,0 +1,75 @@
+import type { QueryRunner, Table } from 'typeorm';
+import { freshTable } from './fresh-table';
+
+/*
+ * SQLite has no ALTER COLUMN: TypeORM changes a column by rebuilding the table (create
+ * temporary_<t>, copy the rows, drop <t>, rename, recreate its indexes), which keeps the rows, the
+ * ids, the keys and the indexes. Two things need care around it.
+ */
+
+/**
+ * The table to hand to TypeORM's rebuild. TypeORM reads the declared types back lower-cased; we put
+ * them back in the upper case SQLAlchemy writes, so that the rebuilt table reads like the others.
+ */
+export async function sqliteTableForRebuild(queryRunner: QueryRunner, name: string): Promise<Table> {
+  const table = await freshTable(queryRunner, name);
+  for (const column of table.columns) column.type = column.type.toUpperCase();
+  return table;
+}
+
+/**
+ * Runs a rebuild of `tableName` so that enforced foreign keys cannot break it. Dropping the old table
+ * deletes its rows first when foreign keys are enforced, and that fails as soon as another table's
+ * row references one of them, even though the copy keeps every id. The cure (SQLite's documented
+ * procedure, and what TypeORM's own migration runner does) is `PRAGMA foreign_keys = OFF`, which
+ * SQLite ignores inside a transaction:
+ * - when it takes effect (no transaction open) we switch enforcement off around the rebuild;
+ * - inside one, the runner had to switch it off before BEGIN; if it did not and rows do reference
+ *   the table, we stop with a message that says so instead of SQLite's bare "FOREIGN KEY constraint
+ *   failed". With no referencing rows the rebuild is safe either way.
+ */
+export async function withSqliteForeignKeysOff<T>(
+  queryRunner: QueryRunner,
+  tableName: string,
+  rebuild: () => Promise<T>,
+): Promise<T> {
+  if (!(await foreignKeysEnforced(queryRunner))) return rebuild();
+  // The pragma is a no-op inside a transaction, including one the runner opened with a plain BEGIN
+  // that TypeORM's isTransactionActive does not know about: so we look at what it did.
+  await queryRunner.query('PRAGMA foreign_keys = OFF');
+  if (!(await foreignKeysEnforced(queryRunner))) {
+    try {
+      return await rebuild();
+    } finally {
+      await queryRunner.query('PRAGMA foreign_keys = ON');
+    }
+  }
+  const referencing = await referencingTablesWithRows(queryRunner, tableName);
+  if (referencing.length > 0) {
+    throw new Error(
+      `SQLite must rebuild table "${tableName}", which rows of ${referencing.join(', ')} reference, ` +
+        'but foreign keys are enforced inside this transaction: run the migration with ' +
+        '"PRAGMA foreign_keys = OFF" set before the transaction starts (queryRunner.beforeMigration() does).',
+    );
+  }
+  return rebuild();
+}
+
+async function foreignKeysEnforced(queryRunner: QueryRunner): Promise<boolean> {
+  const [row] = (await queryRunner.query('PRAGMA foreign_keys')) as { foreign_keys: number }[];
+  return Number(row?.foreign_keys) === 1;
+}
+
+async function referencingTablesWithRows(queryRunner: QueryRunner, tableName: string): Promise<string[]> {
+  const rows = (await queryRunner.query(
+    `SELECT DISTINCT m.name AS name FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+      WHERE m.type = 'table' AND f."table" = ?`,
+    [tableName],
+  )) as { name: string }[];
+  const found: string[] = [];
+  for (const { name } of rows) {
+    const any = (await queryRunner.query(`SELECT 1 FROM ${queryRunner.connection.driver.escape(name)} LIMIT 1`)) as unknown[];
+    if (any.length > 0) found.push(name);
+  }
+  return found;
+}
