@@ -1,0 +1,26 @@
+/**
+ * Add status_message to Audits, ActionPlans and Actions.
+ *
+ * Upstream: 7150a7d8f228_add_status_message_to_actionplan.py. A human-readable reason for the
+ * object's state. Upstream has no downgrade; ours drops the three columns again.
+ */
+import { defineRevision } from '../src/script/revision';
+import { addColumn, column, dropColumn, sa } from '../src/portable';
+
+// In upstream's order, which is the order the columns are added in.
+const TABLES = ['action_plans', 'actions', 'audits'];
+
+export const revision = defineRevision({
+  id: '7150a7d8f228',
+  parent: '15f7375ca737',
+  message: 'Add status_message to Audits, ActionPlans and Actions',
+  created: '2025-07-03T11:57:05.875500',
+
+  async up(queryRunner) {
+    for (const name of TABLES) await addColumn(queryRunner, name, column('status_message', sa.String(255)));
+  },
+
+  async down(queryRunner) {
+    for (const name of [...TABLES].reverse()) await dropColumn(queryRunner, name, 'status_message');
+  },
+});
