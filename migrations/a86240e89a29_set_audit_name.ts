@@ -11,8 +11,9 @@
  * - soft-deleted strategies and goals count, as upstream's query does not filter them out;
  * - a NULL created_at gives `...-None`, as str(None) would; an audit whose strategy and goal are both
  *   missing (only possible where foreign keys were not enforced) keeps its NULL name;
- * - names are cut to 63 characters, the column's length (a strategy name may itself be 63 long):
- *   PostgreSQL and strict MySQL would otherwise refuse the update.
+ * - names must fit the column's 63 characters (PostgreSQL and strict MySQL refuse longer ones, and a
+ *   strategy name may itself be 63 long): when too long, the strategy or goal name is shortened, not
+ *   the timestamp, which is what tells an owner's audits apart.
  *
  * The rows are read in batches of BATCH by ascending id, timestamps formatted by the server (see
  * src/portable/datetime-text.ts), and updated one by one with bound parameters, so memory stays
@@ -72,7 +73,8 @@ export const revision = defineRevision({
 function auditName(row: UnnamedAudit): string | null {
   const owner = row.strategy_name ?? row.goal_name;
   if (owner === null) return null;
-  const name = `${owner}-${pythonDatetimeText(row.created_at)}`;
-  // Cut by characters (code points), as VARCHAR(63) counts them.
-  return Array.from(name).slice(0, NAME_LENGTH).join('');
+  const suffix = `-${pythonDatetimeText(row.created_at)}`;
+  // Counted in characters (code points), as VARCHAR(63) counts them.
+  const room = Math.max(0, NAME_LENGTH - Array.from(suffix).length);
+  return Array.from(owner).slice(0, room).join('') + suffix;
 }

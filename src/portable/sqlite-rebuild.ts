@@ -8,12 +8,25 @@ import { freshTable } from './fresh-table';
  */
 
 /**
- * The table to hand to TypeORM's rebuild. TypeORM reads the declared types back lower-cased; we put
- * them back in the upper case SQLAlchemy writes, so that the rebuilt table reads like the others.
+ * The table to hand to TypeORM's rebuild, read back from the database and put in the form it was
+ * created in, so that the rebuilt CREATE TABLE reads like the other tables:
+ * - TypeORM reads the declared types back lower-cased: we restore SQLAlchemy's upper case;
+ * - it reads the foreign keys back in SQLite's internal order (last declared first) and with
+ *   `ON DELETE NO ACTION ON UPDATE NO ACTION` spelled out: we restore the declaration order (the
+ *   order of their names in the table's SQL) and drop the clauses that only restate the default.
  */
 export async function sqliteTableForRebuild(queryRunner: QueryRunner, name: string): Promise<Table> {
   const table = await freshTable(queryRunner, name);
   for (const column of table.columns) column.type = column.type.toUpperCase();
+  const [{ sql }] = (await queryRunner.query(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, [name])) as {
+    sql: string;
+  }[];
+  const position = (fkName: string | undefined) => (fkName ? sql.indexOf(`"${fkName}"`) : -1);
+  table.foreignKeys.sort((a, b) => position(a.name) - position(b.name));
+  for (const fk of table.foreignKeys) {
+    if (fk.onDelete === 'NO ACTION') fk.onDelete = undefined;
+    if (fk.onUpdate === 'NO ACTION') fk.onUpdate = undefined;
+  }
   return table;
 }
 
