@@ -119,7 +119,7 @@ function ensureTools() {
   if (still.length) throw new Fatal(`still missing after apt-get install: ${still.join(' ')}`);
 }
 
-// Two distinct free ports: bind port 0 twice at once, then release both.
+// n distinct free ports: bind port 0 n times at once (so no port repeats), then release them all.
 async function freePorts(n) {
   const servers = [];
   for (let i = 0; i < n; i++) {
