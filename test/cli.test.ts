@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, writeConfig } from './support/cli';
+import { spawnSync } from 'node:child_process';
+import { REPO_ROOT, runCli, writeConfig } from './support/cli';
 
 const COMMANDS = ['create_schema', 'stamp', 'version'];
 
@@ -77,6 +78,37 @@ describe('command line', () => {
   it('explains a missing config file or dir in one line', () => {
     oneLineError(['--config-file', '/nonexistent/watcher.conf', 'version'], /Config file not found: \/nonexistent\/watcher.conf/);
     oneLineError(['--config-dir', '/nonexistent/conf.d', 'version'], /nonexistent\/conf.d/);
+  });
+
+  it('explains an unreadable config file or dir in one line', () => {
+    // Root reads anything, so as root the tool runs without the capabilities that let it
+    // (setpriv drops them from the bounding set): the check must run on CI too.
+    const asRoot = process.getuid?.() === 0;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-perm-'));
+    const file = path.join(dir, 'secret.conf');
+    fs.writeFileSync(file, '[database]\nconnection = sqlite://\n');
+    const locked = path.join(dir, 'locked.d');
+    fs.mkdirSync(locked);
+    fs.chmodSync(file, 0o000);
+    fs.chmodSync(locked, 0o000);
+    const run = (args: string[]) => {
+      if (!asRoot) return runCli(args);
+      const r = spawnSync(
+        'setpriv',
+        ['--bounding-set', '-dac_override,-dac_read_search', process.execPath, path.join(REPO_ROOT, 'bin', 'run.js'), ...args],
+        { cwd: dir, encoding: 'utf8' },
+      );
+      return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    };
+    for (const [args, message] of [
+      [['--config-file', file, 'version'], `Config file is not readable (permission denied): ${file}`],
+      [['--config-dir', locked, 'version'], `Config directory is not readable (permission denied): ${locked}`],
+    ] as const) {
+      const r = run([...args]);
+      expect(r.status, r.stderr).to.equal(1);
+      expect(r.stderr.trim()).to.equal(`watcher-db-manage: error: ${message}`);
+    }
+    fs.chmodSync(locked, 0o700);
   });
 
   it('rejects an unsupported URL scheme in one line, naming the accepted ones, without the password', () => {

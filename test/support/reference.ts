@@ -56,3 +56,9 @@ export function runReference(url: string, args: string[], opts: ReferenceOptions
     rmSync(confDir, { recursive: true, force: true });
   }
 }
+
+/** The reference logs to stdout through oslo.log before it prints its answer: the answer is the last line. */
+export function lastLine(stdout: string): string {
+  const lines = stdout.trim().split('\n');
+  return lines[lines.length - 1].trim();
+}
