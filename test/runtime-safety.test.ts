@@ -1,0 +1,167 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { upgrade } from '../src/api/migrate';
+import { openSession } from '../src/connection/session';
+import { RevisionChain } from '../src/script/chain';
+import { loadRevisions } from '../src/script/load';
+import { defineRevision, Revision } from '../src/script/revision';
+import { BACKENDS, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
+import { REPO_ROOT, runCli, writeConfig } from './support/cli';
+
+/** The shipped revisions up to 0f6042416884, plus one of ours on top whose `up` we control. */
+function chainWith(extra: Revision): RevisionChain {
+  const shipped = loadRevisions().filter((r) => r.id === '001' || r.id === '0f6042416884');
+  return new RevisionChain([...shipped, extra]);
+}
+
+function tableExists(db: TempDatabase, backend: string, table: string): boolean {
+  const sql =
+    backend === 'sqlite'
+      ? `SELECT name FROM sqlite_master WHERE type='table' AND name='${table}';`
+      : backend === 'postgresql'
+        ? `SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename='${table}';`
+        : `SELECT table_name FROM information_schema.tables WHERE table_schema=DATABASE() AND table_name='${table}';`;
+  return sqlQuery(db.url, sql).trim() === table;
+}
+
+for (const backend of BACKENDS) {
+  describe(`runtime safety on ${backend}`, function () {
+    let db: TempDatabase;
+    beforeEach(async () => {
+      db = await createTempDatabase(backend);
+    });
+    afterEach(async () => db.drop());
+
+    it('leaves the database at the last completed revision when one fails, and a rerun continues', async () => {
+      let fail = true;
+      let runs = 0;
+      const flaky = defineRevision({
+        id: 'bad000000001',
+        parent: '0f6042416884',
+        message: 'fails on purpose',
+        created: '2026-11-28T00:00:00',
+        async up(queryRunner) {
+          runs += 1;
+          await queryRunner.query('CREATE TABLE half_done (id INTEGER)');
+          await queryRunner.query("UPDATE goals SET name = 'touched'");
+          if (fail) throw new Error('this revision fails on purpose');
+          await queryRunner.query('CREATE TABLE fully_done (id INTEGER)');
+        },
+        async down(queryRunner) {
+          await queryRunner.query('DROP TABLE fully_done');
+          await queryRunner.query('DROP TABLE half_done');
+        },
+      });
+      const chain = chainWith(flaky);
+      const session = await openSession(db.url);
+      try {
+        let failure: Error | undefined;
+        await upgrade(session, chain).catch((e: Error) => (failure = e));
+        expect(failure?.message).to.equal('this revision fails on purpose');
+      } finally {
+        await session.close();
+      }
+      expect(sqlQuery(db.url, 'SELECT version_num FROM alembic_version;').trim()).to.equal('0f6042416884');
+      // Transactional DDL undoes the failed revision entirely; MySQL keeps what it committed.
+      expect(tableExists(db, backend, 'half_done')).to.equal(backend === 'mysql');
+      expect(tableExists(db, backend, 'goals')).to.equal(true);
+
+      fail = false;
+      if (backend === 'mysql') sqlQuery(db.url, 'DROP TABLE half_done;'); // an operator repairs, then reruns
+      const again = await openSession(db.url);
+      try {
+        const result = await upgrade(again, chain);
+        expect(result.applied.map((a) => a.id)).to.deep.equal(['bad000000001']);
+      } finally {
+        await again.close();
+      }
+      expect(runs).to.equal(2);
+      expect(sqlQuery(db.url, 'SELECT version_num FROM alembic_version;').trim()).to.equal('bad000000001');
+      expect(tableExists(db, backend, 'fully_done')).to.equal(true);
+    });
+
+    it('lets two upgrades started together both succeed, applying each revision once', async () => {
+      const conf = writeConfig(db.url);
+      const start = () =>
+        new Promise<{ status: number | null; stderr: string }>((resolve) => {
+          const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), '--config-file', conf, 'upgrade'], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
+          let stderr = '';
+          child.stderr.on('data', (chunk) => (stderr += chunk));
+          child.on('close', (status) => resolve({ status, stderr }));
+        });
+      const [a, b] = await Promise.all([start(), start()]);
+      expect(a.status, a.stderr).to.equal(0);
+      expect(b.status, b.stderr).to.equal(0);
+      const steps = (a.stderr + b.stderr).split('\n').filter((l) => l.includes('Running upgrade'));
+      expect(steps).to.have.length(12);
+      expect(new Set(steps).size).to.equal(12);
+      expect(runCli(['--config-file', conf, 'version']).stdout.trim()).to.equal('f56ba02662b4');
+    });
+
+    it('refuses a database at a revision the chain does not know, changing nothing', () => {
+      const conf = writeConfig(db.url);
+      expect(runCli(['--config-file', conf, 'upgrade', '--revision', '001']).status).to.equal(0);
+      sqlQuery(db.url, "UPDATE alembic_version SET version_num = 'abcdef123456';");
+      for (const command of ['upgrade', 'downgrade']) {
+        const r = runCli(['--config-file', conf, command]);
+        expect(r.status).to.equal(1);
+        expect(r.stderr.trim()).to.match(/revision 'abcdef123456', which is not in this tool's revision chain/);
+      }
+      expect(tableExists(db, backend, 'goals')).to.equal(true);
+      expect(tableExists(db, backend, 'apscheduler_jobs')).to.equal(false);
+    });
+  });
+}
+
+describe('revision arguments', () => {
+  let db: TempDatabase;
+  let conf: string;
+  before(async () => {
+    db = await createTempDatabase('sqlite');
+    conf = writeConfig(db.url);
+  });
+  after(async () => db.drop());
+  const cli = (...args: string[]) => runCli(['--config-file', conf, ...args]);
+
+  it('accepts ids, prefixes and relative steps', () => {
+    expect(cli('upgrade', '--revision', 'd098').status).to.equal(0);
+    expect(cli('version').stdout.trim()).to.equal('d098df6021e2');
+    expect(cli('upgrade', '--revision', '+2').status).to.equal(0);
+    expect(cli('version').stdout.trim()).to.equal('3cfc94cecf4e');
+    expect(cli('downgrade', '--revision=-1').status).to.equal(0);
+    expect(cli('version').stdout.trim()).to.equal('d09a5945e4a0');
+  });
+
+  it('rejects unknown, ambiguous and out-of-range revisions in one line, changing nothing', () => {
+    const before = cli('version').stdout;
+    for (const [args, pattern] of [
+      [['upgrade', '--revision', 'zzz'], /No such revision 'zzz'; known revisions: head, base, 001/],
+      [['upgrade', '--revision', 'd09'], /ambiguous; it could be d098df6021e2, d09a5945e4a0/],
+      [['upgrade', '--revision', '+40'], /goes beyond head/],
+      [['downgrade', '--revision=-40'], /goes below base/],
+      [['upgrade', '--revision', '001'], /not above the current revision/],
+      [['downgrade', '--revision', 'head'], /not below the current revision/],
+    ] as const) {
+      const r = cli(...args);
+      expect(r.status, r.stderr).to.equal(1);
+      expect(r.stderr.trim().split('\n'), r.stderr).to.have.length(1);
+      expect(r.stderr).to.match(pattern);
+    }
+    expect(cli('version').stdout).to.equal(before);
+  });
+
+  it('shows history newest first with the current revision marked, heads and current', () => {
+    const history = cli('history').stdout.trim().split('\n');
+    expect(history[0]).to.equal('7150a7d8f228 -> f56ba02662b4 (head), Add default_parameters to audit_templates');
+    expect(history[history.length - 1]).to.equal('<base> -> 001, ocata release');
+    expect(history.filter((l) => l.includes('(current)'))).to.deep.equal(['d098df6021e2 -> d09a5945e4a0 (current), add action description table']);
+    const verbose = cli('history', '-v').stdout;
+    expect(verbose).to.match(/Rev: d09a5945e4a0 \(current\)\nParent: d098df6021e2\n[\s\S]*Create Date: 2017-07-13T20:33:01.473711/);
+    expect(cli('heads').stdout.trim()).to.equal('f56ba02662b4 (head), Add default_parameters to audit_templates');
+    expect(cli('current').stdout.trim()).to.equal('d09a5945e4a0, add action description table');
+    expect(JSON.parse(cli('current', '--json').stdout)).to.deep.equal({ revision: 'd09a5945e4a0', head: false, message: 'add action description table' });
+  });
+});
