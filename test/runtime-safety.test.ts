@@ -165,3 +165,34 @@ describe('revision arguments', () => {
     expect(JSON.parse(cli('current', '--json').stdout)).to.deep.equal({ revision: 'd09a5945e4a0', head: false, message: 'add action description table' });
   });
 });
+
+describe('a branched revision chain', () => {
+  it('is reported by heads and refused by upgrade, naming both heads', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-branch-'));
+    const write = (id: string, parent: string | null) =>
+      fs.writeFileSync(
+        path.join(dir, `${id}_rev.js`),
+        `exports.revision = { id: '${id}', parent: ${parent === null ? 'null' : `'${parent}'`}, message: 'rev ${id}', created: '2026-01-01T00:00:00', up: async () => {}, down: async () => {} };\n`,
+      );
+    write('aaaa00000001', null);
+    write('bbbb00000002', 'aaaa00000001');
+    write('cccc00000003', 'aaaa00000001');
+    const db = await createTempDatabase('sqlite');
+    try {
+      const conf = writeConfig(db.url);
+      const heads = runCli(['--config-file', conf, 'heads', '--migrations-dir', dir]);
+      expect(heads.stdout.trim().split('\n')).to.deep.equal(['bbbb00000002 (head), rev bbbb00000002', 'cccc00000003 (head), rev cccc00000003']);
+      expect(heads.stderr).to.contain('The revision chain has 2 heads');
+      const up = runCli(['--config-file', conf, '--migrations-dir', dir, 'upgrade']);
+      expect(up.status).to.equal(1);
+      expect(up.stderr.trim()).to.equal(
+        'watcher-db-manage: error: The revision chain has 2 heads (bbbb00000002, cccc00000003); merge them into one before upgrading',
+      );
+      expect(runCli(['--config-file', conf, 'version']).stdout.trim()).to.equal('None');
+    } finally {
+      await db.drop();
+    }
+  });
+});

@@ -5,7 +5,7 @@
  */
 
 /** Global options that take a value. */
-const WITH_VALUE = new Set(['--config-file', '--config-dir']);
+const WITH_VALUE = new Set(['--config-file', '--config-dir', '--migrations-dir']);
 /** Global switches; `-d` is spelled out because after `purge` it means --age-in-days. */
 const SWITCHES: Record<string, string> = { '-d': '--debug', '--debug': '--debug', '-v': '--verbose', '--verbose': '--verbose' };
 /** Options oclif answers itself without a command. */

@@ -27,6 +27,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       helpValue: 'DIR',
       helpGroup: 'GLOBAL',
     }),
+    'migrations-dir': Flags.string({
+      description: 'Directory of revision files to use instead of the shipped migrations/.',
+      helpValue: 'DIR',
+      helpGroup: 'GLOBAL',
+    }),
     debug: Flags.boolean({ char: 'd', description: 'Log every SQL statement.', helpGroup: 'GLOBAL' }),
     verbose: Flags.boolean({ char: 'v', description: 'Log what the tool is doing.', helpGroup: 'GLOBAL' }),
   };
@@ -70,7 +75,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected chain(): RevisionChain {
-    return loadChain();
+    return loadChain(this.flags['migrations-dir']);
   }
 
   /** Expected errors are one line and an exit code; anything else is a bug, with a stack under --debug. */
