@@ -79,3 +79,42 @@ describe('connection failures never show the password', () => {
     }
   });
 });
+
+describe('connection URL forms reach the real servers', () => {
+  const socketEnv = (name: string): string => {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is not set: run the tests via \`npm test\``);
+    return value;
+  };
+
+  it('over each scheme and driver name, TCP and Unix socket', async () => {
+    const pg = await createTempDatabase('postgresql');
+    const my = await createTempDatabase('mysql');
+    try {
+      const pgUrl = new URL(pg.url);
+      const myUrl = new URL(my.url);
+      const urls = [
+        `postgres://postgres@${pgUrl.host}/${pg.name}`,
+        `postgresql+psycopg2://postgres@${pgUrl.host}/${pg.name}?sslmode=disable&connect_timeout=5`,
+        `postgresql://postgres@:${pgUrl.port}/${pg.name}?host=${socketEnv('WDM_TEST_PG_SOCKET_DIR')}`,
+        `mysql://root@${myUrl.host}/${my.name}`,
+        `mysql+mysqldb://root@${myUrl.host}/${my.name}?charset=utf8`,
+        `mysql+mysqlconnector://root@${myUrl.host}/${my.name}`,
+        `mysql+pymysql://root@localhost/${my.name}?unix_socket=${socketEnv('WDM_TEST_MYSQL_SOCKET')}&charset=utf8mb4`,
+      ];
+      for (const url of urls) {
+        const r = runCli(['--config-file', writeConfig(url), 'version']);
+        expect(r.status, `${url}: ${r.stderr}`).to.equal(0);
+        expect(r.stdout).to.equal('None\n');
+      }
+      // Stamped over a socket, read over TCP: the same database.
+      expect(runCli(['--config-file', writeConfig(urls[2]), 'stamp', '001']).status).to.equal(0);
+      expect(runCli(['--config-file', writeConfig(urls[0]), 'version']).stdout).to.equal('001\n');
+      expect(runCli(['--config-file', writeConfig(urls[6]), 'stamp', '001']).status).to.equal(0);
+      expect(runCli(['--config-file', writeConfig(urls[3]), 'version']).stdout).to.equal('001\n');
+    } finally {
+      await pg.drop();
+      await my.drop();
+    }
+  });
+});

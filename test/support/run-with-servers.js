@@ -10,6 +10,7 @@
 //   WDM_TEST_MYSQL_URL     mysql+pymysql://root@127.0.0.1:<port>/mysql       (root, empty password)
 //   WDM_TEST_PG_BIN        directory holding initdb/psql/pg_dump of the server's version
 //   WDM_TEST_REFERENCE_DIR directory D such that D/watcher is the reference with overlay.py applied
+//   WDM_TEST_PG_SOCKET_DIR, WDM_TEST_MYSQL_SOCKET  the servers' Unix sockets
 // The servers and all temporary directories are removed afterwards, also on SIGINT/SIGTERM, and the
 // exit code is CMD's.
 'use strict';
@@ -304,6 +305,9 @@ async function main() {
     WDM_TEST_MYSQL_URL: `mysql+pymysql://root@127.0.0.1:${myPort}/mysql`,
     WDM_TEST_PG_BIN: pgBin,
     WDM_TEST_REFERENCE_DIR: referenceDir,
+    // Unix sockets, for the URL forms that use them (host=/dir on PostgreSQL, unix_socket= on MySQL).
+    WDM_TEST_PG_SOCKET_DIR: path.join(state.tmp, 'pg-sock'),
+    WDM_TEST_MYSQL_SOCKET: path.join(state.tmp, 'mysql.sock'),
   };
   state.child = spawn(cmd[0], cmd.slice(1), { stdio: 'inherit', env });
   return await new Promise((resolve) => {
