@@ -1,5 +1,6 @@
 import type { QueryRunner, Table } from 'typeorm';
 import { freshTable } from './fresh-table';
+import { foreignKeyName } from './names';
 
 /*
  * SQLite has no ALTER COLUMN: TypeORM changes a column by rebuilding the table (create
@@ -21,13 +22,46 @@ export async function sqliteTableForRebuild(queryRunner: QueryRunner, name: stri
   const [{ sql }] = (await queryRunner.query(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, [name])) as {
     sql: string;
   }[];
-  const position = (fkName: string | undefined) => (fkName ? sql.indexOf(`"${fkName}"`) : -1);
-  table.foreignKeys.sort((a, b) => position(a.name) - position(b.name));
-  for (const fk of table.foreignKeys) {
+  // TypeORM finds constraint names only where they are double-quoted, as it writes them; on a table
+  // SQLAlchemy wrote (the reference's, or our create_schema's) it invents hashed ones. Take the
+  // names from the SQL itself, and give unnamed foreign keys the kit's stable name.
+  const uniques = declaredUniques(sql);
+  for (const unique of table.uniques) {
+    const declared = uniques.find((u) => u.columns.join(',') === unique.columnNames.join(','));
+    if (declared) unique.name = declared.name;
+  }
+  table.foreignKeys.sort((a, b) => foreignKeyPosition(sql, a.columnNames) - foreignKeyPosition(sql, b.columnNames));
+  table.foreignKeys.forEach((fk, i) => {
+    if (!fk.name || !new RegExp(`CONSTRAINT\\s+"?${escapeRegExp(fk.name)}"?\\s+FOREIGN`, 'i').test(sql)) {
+      fk.name = foreignKeyName('sqlite', name, fk.columnNames, i + 1);
+    }
     if (fk.onDelete === 'NO ACTION') fk.onDelete = undefined;
     if (fk.onUpdate === 'NO ACTION') fk.onUpdate = undefined;
-  }
+  });
   return table;
+}
+
+const IDENT = '"?([A-Za-z_][A-Za-z0-9_]*)"?';
+
+/** `CONSTRAINT name UNIQUE (a, b)` clauses of a CREATE TABLE, quoted or not. */
+function declaredUniques(sql: string): { name: string; columns: string[] }[] {
+  const found: { name: string; columns: string[] }[] = [];
+  const pattern = new RegExp(`CONSTRAINT\\s+${IDENT}\\s+UNIQUE\\s*\\(([^)]*)\\)`, 'gi');
+  for (const m of sql.matchAll(pattern)) {
+    found.push({ name: m[1], columns: m[2].split(',').map((c) => c.trim().replace(/^"|"$/g, '')) });
+  }
+  return found;
+}
+
+/** Where a table's SQL declares the foreign key on `columns`, to keep declaration order. */
+function foreignKeyPosition(sql: string, columns: string[]): number {
+  const cols = columns.map((c) => `"?${escapeRegExp(c)}"?`).join('\\s*,\\s*');
+  const m = new RegExp(`FOREIGN\\s+KEY\\s*\\(\\s*${cols}\\s*\\)`, 'i').exec(sql);
+  return m ? m.index : Number.MAX_SAFE_INTEGER;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
