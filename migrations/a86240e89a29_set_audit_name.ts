@@ -24,7 +24,7 @@
  * 3cfc94cecf4e's downgrade drops the column anyway.
  */
 import { defineRevision } from '../src/script/revision';
-import { backendOf, datetimeAsText, placeholder, pythonDatetimeText } from '../src/portable';
+import { Backend, backendOf, datetimeAsText, isOffline, placeholder, pythonDatetimeText } from '../src/portable';
 
 const BATCH = 500;
 const NAME_LENGTH = 63;
@@ -44,6 +44,11 @@ export const revision = defineRevision({
 
   async up(queryRunner) {
     const backend = backendOf(queryRunner);
+    if (isOffline(queryRunner)) {
+      // A script cannot read rows first: the same naming as one set-based statement.
+      await queryRunner.query(setBasedUpdate(backend));
+      return;
+    }
     const p = (n: number) => placeholder(backend, n);
     const select =
       `SELECT a.id AS id, s.name AS strategy_name, g.name AS goal_name, ` +
@@ -77,4 +82,33 @@ function auditName(row: UnnamedAudit): string | null {
   // Counted in characters (code points), as VARCHAR(63) counts them.
   const room = Math.max(0, NAME_LENGTH - Array.from(suffix).length);
   return Array.from(owner).slice(0, room).join('') + suffix;
+}
+
+/** str(created_at) as Python prints it, computed by the server: no `.ffffff` when it is zero. */
+function pythonDatetimeSql(backend: Backend, expr: string): string {
+  switch (backend) {
+    case 'postgres':
+      return `CASE WHEN ${expr} IS NULL THEN 'None' WHEN to_char(${expr}, 'US') = '000000' THEN to_char(${expr}, 'YYYY-MM-DD HH24:MI:SS') ELSE to_char(${expr}, 'YYYY-MM-DD HH24:MI:SS.US') END`;
+    case 'mysql':
+      return `CASE WHEN ${expr} IS NULL THEN 'None' WHEN MICROSECOND(${expr}) = 0 THEN DATE_FORMAT(${expr}, '%Y-%m-%d %H:%i:%s') ELSE DATE_FORMAT(${expr}, '%Y-%m-%d %H:%i:%s.%f') END`;
+    case 'sqlite': {
+      // SQLite holds the text its writer stored, `YYYY-MM-DD HH:MM:SS[.ffffff]`.
+      const date = `substr(${expr}, 1, 10) || ' ' || substr(${expr}, 12, 8)`;
+      const fraction = `substr(substr(${expr}, 21) || '000000', 1, 6)`;
+      return `CASE WHEN ${expr} IS NULL THEN 'None' WHEN rtrim(substr(${expr}, 21), '0') = '' THEN ${date} ELSE ${date} || '.' || ${fraction} END`;
+    }
+  }
+}
+
+/** The offline form of `up`: every unnamed audit with a strategy or goal, named in one UPDATE. */
+function setBasedUpdate(backend: Backend): string {
+  const owner =
+    'COALESCE((SELECT s.name FROM strategies s WHERE s.id = audits.strategy_id), ' +
+    '(SELECT g.name FROM goals g WHERE g.id = audits.goal_id))';
+  const suffix = pythonDatetimeSql(backend, 'audits.created_at');
+  const name =
+    backend === 'mysql'
+      ? `CONCAT(SUBSTRING(${owner}, 1, ${NAME_LENGTH - 1} - CHAR_LENGTH(${suffix})), '-', ${suffix})`
+      : `substr(${owner}, 1, ${NAME_LENGTH - 1} - length(${suffix})) || '-' || ${suffix}`;
+  return `UPDATE audits SET name = ${name} WHERE name IS NULL AND ${owner} IS NOT NULL`;
 }

@@ -1,7 +1,7 @@
 import type { QueryRunner } from 'typeorm';
 import { backendOf } from './backend';
 import { ColumnDef, tableColumn } from './column';
-import { freshTable } from './fresh-table';
+import { freshTable, replaceCachedTable } from './fresh-table';
 
 /**
  * `op.add_column(table, column)`: the column goes at the end of the table, as on the reference.
@@ -18,9 +18,14 @@ export async function addColumn(queryRunner: QueryRunner, tableName: string, def
     // SQLite cannot add a NOT NULL column without a default; no Watcher revision needs to.
     if (!def.nullable) throw new Error(`SQLite cannot add the NOT NULL column ${tableName}.${def.name} in place`);
     const driver = queryRunner.connection.driver;
+    const table = await freshTable(queryRunner, tableName);
     await queryRunner.query(
       `ALTER TABLE ${driver.escape(tableName)} ADD COLUMN ${driver.escape(def.name)} ${driver.createFullType(column)}`,
     );
+    // Tell the runner's table cache, as its own addColumn would (an offline run has no other source).
+    const changed = table.clone();
+    changed.addColumn(column);
+    replaceCachedTable(queryRunner, table, changed);
     return;
   }
   await queryRunner.addColumn(await freshTable(queryRunner, tableName), column);

@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { backendOf } from './backend';
-import { freshTable } from './fresh-table';
+import { freshTable, replaceCachedTable } from './fresh-table';
 
 /**
  * `op.drop_column(table, column)`, for plain columns (no key or index on them, as in every Watcher
@@ -10,7 +10,11 @@ import { freshTable } from './fresh-table';
 export async function dropColumn(queryRunner: QueryRunner, tableName: string, columnName: string): Promise<void> {
   if (backendOf(queryRunner) === 'sqlite') {
     const driver = queryRunner.connection.driver;
+    const table = await freshTable(queryRunner, tableName);
     await queryRunner.query(`ALTER TABLE ${driver.escape(tableName)} DROP COLUMN ${driver.escape(columnName)}`);
+    const changed = table.clone();
+    changed.columns = changed.columns.filter((c) => c.name !== columnName);
+    replaceCachedTable(queryRunner, table, changed);
     return;
   }
   await queryRunner.dropColumn(await freshTable(queryRunner, tableName), columnName);

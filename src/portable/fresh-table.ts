@@ -11,3 +11,8 @@ export async function freshTable(queryRunner: QueryRunner, name: string): Promis
   if (!table) throw new Error(`Table "${name}" does not exist`);
   return table;
 }
+
+/** TypeORM's own cache update (protected in its types), for changes a kit operation makes with raw SQL. */
+export function replaceCachedTable(queryRunner: QueryRunner, table: Table, changed: Table): void {
+  (queryRunner as unknown as { replaceCachedTable(t: Table, c: Table): void }).replaceCachedTable(table, changed);
+}

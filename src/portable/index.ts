@@ -19,3 +19,4 @@ export { alterColumnNullability } from './alter-column';
 export { sqliteTableForRebuild, withSqliteForeignKeysOff } from './sqlite-rebuild';
 export { placeholder } from './placeholder';
 export { datetimeAsText, pythonDatetimeText } from './datetime-text';
+export { isOffline, OFFLINE_MARK } from './offline';

@@ -1,0 +1,77 @@
+import type { DataSource, QueryRunner, Table } from 'typeorm';
+import { OFFLINE_MARK } from '../portable/offline';
+
+/**
+ * A TypeORM query runner that never touches a database: the SQL TypeORM generates for each
+ * operation is recorded instead of sent, and the tables it needs to read are kept in memory, starting
+ * from the schema the revisions before the range built (replayed with recording off). Reads return
+ * nothing, so revisions that need data check `isOffline` and write set-based SQL instead.
+ */
+export interface OfflineRunner {
+  runner: QueryRunner;
+  /** Statements are kept only while recording is on. */
+  recording: boolean;
+  statements: string[];
+}
+
+export function createOfflineRunner(dataSource: DataSource): OfflineRunner {
+  const runner = dataSource.createQueryRunner();
+  const tables = new Map<string, Table>();
+  const state: OfflineRunner = { runner, recording: false, statements: [] };
+  const inline = literalInliner(dataSource.driver.options.type === 'postgres');
+  const self = runner as unknown as Record<string | symbol, unknown>;
+  const nameOf = (t: Table | string) => (typeof t === 'string' ? t : t.name);
+  const original = {
+    createTable: runner.createTable.bind(runner),
+    dropTable: runner.dropTable.bind(runner),
+    replaceCachedTable: (self.replaceCachedTable as (a: Table, b: Table) => void).bind(runner),
+  };
+
+  self[OFFLINE_MARK] = true;
+  self.query = async (sql: string, parameters?: unknown[]) => {
+    const text = sql.trim();
+    if (/^PRAGMA\s+foreign_keys\s*$/i.test(text)) return [{ foreign_keys: 0 }];
+    if (/^SELECT\s+sql\s+FROM\s+sqlite_master/i.test(text)) return [{ sql: '' }];
+    if (/^(SELECT|PRAGMA\s+\w+\s*(\(|$)|SHOW)\b/i.test(text)) return [];
+    if (state.recording) state.statements.push(inline(text, parameters ?? []));
+    return [];
+  };
+  self.loadTables = async (names?: string[]) =>
+    (names ?? [...tables.keys()]).flatMap((n) => {
+      const table = tables.get(n.split('.').pop() as string);
+      return table ? [table.clone()] : [];
+    });
+  runner.hasTable = async (table: Table | string) => tables.has(nameOf(table));
+  runner.hasColumn = async (table: Table | string, column: string) =>
+    tables.get(nameOf(table))?.columns.some((c) => c.name === column) ?? false;
+  runner.createTable = async (table: Table, ...rest: unknown[]) => {
+    await (original.createTable as (...a: unknown[]) => Promise<void>)(table, ...rest);
+    tables.set(table.name, table.clone());
+  };
+  runner.dropTable = async (table: Table | string, ...rest: unknown[]) => {
+    await (original.dropTable as (...a: unknown[]) => Promise<void>)(table, ...rest);
+    tables.delete(nameOf(table));
+  };
+  self.replaceCachedTable = (table: Table, changed: Table) => {
+    original.replaceCachedTable(table, changed);
+    tables.delete(table.name);
+    tables.set(changed.name, changed.clone());
+  };
+  return state;
+}
+
+/** Puts bound parameters into the statement as SQL literals, for a script to be run by a client. */
+function literalInliner(dollarPlaceholders: boolean): (sql: string, parameters: unknown[]) => string {
+  const literal = (value: unknown): string => {
+    if (value === null || value === undefined) return 'NULL';
+    if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+    if (typeof value === 'boolean') return value ? '1' : '0';
+    return `'${String(value).replace(/'/g, "''")}'`;
+  };
+  return (sql, parameters) => {
+    if (parameters.length === 0) return sql;
+    if (dollarPlaceholders) return sql.replace(/\$(\d+)/g, (_m, n: string) => literal(parameters[Number(n) - 1]));
+    let i = 0;
+    return sql.replace(/\?/g, () => literal(parameters[i++]));
+  };
+}

@@ -1,0 +1,71 @@
+import { dataSourceOptions } from '../connection/data-source-options';
+import { ConnectionSpec } from '../connection/url';
+import { Dialect, dialectFor } from '../dialect';
+import { RevisionError } from '../errors';
+import { RevisionChain } from '../script/chain';
+import { downgradeSteps, resolveTarget, upgradeSteps } from '../script/plan';
+import { Direction } from './migrate';
+import { createOfflineRunner } from './offline-runner';
+import { hasTransactionalDdl } from './transaction';
+import { VERSION_TABLE } from './version-table';
+
+/** The revision range of an offline run: `[FROM:]TO`. */
+export function parseRange(chain: RevisionChain, direction: Direction, range: string): { from: string | null; to: string | null } {
+  const parts = range.split(':');
+  if (parts.length > 2 || parts.some((p) => p.trim() === '' && parts.length === 2)) {
+    throw new RevisionError(`'${range}' is not a revision range; write FROM:TO (e.g. 609bec748f2a:head)`);
+  }
+  if (parts.length === 1) {
+    if (direction === 'downgrade') {
+      throw new RevisionError('downgrade --sql needs FROM:TO: without a database there is no current revision to start from');
+    }
+    return { from: null, to: resolveTarget(chain, null, parts[0]) };
+  }
+  const from = chain.resolve(parts[0]);
+  return { from, to: resolveTarget(chain, from, parts[1]) };
+}
+
+/**
+ * The SQL script that moves a database of the URL's backend over `range`, version updates included,
+ * without connecting to it (Alembic's offline mode). PostgreSQL and SQLite get the whole script in one
+ * transaction; SQLite turns foreign keys off around it, as the online run does for table rebuilds.
+ */
+export async function offlineScript(spec: ConnectionSpec, chain: RevisionChain, direction: Direction, range: string): Promise<string> {
+  const { from, to } = parseRange(chain, direction, range);
+  const steps = direction === 'upgrade' ? upgradeSteps(chain, from, to) : downgradeSteps(chain, from, to);
+  const dialect = dialectFor(spec.backend);
+  const { DataSource } = await import('typeorm');
+  const offline = createOfflineRunner(new DataSource(dataSourceOptions(spec)));
+
+  // Rebuild in memory the schema at FROM, so TypeORM can render changes to existing tables.
+  for (const step of upgradeSteps(chain, null, from)) await step.revision.up(offline.runner);
+
+  const out: string[] = [];
+  const emit = (sql: string) => out.push(`${sql};`);
+  if (spec.backend === 'sqlite') emit('PRAGMA foreign_keys = OFF');
+  if (hasTransactionalDdl(dialect)) emit('BEGIN');
+  if (from === null && direction === 'upgrade') {
+    for (const sql of dialect.createTable(VERSION_TABLE)) emit(sql);
+  }
+  for (const step of steps) {
+    out.push('', `-- Running ${direction} ${step.from ?? ''} -> ${step.to ?? ''}, ${step.revision.message}`);
+    offline.statements = [];
+    offline.recording = true;
+    await (step.direction === 'up' ? step.revision.up(offline.runner) : step.revision.down(offline.runner));
+    offline.recording = false;
+    offline.statements.forEach(emit);
+    emit(versionUpdate(dialect, step.from, step.to));
+  }
+  out.push('');
+  if (hasTransactionalDdl(dialect)) emit('COMMIT');
+  if (spec.backend === 'sqlite') emit('PRAGMA foreign_keys = ON');
+  return out.join('\n') + '\n';
+}
+
+function versionUpdate(dialect: Dialect, from: string | null, to: string | null): string {
+  const table = dialect.quote(VERSION_TABLE.name);
+  const quoted = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  if (from === null) return `INSERT INTO ${table} (version_num) VALUES (${quoted(to as string)})`;
+  if (to === null) return `DELETE FROM ${table} WHERE version_num = ${quoted(from)}`;
+  return `UPDATE ${table} SET version_num = ${quoted(to)} WHERE version_num = ${quoted(from)}`;
+}

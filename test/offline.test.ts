@@ -1,0 +1,97 @@
+import { expect } from 'chai';
+import { BACKENDS, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
+import { runCli, writeConfig } from './support/cli';
+import { dumpSchema } from './support/schema-dump';
+
+/** The script `upgrade --sql` / `downgrade --sql` prints for `url`'s backend. */
+function script(url: string, ...args: string[]): string {
+  const r = runCli(['--config-file', writeConfig(url), ...args, '--sql']);
+  expect(r.status, r.stderr).to.equal(0);
+  return r.stdout;
+}
+
+for (const backend of BACKENDS) {
+  describe(`offline --sql on ${backend}`, function () {
+    this.timeout(10 * 60_000);
+    const dbs: TempDatabase[] = [];
+    const tempDb = async () => {
+      const db = await createTempDatabase(backend);
+      dbs.push(db);
+      return db;
+    };
+    const online = (db: TempDatabase, ...args: string[]) => {
+      const r = runCli(['--config-file', writeConfig(db.url), ...args]);
+      expect(r.status, r.stderr).to.equal(0);
+    };
+    afterEach(async () => {
+      for (const db of dbs.splice(0)) await db.drop();
+    });
+
+    it('prints a script that builds the same schema as the online upgrade, without connecting', async () => {
+      const viaScript = await tempDb();
+      const viaOnline = await tempDb();
+      // The configured server does not exist: offline mode must not try to reach it.
+      const unreachable = viaScript.url.replace(/@[^/]+\//, '@nowhere.invalid:1/').replace(/^sqlite:.*/, 'sqlite:////nonexistent/dir/x.sqlite');
+      const sql = script(unreachable, 'upgrade');
+      expect(sql).to.contain('-- Running upgrade  -> 001, ocata release');
+      expect(sql).to.contain("'f56ba02662b4'");
+      sqlQuery(viaScript.url, sql);
+      online(viaOnline, 'upgrade');
+      expect(dumpSchema(viaScript.url)).to.equal(dumpSchema(viaOnline.url));
+    });
+
+    it('covers a FROM:TO range and a downgrade, version updates included', async () => {
+      const viaScript = await tempDb();
+      const viaOnline = await tempDb();
+      online(viaScript, 'upgrade', '--revision', '609bec748f2a');
+      sqlQuery(viaScript.url, script(viaScript.url, 'upgrade', '609bec748f2a:head'));
+      online(viaOnline, 'upgrade');
+      expect(dumpSchema(viaScript.url)).to.equal(dumpSchema(viaOnline.url));
+
+      sqlQuery(viaScript.url, script(viaScript.url, 'downgrade', 'head:d09a5945e4a0'));
+      online(viaOnline, 'downgrade', '--revision', 'd09a5945e4a0');
+      expect(dumpSchema(viaScript.url)).to.equal(dumpSchema(viaOnline.url));
+      expect(sqlQuery(viaScript.url, 'SELECT version_num FROM alembic_version;').trim()).to.equal('d09a5945e4a0');
+    });
+
+    it('names unnamed audits in a86240e89a29 as the online run does', async () => {
+      const viaScript = await tempDb();
+      const viaOnline = await tempDb();
+      const seed = [
+        "INSERT INTO goals (id, name, display_name, efficacy_specification, deleted) VALUES (1, 'goal-one', 'G', '[]', 0);",
+        "INSERT INTO strategies (id, name, display_name, goal_id, deleted) VALUES (1, 'strategy-one', 'S', 1, 0);",
+        `INSERT INTO audits (id, uuid, goal_id, strategy_id, auto_trigger, created_at, deleted) VALUES (1, 'a1', 1, 1, ${backend === 'postgresql' ? 'false' : '0'}, '2020-01-02 03:04:05', 0);`,
+        `INSERT INTO audits (id, uuid, goal_id, strategy_id, auto_trigger, created_at, deleted) VALUES (2, 'a2', 1, NULL, ${backend === 'postgresql' ? 'false' : '0'}, '2020-01-02 03:04:06', 0);`,
+        `INSERT INTO audits (id, uuid, name, goal_id, strategy_id, auto_trigger, created_at, deleted) VALUES (3, 'a3', 'kept', 1, 1, ${backend === 'postgresql' ? 'false' : '0'}, NULL, 0);`,
+      ].join('\n');
+      for (const db of [viaScript, viaOnline]) {
+        online(db, 'upgrade', '--revision', '3cfc94cecf4e');
+        sqlQuery(db.url, seed);
+      }
+      sqlQuery(viaScript.url, script(viaScript.url, 'upgrade', '3cfc94cecf4e:a86240e89a29'));
+      online(viaOnline, 'upgrade', '--revision', 'a86240e89a29');
+      const names = (db: TempDatabase) => sqlQuery(db.url, 'SELECT id, name FROM audits ORDER BY id;');
+      expect(names(viaScript)).to.equal(names(viaOnline));
+      expect(names(viaScript)).to.match(/strategy-one-2020-01-02 03:04:05/);
+      expect(names(viaScript)).to.match(/goal-one-2020-01-02 03:04:06/);
+    });
+  });
+}
+
+describe('offline --sql arguments', () => {
+  it('needs FROM:TO for a downgrade and rejects malformed ranges in one line', () => {
+    const conf = writeConfig('postgresql://watcher:secret@nowhere.invalid/watcher');
+    for (const [args, pattern] of [
+      [['downgrade', 'base', '--sql'], /downgrade --sql needs FROM:TO/],
+      [['upgrade', 'a:b:c', '--sql'], /'a:b:c' is not a revision range/],
+      [['upgrade', 'nonsense:head', '--sql'], /No such revision 'nonsense'/],
+      [['upgrade', 'head:001', '--sql'], /not above the current revision/],
+    ] as const) {
+      const r = runCli(['--config-file', conf, ...args]);
+      expect(r.status, r.stderr).to.equal(1);
+      expect(r.stderr.trim().split('\n')).to.have.length(1);
+      expect(r.stderr).to.match(pattern);
+      expect(r.stdout).to.equal('');
+    }
+  });
+});
