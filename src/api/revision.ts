@@ -1,0 +1,31 @@
+import { UserError } from '../errors';
+import { RevisionChain } from '../script/chain';
+import { defaultMigrationsDir } from '../script/load';
+import { newRevisionId, writeRevision } from '../script/write-revision';
+
+export interface RevisionOptions {
+  message: string;
+  migrationsDir?: string;
+  /** For tests and tools: a fixed id and date. */
+  id?: string;
+  created?: Date;
+}
+
+export interface RevisionResult {
+  id: string;
+  parent: string | null;
+  file: string;
+}
+
+/** `revision -m MSG`: an empty revision on top of the chain's single head. */
+export function createRevision(chain: RevisionChain, options: RevisionOptions): RevisionResult {
+  if (!options.message.trim()) throw new UserError('A revision needs a message: revision -m "what it changes"');
+  const parent = chain.revisions.size === 0 ? null : chain.head().id;
+  const id = options.id ?? newRevisionId();
+  if (chain.get(id)) throw new UserError(`Revision id ${id} already exists`);
+  const file = writeRevision(
+    { id, parent, message: options.message, created: options.created ?? new Date() },
+    options.migrationsDir ?? defaultMigrationsDir(),
+  );
+  return { id, parent, file };
+}

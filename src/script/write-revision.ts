@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors';
+
+export interface NewRevision {
+  id: string;
+  parent: string | null;
+  message: string;
+  created: Date;
+  /** Statements for the bodies of `up` and `down`, already indented; empty for a blank revision. */
+  up?: string[];
+  down?: string[];
+  /** Extra import lines the bodies need. */
+  imports?: string[];
+}
+
+/** A new revision id: 12 hex digits, as Alembic makes them. */
+export function newRevisionId(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/**
+ * The file name for a revision: `<id>_<slug>.ts`, the slug made of the message's letters and digits
+ * only, so quotes, slashes or newlines in a message cannot escape the directory or break the name.
+ */
+export function revisionFileName(id: string, message: string): string {
+  const slug = message
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 40)
+    .replace(/_+$/g, '');
+  return `${id}_${slug || 'revision'}.ts`;
+}
+
+/** Where the revision helper lives, as an import path from `dir` (source tree if there is one). */
+function revisionModuleImport(dir: string): string {
+  const candidates = [
+    path.resolve(__dirname, '..', '..', '..', 'src', 'script', 'revision.ts'), // running from dist/ in a checkout
+    path.resolve(__dirname, 'revision.ts'), // running from source
+    path.resolve(__dirname, 'revision.js'), // installed package
+  ];
+  const target = candidates.find((c) => fs.existsSync(c)) ?? candidates[2];
+  let rel = path.relative(dir, target).replace(/\.(ts|js)$/, '').split(path.sep).join('/');
+  if (!rel.startsWith('.')) rel = `./${rel}`;
+  return rel;
+}
+
+/** The TypeScript text of a revision file. */
+export function renderRevision(rev: NewRevision, dir: string): string {
+  const created = rev.created.toISOString().replace('Z', '');
+  const comment = rev.message.replace(/\*\//g, '* /').replace(/\r?\n/g, '\n * ');
+  const body = (lines: string[] | undefined) => (lines && lines.length > 0 ? lines.join('\n') + '\n' : '');
+  return [
+    '/**',
+    ` * ${comment}`,
+    ' *',
+    ` * Revision ID: ${rev.id}`,
+    ` * Revises: ${rev.parent ?? ''}`,
+    ` * Create Date: ${created}`,
+    ' */',
+    ...(rev.imports ?? []),
+    `import { defineRevision } from '${revisionModuleImport(dir)}';`,
+    '',
+    'export const revision = defineRevision({',
+    `  id: '${rev.id}',`,
+    `  parent: ${rev.parent === null ? 'null' : `'${rev.parent}'`},`,
+    `  message: ${JSON.stringify(rev.message)},`,
+    `  created: '${created}',`,
+    '',
+    '  async up(queryRunner) {',
+    body(rev.up) + '  },',
+    '',
+    '  async down(queryRunner) {',
+    body(rev.down) + '  },',
+    '});',
+    '',
+  ].join('\n');
+}
+
+/** Writes the revision into `dir` and returns the file's path; never overwrites a file. */
+export function writeRevision(rev: NewRevision, dir: string): string {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UserError(`The migrations directory ${dir} does not exist`);
+  const file = path.join(dir, revisionFileName(rev.id, rev.message));
+  fs.writeFileSync(file, renderRevision(rev, dir), { flag: 'wx' });
+  return file;
+}
