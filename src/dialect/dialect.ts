@@ -14,7 +14,25 @@ export abstract class Dialect {
   abstract readonly displayName: string;
 
   abstract quote(identifier: string): string;
-  abstract renderType(type: ColumnType): string;
+
+  /** The backend's spelling of each generic type that takes no argument. */
+  protected abstract readonly typeNames: Record<Exclude<ColumnType['kind'], 'string' | 'float'>, string>;
+
+  /** FLOAT, or FLOAT(p) where the backend keeps the precision (it decides float or double). */
+  protected renderFloat(precision: number | undefined): string {
+    return precision === undefined ? 'FLOAT' : `FLOAT(${precision})`;
+  }
+
+  renderType(type: ColumnType): string {
+    switch (type.kind) {
+      case 'string':
+        return `VARCHAR(${type.length})`;
+      case 'float':
+        return this.renderFloat(type.precision);
+      default:
+        return this.typeNames[type.kind];
+    }
+  }
   /** Text after the closing parenthesis of CREATE TABLE (table options). */
   protected tableSuffix(): string {
     return '';

@@ -1,4 +1,4 @@
-import { ColumnModel, ColumnType, TableModel } from '../schema/model';
+import { ColumnModel, TableModel } from '../schema/model';
 import { Dialect } from './dialect';
 
 export class MysqlDialect extends Dialect {
@@ -9,27 +9,15 @@ export class MysqlDialect extends Dialect {
     return `\`${identifier.replace(/`/g, '``')}\``;
   }
 
-  renderType(type: ColumnType): string {
-    switch (type.kind) {
-      case 'integer':
-        return 'INTEGER';
-      case 'string':
-        return `VARCHAR(${type.length})`;
-      case 'text':
-        return 'TEXT';
-      case 'datetime':
-        return 'DATETIME';
-      case 'boolean':
-        return 'BOOL';
-      case 'numeric':
-        return 'NUMERIC';
-      case 'float':
-        // FLOAT(p) with p >= 25 is stored as DOUBLE, which is what Float(25) means.
-        return type.precision === undefined ? 'FLOAT' : `FLOAT(${type.precision})`;
-      case 'binary':
-        return 'BLOB';
-    }
-  }
+  // FLOAT(p) with p >= 25 is stored as DOUBLE, which is what Float(25) means; BOOL is tinyint(1).
+  protected readonly typeNames = {
+    integer: 'INTEGER',
+    text: 'TEXT',
+    datetime: 'DATETIME',
+    boolean: 'BOOL',
+    numeric: 'NUMERIC',
+    binary: 'BLOB',
+  };
 
   protected renderColumn(table: TableModel, column: ColumnModel): string {
     const base = super.renderColumn(table, column);

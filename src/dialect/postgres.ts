@@ -1,4 +1,4 @@
-import { ColumnModel, ColumnType, TableModel } from '../schema/model';
+import { ColumnModel, TableModel } from '../schema/model';
 import { Dialect } from './dialect';
 
 export class PostgresDialect extends Dialect {
@@ -9,27 +9,15 @@ export class PostgresDialect extends Dialect {
     return `"${identifier.replace(/"/g, '""')}"`;
   }
 
-  renderType(type: ColumnType): string {
-    switch (type.kind) {
-      case 'integer':
-        return 'INTEGER';
-      case 'string':
-        return `VARCHAR(${type.length})`;
-      case 'text':
-        return 'TEXT';
-      case 'datetime':
-        return 'TIMESTAMP WITHOUT TIME ZONE';
-      case 'boolean':
-        return 'BOOLEAN';
-      case 'numeric':
-        return 'NUMERIC';
-      case 'float':
-        // FLOAT without precision and FLOAT(25..53) are both double precision on PostgreSQL.
-        return type.precision === undefined ? 'FLOAT' : `FLOAT(${type.precision})`;
-      case 'binary':
-        return 'BYTEA';
-    }
-  }
+  // FLOAT and FLOAT(25..53) both become double precision, as Float() and Float(25) do.
+  protected readonly typeNames = {
+    integer: 'INTEGER',
+    text: 'TEXT',
+    datetime: 'TIMESTAMP WITHOUT TIME ZONE',
+    boolean: 'BOOLEAN',
+    numeric: 'NUMERIC',
+    binary: 'BYTEA',
+  };
 
   protected renderColumn(table: TableModel, column: ColumnModel): string {
     // SERIAL creates <table>_<column>_seq owned by the column, as SQLAlchemy's autoincrement does.

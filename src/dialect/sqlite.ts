@@ -1,4 +1,3 @@
-import { ColumnType } from '../schema/model';
 import { Dialect } from './dialect';
 
 /**
@@ -18,26 +17,20 @@ export class SqliteDialect extends Dialect {
     return `"${identifier.replace(/"/g, '""')}"`;
   }
 
-  renderType(type: ColumnType): string {
-    switch (type.kind) {
-      case 'integer':
-        return 'INTEGER';
-      case 'string':
-        return `VARCHAR(${type.length})`;
-      case 'text':
-        return 'TEXT';
-      case 'datetime':
-        return 'DATETIME';
-      case 'boolean':
-        return 'BOOLEAN';
-      case 'numeric':
-        return 'NUMERIC';
-      case 'float':
-        return 'FLOAT';
-      case 'binary':
-        return 'BLOB';
-    }
+  protected readonly typeNames = {
+    integer: 'INTEGER',
+    text: 'TEXT',
+    datetime: 'DATETIME',
+    boolean: 'BOOLEAN',
+    numeric: 'NUMERIC',
+    binary: 'BLOB',
+  };
+
+  /** SQLite has one floating type; SQLAlchemy writes FLOAT whatever the precision. */
+  protected renderFloat(): string {
+    return 'FLOAT';
   }
+
 
   placeholder(): string {
     return '?';
