@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// Start-up time of the tool, side by side with the Python reference: `--help`, `--version`, and
+// `version`, `heads`, `history` on a SQLite database at head. Run with `npm run bench` (which builds
+// first). Each command runs BENCH_RUNS times (default 15) after BENCH_WARMUP (default 2) unmeasured
+// runs; the wall-clock median and minimum are printed with the reference's and their ratio.
+// The reference is /usr/bin/python3 with WDM_TEST_REFERENCE_DIR (as the tests set it) or, without it, a
+// copy of the installed python3-watcher with ../shared/reference/overlay.py applied, made here.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+const PYTHON = '/usr/bin/python3';
+const REFERENCE_SRC = '/usr/lib/python3/dist-packages/watcher';
+const OVERLAY = path.resolve(ROOT, '..', 'shared', 'reference', 'overlay.py');
+const REF_MAIN =
+  "import sys; sys.path.insert(0, sys.argv.pop(1)); sys.argv[0] = 'watcher-db-manage'; " +
+  'from watcher.cmd.dbmanage import main; main()';
+
+const env = { ...process.env };
+delete env.OS_DATABASE__CONNECTION; // the database is the one in the config file written here
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-bench-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function referenceDir() {
+  if (process.env.WDM_TEST_REFERENCE_DIR) return process.env.WDM_TEST_REFERENCE_DIR;
+  if (!fs.existsSync(path.join(REFERENCE_SRC, 'cmd', 'dbmanage.py'))) return null;
+  const dir = path.join(tmp, 'reference');
+  fs.cpSync(REFERENCE_SRC, path.join(dir, 'watcher'), { recursive: true, filter: (src) => path.basename(src) !== '__pycache__' });
+  if (fs.existsSync(OVERLAY)) spawnSync(PYTHON, [OVERLAY, path.join(dir, 'watcher')], { stdio: 'ignore' });
+  return dir;
+}
+
+function run(argv) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(argv[0], argv.slice(1), { cwd: tmp, encoding: 'utf8', env });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return ms;
+}
+
+function measure(argv) {
+  for (let i = 0; i < WARMUP; i++) run(argv);
+  const times = [];
+  for (let i = 0; i < RUNS; i++) times.push(run(argv));
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)], min: times[0] };
+}
+
+const db = path.join(tmp, 'watcher.sqlite');
+const conf = path.join(tmp, 'watcher.conf');
+fs.writeFileSync(conf, `[database]\nconnection = sqlite:///${db}\n`);
+const ours = [process.execPath, path.join(ROOT, 'bin', 'run.js')];
+const refDir = referenceDir();
+const reference = refDir ? [PYTHON, '-c', REF_MAIN, refDir] : null;
+// The reference cannot upgrade SQLite (README: upgrade); ours brings the database to head for both.
+spawnSync(ours[0], [...ours.slice(1), '--config-file', conf, 'upgrade'], { stdio: 'ignore', env });
+
+const cases = [
+  ['--help', ['--help']],
+  ['--version', ['--version']],
+  ['version (SQLite)', ['--config-file', conf, 'version']],
+  ['heads', ['--config-file', conf, 'heads']],
+  ['history (SQLite)', ['--config-file', conf, 'history']],
+];
+const fmt = (ms) => `${ms.toFixed(0).padStart(6)} ms`;
+console.log(`start-up, wall clock, median and min of ${RUNS} runs (Node.js ${process.versions.node}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)})`);
+console.log(`${'command'.padEnd(18)} ${'ours median'.padStart(11)} ${'ours min'.padStart(9)} ${'ref median'.padStart(11)} ${'ref min'.padStart(9)}  ours/ref`);
+for (const [name, args] of cases) {
+  const o = measure([...ours, ...args]);
+  let r = null;
+  if (reference) r = measure([...reference, ...args]);
+  console.log(
+    `${name.padEnd(18)} ${fmt(o.median).padStart(11)} ${fmt(o.min).padStart(9)} ${r ? fmt(r.median).padStart(11) : '          -'} ${r ? fmt(r.min).padStart(9) : '        -'}  ${r ? (o.median / r.median).toFixed(2) : '-'}`,
+  );
+}
+if (!reference) console.log('(the Python reference is not installed: python3-watcher; only our times are shown)');
