@@ -20,3 +20,9 @@ export { sqliteTableForRebuild, withSqliteForeignKeysOff } from './sqlite-rebuil
 export { placeholder } from './placeholder';
 export { datetimeAsText, pythonDatetimeText } from './datetime-text';
 export { isOffline, OFFLINE_MARK } from './offline';
+export type { IndexDef } from './create-index';
+export { createIndex, dropIndex } from './create-index';
+export type { UniqueDef } from './unique';
+export { addUnique, dropUnique } from './unique';
+export { addForeignKey, dropForeignKey } from './foreign-key';
+export { alterColumnType } from './alter-type';

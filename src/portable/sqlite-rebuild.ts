@@ -1,4 +1,4 @@
-import type { QueryRunner, Table } from 'typeorm';
+import { QueryRunner, Table, TableUnique } from 'typeorm';
 import { freshTable } from './fresh-table';
 import { foreignKeyName } from './names';
 
@@ -30,6 +30,11 @@ export async function sqliteTableForRebuild(queryRunner: QueryRunner, name: stri
     const declared = uniques.find((u) => u.columns.join(',') === unique.columnNames.join(','));
     if (declared) unique.name = declared.name;
   }
+  // SQLite gives a UNIQUE on the primary key's columns no index of its own, so TypeORM does not see
+  // it (uniq_apscheduler_jobs0id): keep it, or the rebuild would drop it.
+  for (const declared of uniques) {
+    if (!table.uniques.some((u) => u.name === declared.name)) table.uniques.push(new TableUnique({ name: declared.name, columnNames: declared.columns }));
+  }
   table.foreignKeys.sort((a, b) => foreignKeyPosition(sql, a.columnNames) - foreignKeyPosition(sql, b.columnNames));
   table.foreignKeys.forEach((fk, i) => {
     if (!fk.name || !new RegExp(`CONSTRAINT\\s+"?${escapeRegExp(fk.name)}"?\\s+FOREIGN`, 'i').test(sql)) {
@@ -44,7 +49,7 @@ export async function sqliteTableForRebuild(queryRunner: QueryRunner, name: stri
 const IDENT = '"?([A-Za-z_][A-Za-z0-9_]*)"?';
 
 /** `CONSTRAINT name UNIQUE (a, b)` clauses of a CREATE TABLE, quoted or not. */
-function declaredUniques(sql: string): { name: string; columns: string[] }[] {
+export function declaredUniques(sql: string): { name: string; columns: string[] }[] {
   const found: { name: string; columns: string[] }[] = [];
   const pattern = new RegExp(`CONSTRAINT\\s+${IDENT}\\s+UNIQUE\\s*\\(([^)]*)\\)`, 'gi');
   for (const m of sql.matchAll(pattern)) {

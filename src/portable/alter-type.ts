@@ -1,0 +1,53 @@
+import type { QueryRunner } from 'typeorm';
+import { backendOf } from './backend';
+import { column, tableColumn } from './column';
+import { freshTable, replaceCachedTable } from './fresh-table';
+import { sqliteTableForRebuild, withSqliteForeignKeysOff } from './sqlite-rebuild';
+import type { SqlType } from './types';
+
+/**
+ * `op.alter_column(table, column, type_=TO, existing_type=FROM, existing_nullable=N)`: the stored
+ * values are converted, never dropped. TypeORM's changeColumn would drop and re-add a column whose
+ * type changes on the servers (losing its data), so the statements are Alembic's own:
+ * - PostgreSQL: `ALTER COLUMN c TYPE T USING c::T` (the cast lets text become a number too);
+ * - MySQL: `MODIFY c T [NOT] NULL`, which restates the whole column, hence `nullable`;
+ * - SQLite: the table is rebuilt with the new declared type, keeping its rows.
+ */
+export async function alterColumnType(
+  queryRunner: QueryRunner,
+  tableName: string,
+  columnName: string,
+  types: { from: SqlType; to: SqlType; nullable: boolean },
+): Promise<void> {
+  const backend = backendOf(queryRunner);
+  const newColumn = tableColumn(backend, column(columnName, types.to, { nullable: types.nullable }));
+  if (backend === 'sqlite') {
+    await withSqliteForeignKeysOff(queryRunner, tableName, async () => {
+      const table = await sqliteTableForRebuild(queryRunner, tableName);
+      const existing = table.columns.find((c) => c.name === columnName);
+      if (!existing) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
+      newColumn.isPrimary = existing.isPrimary;
+      await queryRunner.changeColumn(table, existing, newColumn);
+    });
+    return;
+  }
+  const driver = queryRunner.connection.driver;
+  const table = await freshTable(queryRunner, tableName);
+  const existing = table.findColumnByName(columnName);
+  if (!existing) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
+  const fullType = driver.createFullType(newColumn);
+  const t = driver.escape(tableName);
+  const c = driver.escape(columnName);
+  await queryRunner.query(
+    backend === 'postgres'
+      ? `ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${fullType} USING ${c}::${fullType}`
+      : `ALTER TABLE ${t} MODIFY ${c} ${fullType}${types.nullable ? ' NULL' : ' NOT NULL'}`,
+  );
+  const changed = table.clone();
+  const target = changed.findColumnByName(columnName);
+  if (target) {
+    target.type = newColumn.type;
+    target.length = newColumn.length;
+  }
+  replaceCachedTable(queryRunner, table, changed);
+}
