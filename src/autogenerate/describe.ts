@@ -1,0 +1,128 @@
+import type { QueryRunner, Table, TableIndex } from 'typeorm';
+import { UserError } from '../errors';
+import { Backend, backendOf } from '../portable/backend';
+import { declaredUniques } from '../portable/sqlite-rebuild';
+import { ColumnModel, IndexModel, KeyModel, SchemaModel, TableModel } from '../schema/model';
+import { sortByDependency } from '../schema/sort-tables';
+import { KeyColumns, keyColumnOrder, keyId } from './key-columns';
+import { columnTypeOf } from './live-types';
+
+/** Tables that are not the application's: Alembic's bookkeeping (shared with the reference). */
+const IGNORED_TABLES = new Set(['alembic_version']);
+
+/**
+ * The live schema, in the same neutral model the entities are turned into, so the two can be
+ * compared field by field. TypeORM's `getTables()` reads columns, keys and indexes on every backend;
+ * what it reads differently per backend is evened out here:
+ * - MySQL has no unique constraints apart from unique indexes: every unique index is a unique key.
+ *   Types come from COLUMN_TYPE (TypeORM drops tinyint(1)'s width and varchar(255)'s length).
+ *   The index MySQL keeps for each foreign key (named after its first column, or after the
+ *   constraint) is part of the key, not an index of its own.
+ * - SQLite keeps no constraint names; TypeORM invents hashed ones for tables SQLAlchemy wrote, so
+ *   unique names are read from the CREATE TABLE text.
+ * - PostgreSQL lists a unique constraint once (not also as its index): nothing to do.
+ */
+export async function describeDatabase(queryRunner: QueryRunner): Promise<SchemaModel> {
+  const backend = backendOf(queryRunner);
+  const names = (await tableNames(queryRunner, backend)).filter((n) => !IGNORED_TABLES.has(n));
+  const tables = names.length > 0 ? await queryRunner.getTables(names) : [];
+  const mysqlTypes = backend === 'mysql' ? await mysqlColumnTypes(queryRunner) : new Map<string, string>();
+  const sqliteSql = backend === 'sqlite' ? await sqliteCreateStatements(queryRunner) : new Map<string, string>();
+  const order = await keyColumnOrder(queryRunner, backend);
+  const models = tables.map((t) => tableModel(backend, t, mysqlTypes, sqliteSql.get(t.name) ?? '', order));
+  return { tables: sortByDependency(models) };
+}
+
+function tableModel(
+  backend: Backend,
+  table: Table,
+  mysqlTypes: Map<string, string>,
+  sqliteSql: string,
+  order: Map<string, KeyColumns>,
+): TableModel {
+  const keyColumns = (name: string | undefined, columns: string[]) => order.get(keyId('k', table.name, name))?.columns ?? [...columns];
+  const columns: ColumnModel[] = table.columns.map((c) => {
+    const raw = { type: c.type.toLowerCase(), length: c.length, columnType: mysqlTypes.get(`${table.name}.${c.name}`) };
+    const type = columnTypeOf(backend, raw);
+    if (!type) {
+      throw new UserError(
+        `Column ${table.name}.${c.name} has type ${raw.columnType ?? raw.type}${raw.length ? `(${raw.length})` : ''}, which no portable type stores; autogenerate cannot compare it`,
+      );
+    }
+    return { name: c.name, type, nullable: c.isNullable && !c.isPrimary, autoincrement: c.isGenerated && c.generationStrategy === 'increment' };
+  });
+
+  const foreignKeys = table.foreignKeys.map((fk) => {
+    const ordered = order.get(keyId('f', table.name, fk.name));
+    return {
+      name: fk.name,
+      columns: ordered?.columns ?? [...fk.columnNames],
+      referencedTable: unqualified(fk.referencedTableName),
+      referencedColumns: ordered?.referencedColumns ?? [...fk.referencedColumnNames],
+    };
+  });
+
+  let uniques: KeyModel[] = table.uniques.map((u) => ({ name: u.name, columns: keyColumns(u.name, u.columnNames) }));
+  let indices: TableIndex[] = table.indices;
+  if (backend === 'mysql') {
+    uniques = indices.filter((i) => i.isUnique).map((i) => ({ name: i.name, columns: keyColumns(i.name, i.columnNames) }));
+    indices = indices.filter((i) => !i.isUnique && !foreignKeys.some((fk) => backsForeignKey(i, fk)));
+  }
+  if (backend === 'sqlite') {
+    // The CREATE TABLE text is the truth: it has the names (TypeORM invents hashed ones for tables
+    // SQLAlchemy wrote) and keys SQLite folds into another index (UNIQUE (id) on the primary key
+    // gets no index of its own). Unnamed ones TypeORM found elsewhere (a column's UNIQUE) are kept.
+    const declared: KeyModel[] = declaredUniques(sqliteSql);
+    uniques = [...declared, ...uniques.filter((u) => !declared.some((d) => sameSet(d.columns, u.columns))).map((u) => ({ columns: u.columns }))];
+  }
+  const indexes: IndexModel[] = indices.map((i) => ({ name: i.name as string, columns: keyColumns(i.name, i.columnNames), unique: Boolean(i.isUnique) }));
+
+  return {
+    name: table.name,
+    columns,
+    primaryKey: { columns: table.columns.filter((c) => c.isPrimary).map((c) => c.name) },
+    uniques,
+    indexes,
+    foreignKeys,
+  };
+}
+
+/** The index MySQL made (or our kit made, under MySQL's name) so that a foreign key has one. */
+function backsForeignKey(index: TableIndex, fk: { name?: string; columns: string[] }): boolean {
+  return sameColumns(index.columnNames, fk.columns) && (index.name === fk.columns[0] || index.name === fk.name);
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((c) => b.includes(c));
+}
+
+function sameColumns(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i]);
+}
+
+function unqualified(name: string): string {
+  return name.split('.').pop() as string;
+}
+
+/** The tables of the connection's own schema (TypeORM's getTables() alone would read every schema). */
+async function tableNames(queryRunner: QueryRunner, backend: Backend): Promise<string[]> {
+  const sql = {
+    postgres: `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+    mysql: `SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'`,
+    sqlite: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`,
+  }[backend];
+  const rows = (await queryRunner.query(sql)) as { name: string }[];
+  return rows.map((r) => r.name).sort();
+}
+
+async function mysqlColumnTypes(queryRunner: QueryRunner): Promise<Map<string, string>> {
+  const rows = (await queryRunner.query(
+    'SELECT TABLE_NAME AS t, COLUMN_NAME AS c, COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()',
+  )) as { t: string; c: string; type: string | Buffer }[];
+  return new Map(rows.map((r) => [`${r.t}.${r.c}`, String(r.type)]));
+}
+
+async function sqliteCreateStatements(queryRunner: QueryRunner): Promise<Map<string, string>> {
+  const rows = (await queryRunner.query(`SELECT name, sql FROM sqlite_master WHERE type = 'table'`)) as { name: string; sql: string | null }[];
+  return new Map(rows.map((r) => [r.name, r.sql ?? '']));
+}

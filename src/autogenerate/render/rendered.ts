@@ -1,0 +1,5 @@
+/** Statements for one operation (without indentation) and the kit functions they call. */
+export interface Rendered {
+  lines: string[];
+  uses: string[];
+}

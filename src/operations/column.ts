@@ -1,0 +1,81 @@
+import { ColumnModel, ColumnType, describeType } from '../schema/model';
+import { Operation, q } from './operation';
+
+export class AddColumn implements Operation {
+  readonly kind = 'add_column';
+
+  constructor(
+    readonly table: string,
+    readonly column: ColumnModel,
+  ) {}
+
+  describe(): string {
+    return `Detected added column ${q(`${this.table}.${this.column.name}`)}`;
+  }
+
+  reverse(): DropColumn {
+    return new DropColumn(this.table, this.column);
+  }
+}
+
+/** Carries the column as the database has it, so the reverse can add it back. */
+export class DropColumn implements Operation {
+  readonly kind = 'drop_column';
+
+  constructor(
+    readonly table: string,
+    readonly column: ColumnModel,
+  ) {}
+
+  describe(): string {
+    return `Detected removed column ${q(`${this.table}.${this.column.name}`)}`;
+  }
+
+  reverse(): AddColumn {
+    return new AddColumn(this.table, this.column);
+  }
+}
+
+/**
+ * A column whose stored type differs. `nullable` is the column's nullability while the type changes:
+ * MySQL can only restate a whole column, so it has to be said again.
+ */
+export class AlterColumnType implements Operation {
+  readonly kind = 'alter_column_type';
+
+  constructor(
+    readonly table: string,
+    readonly column: string,
+    readonly from: ColumnType,
+    readonly to: ColumnType,
+    readonly nullable: boolean,
+  ) {}
+
+  describe(): string {
+    return `Detected type change from ${describeType(this.from)} to ${describeType(this.to)} on ${q(`${this.table}.${this.column}`)}`;
+  }
+
+  reverse(): AlterColumnType {
+    return new AlterColumnType(this.table, this.column, this.to, this.from, this.nullable);
+  }
+}
+
+/** NULL / NOT NULL on a column of type `type` (Alembic's `existing_type`). */
+export class AlterColumnNullability implements Operation {
+  readonly kind = 'alter_column_nullability';
+
+  constructor(
+    readonly table: string,
+    readonly column: string,
+    readonly type: ColumnType,
+    readonly nullable: boolean,
+  ) {}
+
+  describe(): string {
+    return `Detected ${this.nullable ? 'NULL' : 'NOT NULL'} on column ${q(`${this.table}.${this.column}`)}`;
+  }
+
+  reverse(): AlterColumnNullability {
+    return new AlterColumnNullability(this.table, this.column, this.type, !this.nullable);
+  }
+}
