@@ -9,6 +9,8 @@ export interface RevisionOptions {
   /** For tests and tools: a fixed id and date. */
   id?: string;
   created?: Date;
+  /** Bodies for `up` and `down` and the imports they need (autogenerate); empty by default. */
+  body?: { up: string[]; down: string[]; imports: string[] };
 }
 
 export interface RevisionResult {
@@ -24,7 +26,7 @@ export function createRevision(chain: RevisionChain, options: RevisionOptions): 
   const id = options.id ?? newRevisionId();
   if (chain.get(id)) throw new UserError(`Revision id ${id} already exists`);
   const file = writeRevision(
-    { id, parent, message: options.message, created: options.created ?? new Date() },
+    { id, parent, message: options.message, created: options.created ?? new Date(), ...options.body },
     options.migrationsDir ?? defaultMigrationsDir(),
   );
   return { id, parent, file };

@@ -1,19 +1,34 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command';
+import { autogenerateRevision } from '../api/autogenerate';
 import { createRevision } from '../api/revision';
 
 export default class Revision extends BaseCommand<typeof Revision> {
-  static summary = 'Create a new, empty revision file on top of the current head.';
+  static summary = 'Create a new revision file on top of the current head, empty or (--autogenerate) from the entities.';
   static description =
-    'Writes migrations/<id>_<slug>.ts (or into --migrations-dir) with a new 12-hex-digit id, the head as parent, the message and the date, and empty up/down to fill in with TypeORM QueryRunner operations. Run `npm run build` (or bin/dev.js) before upgrading with it.';
-  static examples = ['<%= config.bin %> revision -m "add foo to audits"', '<%= config.bin %> revision -m "add foo" --migrations-dir ./migrations'];
+    'Writes migrations/<id>_<slug>.ts (or into --migrations-dir) with a new 12-hex-digit id, the head as parent, the message and the date, and empty up/down to fill in with TypeORM QueryRunner operations. Run `npm run build` (or bin/dev.js) before upgrading with it. With --autogenerate the database must be at head: up gets the operations that bring it to the entities (tables, columns, types, nullability, unique keys, indexes, foreign keys), down their inverse.';
+  static examples = [
+    '<%= config.bin %> revision -m "add foo to audits"',
+    '<%= config.bin %> revision -m "add foo" --migrations-dir ./migrations',
+    '<%= config.bin %> revision -m "add foo to audits" --autogenerate',
+  ];
   static enableJsonFlag = true;
   static flags = {
     message: Flags.string({ char: 'm', description: 'What the revision changes.', required: true, helpValue: 'MESSAGE' }),
+    autogenerate: Flags.boolean({ description: 'Fill up/down with what differs between the entities and the database (at head).' }),
   };
 
-  async run(): Promise<{ id: string; parent: string | null; file: string }> {
-    const result = createRevision(this.chain(), { message: this.flags.message, migrationsDir: this.flags['migrations-dir'] });
+  async run(): Promise<{ id: string; parent: string | null; file: string; operations?: string[] }> {
+    const options = { message: this.flags.message, migrationsDir: this.flags['migrations-dir'] };
+    if (this.flags.autogenerate) {
+      const chain = this.chain();
+      const { operations, ...result } = await this.withSession((session) => autogenerateRevision(session, chain, options));
+      for (const op of operations) this.logger.info(op.describe());
+      if (operations.length === 0) this.logger.info('No changes detected');
+      this.log(`Generating ${result.file} ... done`);
+      return { ...result, operations: operations.map((op) => op.describe()) };
+    }
+    const result = createRevision(this.chain(), options);
     this.log(`Generating ${result.file} ... done`);
     return result;
   }

@@ -1,0 +1,59 @@
+import { WATCHER_ENTITIES } from '../../entities';
+import { compareSchemas } from '../autogenerate/compare';
+import { describeDatabase } from '../autogenerate/describe';
+import { renderRevisionBody } from '../autogenerate/render';
+import { Session } from '../connection/session';
+import { DatabaseStateError, UserError } from '../errors';
+import { SchemaOperation } from '../operations';
+import { backendOf } from '../portable/backend';
+import { RevisionChain } from '../script/chain';
+import { defaultMigrationsDir } from '../script/load';
+import { withRunner } from '../runtime/transaction';
+import { VersionTable } from '../runtime/version-table';
+import { createRevision, RevisionOptions, RevisionResult } from './revision';
+import { entitySchema } from './create-schema';
+
+export interface DiffOptions {
+  /** The entity classes to compare with; Watcher's models by default. */
+  entities?: Function[];
+}
+
+/**
+ * What it takes to bring the database to the entities, as operations. The database must be at the
+ * chain's head: a diff against an older schema would repeat what the missing revisions do.
+ */
+export async function diffDatabase(session: Session, chain: RevisionChain, options: DiffOptions = {}): Promise<SchemaOperation[]> {
+  const wanted = await entitySchema(options.entities ?? WATCHER_ENTITIES);
+  const head = chain.revisions.size === 0 ? null : chain.head().id;
+  return withRunner(session.dataSource, async (runner) => {
+    const current = await new VersionTable(runner, session.dialect).current();
+    if (current !== head) {
+      throw new DatabaseStateError(
+        `Target database is not up to date: it is at ${current ?? 'base'}, the head is ${head ?? 'base'}; run 'upgrade' first`,
+      );
+    }
+    const live = await describeDatabase(runner);
+    return compareSchemas(backendOf(runner), wanted, live);
+  });
+}
+
+export interface AutogenerateResult extends RevisionResult {
+  operations: SchemaOperation[];
+}
+
+/**
+ * `revision -m MSG --autogenerate`: a revision whose `up` brings the database to the entities and
+ * whose `down` undoes exactly that, written with the portable kit so it runs on every backend and
+ * offline. Nothing is written when the database is not at head.
+ */
+export async function autogenerateRevision(
+  session: Session,
+  chain: RevisionChain,
+  options: RevisionOptions & DiffOptions,
+): Promise<AutogenerateResult> {
+  if (!options.message.trim()) throw new UserError('A revision needs a message: revision -m "what it changes" --autogenerate');
+  const operations = await diffDatabase(session, chain, options);
+  const dir = options.migrationsDir ?? defaultMigrationsDir();
+  const body = renderRevisionBody(operations, dir);
+  return { ...createRevision(chain, { ...options, body }), operations };
+}
