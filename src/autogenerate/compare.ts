@@ -25,7 +25,8 @@ export function compareSchemas(backend: Backend, wanted: SchemaModel, live: Sche
   });
 
   const addTables = wanted.tables.filter((t) => !liveByName.has(t.name)).map((t) => new AddTable(t));
-  // Dependents first, so no table is dropped while a table being kept... or dropped later still points at it.
+  // Referencing tables first (the reverse of dependency order): a table is never dropped while another
+  // table still points at it (keys from kept tables are dropped earlier, with the other keys).
   const dropTables = live.tables.filter((t) => !wantedNames.has(t.name)).reverse().map((t) => new DropTable(t));
 
   const dropForeignKeys: SchemaOperation[] = [];
@@ -93,8 +94,12 @@ function compareUniqueKeys(wanted: TableModel, live: TableModel): { add: SchemaO
   ];
   const w = keysOf(wanted);
   const l = keysOf(live);
+  // A primary key named like the unique key on the same columns stands for it: SQLAlchemy on
+  // PostgreSQL folds `uniq_apscheduler_jobs0id UNIQUE (id)` into the primary key on (id).
+  const pk = live.primaryKey;
+  const existing = pk.name ? [...l, { name: pk.name, columns: pk.columns }] : l;
   return {
-    add: w.filter((k) => !l.some((o) => sameKey(k, o))).map((k) => k.op(wanted.name, true)),
+    add: w.filter((k) => !existing.some((o) => sameKey(k, o))).map((k) => k.op(wanted.name, true)),
     drop: l.filter((k) => !w.some((o) => sameKey(k, o))).map((k) => k.op(live.name, false)),
   };
 }

@@ -18,9 +18,11 @@ const IGNORED_TABLES = new Set(['alembic_version']);
  *   Types come from COLUMN_TYPE (TypeORM drops tinyint(1)'s width and varchar(255)'s length).
  *   The index MySQL keeps for each foreign key (named after its first column, or after the
  *   constraint) is part of the key, not an index of its own.
- * - SQLite keeps no constraint names; TypeORM invents hashed ones for tables SQLAlchemy wrote, so
- *   unique names are read from the CREATE TABLE text.
- * - PostgreSQL lists a unique constraint once (not also as its index): nothing to do.
+ * - SQLite keeps no constraint names (TypeORM invents hashed ones for tables SQLAlchemy wrote) and
+ *   folds a UNIQUE on the primary key into it: unique keys are read from the CREATE TABLE text.
+ * - PostgreSQL lists a unique constraint once (not also as its index).
+ * - Everywhere, the column order of keys comes from the catalogs (see key-columns.ts), and types
+ *   that no generic type stores are an error rather than a guess.
  */
 export async function describeDatabase(queryRunner: QueryRunner): Promise<SchemaModel> {
   const backend = backendOf(queryRunner);
@@ -80,7 +82,10 @@ function tableModel(
   return {
     name: table.name,
     columns,
-    primaryKey: { columns: table.columns.filter((c) => c.isPrimary).map((c) => c.name) },
+    primaryKey: {
+      name: table.columns.find((c) => c.isPrimary)?.primaryKeyConstraintName,
+      columns: table.columns.filter((c) => c.isPrimary).map((c) => c.name),
+    },
     uniques,
     indexes,
     foreignKeys,

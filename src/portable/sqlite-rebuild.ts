@@ -35,6 +35,12 @@ export async function sqliteTableForRebuild(queryRunner: QueryRunner, name: stri
   for (const declared of uniques) {
     if (!table.uniques.some((u) => u.name === declared.name)) table.uniques.push(new TableUnique({ name: declared.name, columnNames: declared.columns }));
   }
+  // In declaration order, as the foreign keys below (TypeORM reads them back in index order).
+  const uniquePosition = (name: string | undefined) => {
+    const i = uniques.findIndex((u) => u.name === name);
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  table.uniques.sort((a, b) => uniquePosition(a.name) - uniquePosition(b.name));
   table.foreignKeys.sort((a, b) => foreignKeyPosition(sql, a.columnNames) - foreignKeyPosition(sql, b.columnNames));
   table.foreignKeys.forEach((fk, i) => {
     if (!fk.name || !new RegExp(`CONSTRAINT\\s+"?${escapeRegExp(fk.name)}"?\\s+FOREIGN`, 'i').test(sql)) {
