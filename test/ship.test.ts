@@ -161,7 +161,8 @@ describe('shipping (issue 5)', function () {
   }
 
   it('--json output of heads and history has the documented keys', () => {
-    const conf = sqliteConfig(tmp);
+    const dir = fs.mkdtempSync(path.join(tmp, 'json-'));
+    const conf = sqliteConfig(dir);
     const heads = runCli(['--config-file', conf, 'heads', '--json']);
     expect(heads.status, heads.stderr).to.equal(0);
     expect(JSON.parse(heads.stdout)).to.deep.equal({ heads: [{ id: 'f56ba02662b4', message: 'Add default_parameters to audit_templates' }] });
