@@ -1,0 +1,144 @@
+import { Session } from '../connection/session';
+import { UserError } from '../errors';
+import { withRunner } from '../runtime/transaction';
+import { deleteSelection } from '../purge/delete';
+import { Counts, emptyCounts } from '../purge/kinds';
+import { Selection } from '../purge/selection';
+import { Workspace } from '../purge/workspace';
+
+export type { Counts } from '../purge/kinds';
+
+export interface PurgeOptions {
+  /** -d: only objects soft deleted more than this many days ago (0 or undefined: all, as the reference). */
+  ageInDays?: number;
+  /** -n: at most this many objects; more asks `confirmUpToMax`. */
+  maxNumber?: number;
+  /** -t: uuid or name of a soft-deleted goal. */
+  goal?: string;
+  /** -e: leave live orphans alone. */
+  excludeOrphans?: boolean;
+  /** --dry-run: select and count, delete nothing. */
+  dryRun?: boolean;
+  /** The clock, for tests. */
+  now?: Date;
+}
+
+/** The questions the reference asks; the core never prints or reads, the caller answers. */
+export interface PurgeHooks {
+  /** More objects than --max-number: delete whole per-goal groups up to it? `counts` is everything selected. */
+  confirmUpToMax?(counts: Counts, maxNumber: number): Promise<boolean>;
+  /** Delete `counts` (`kept` were held back by the safety rule)? */
+  confirm?(counts: Counts, kept: Counts): Promise<boolean>;
+  /** Rows of `table` deleted so far (one call per table). */
+  progress?(table: string, rows: number): void;
+}
+
+export type PurgeOutcome =
+  /** rows were deleted */
+  | 'purged'
+  /** --dry-run */
+  | 'dry-run'
+  /** nothing matched */
+  | 'nothing'
+  /** the answer to Continue? was no */
+  | 'declined'
+  /** the answer to "delete up to the maximum?" was no */
+  | 'declined-max';
+
+export interface PurgeResult {
+  outcome: PurgeOutcome;
+  /** What is deleted (or would be): the safe selection, within --max-number. */
+  counts: Counts;
+  /** Everything the rules selected, before --max-number and the safety rule. */
+  selected: Counts;
+  /** Objects the safety rule kept because rows that are not purged still depend on them. */
+  kept: Counts;
+  /** Goals whose groups were taken under --max-number (ids), when it applied. */
+  goalsWithinMax?: number[];
+  /** Efficacy indicators deleted with their action plans. */
+  efficacyIndicators: number;
+  excludeOrphans: boolean;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** oslo's is_uuid_like: 32 hex digits once `urn:`, `uuid:`, braces and hyphens are taken out. */
+export function isUuidLike(value: string): boolean {
+  const hex = value.replace(/urn:/g, '').replace(/uuid:/g, '').replace(/^[{}]+|[{}]+$/g, '').replace(/-/g, '');
+  return /^[0-9a-fA-F]{32}$/.test(hex);
+}
+
+/** Checks what can be checked before connecting: the reference's "Limit should be positive". */
+export function validatePurgeOptions(options: PurgeOptions): void {
+  if (options.maxNumber !== undefined && options.maxNumber < 0) {
+    throw new UserError(`Limit should be positive (--max-number ${options.maxNumber})`);
+  }
+  if (options.ageInDays !== undefined && !Number.isFinite(options.ageInDays)) {
+    throw new UserError(`--age-in-days must be a number of days (got ${options.ageInDays})`);
+  }
+}
+
+/**
+ * Purges soft-deleted Watcher objects as the reference selects them (rules 1-6 of the spec), closed
+ * over every link and made safe (rules 7-8), and deleted in one transaction, children first.
+ */
+export async function purge(session: Session, options: PurgeOptions = {}, hooks: PurgeHooks = {}): Promise<PurgeResult> {
+  validatePurgeOptions(options);
+  const excludeOrphans = Boolean(options.excludeOrphans);
+  return withRunner(session.dataSource, async (runner) => {
+    if (!(await runner.hasTable('goals'))) {
+      throw new UserError('the database has no Watcher tables: run upgrade (or create_schema) first');
+    }
+    const ws = new Workspace(runner, session.dialect);
+    try {
+      const goalUuid = options.goal === undefined ? undefined : await resolveGoal(ws, options.goal);
+      const now = options.now ?? new Date();
+      const cutoff = options.ageInDays ? new Date(now.getTime() - options.ageInDays * DAY_MS) : undefined;
+      session.log.verbose(
+        `Purge: age_in_days=${options.ageInDays ?? 'None'} max_number=${options.maxNumber ?? 'None'} ` +
+          `goal=${options.goal ?? 'None'} exclude_orphans=${excludeOrphans} dry_run=${Boolean(options.dryRun)}`,
+      );
+
+      const selection = await Selection.build(ws, { cutoff, goalUuid, excludeOrphans });
+      const selected = await selection.counts();
+      session.log.verbose(`Selected ${selected.total} objects (expired, related${excludeOrphans ? '' : ', orphans'} and their soft-deleted descendants)`);
+      const base = { selected, excludeOrphans, efficacyIndicators: 0 };
+
+      let goalsWithinMax: number[] | undefined;
+      if (options.maxNumber !== undefined && selected.total > options.maxNumber) {
+        const upToMax = hooks.confirmUpToMax ? await hooks.confirmUpToMax(selected, options.maxNumber) : false;
+        if (!upToMax) return { ...base, outcome: 'declined-max', counts: emptyCounts(), kept: emptyCounts() };
+        goalsWithinMax = await selection.limitToGroups(options.maxNumber);
+      }
+      const kept = await selection.makeSafe();
+      const counts = await selection.counts();
+      if (kept.total > 0) session.log.verbose(`Kept ${kept.total} selected objects that rows not purged still depend on`);
+      const result = { ...base, counts, kept, goalsWithinMax };
+
+      if (options.dryRun) return { ...result, outcome: 'dry-run' };
+      if (counts.total === 0) return { ...result, outcome: 'nothing' };
+      const go = hooks.confirm ? await hooks.confirm(counts, kept) : false;
+      if (!go) return { ...result, outcome: 'declined' };
+
+      session.log.verbose(`Deleting ${counts.total} objects in one transaction`);
+      const { efficacyIndicators } = await deleteSelection(ws, selection.tables, counts, hooks.progress);
+      return { ...result, outcome: 'purged', efficacyIndicators };
+    } finally {
+      await ws.dispose();
+    }
+  });
+}
+
+/** Rule 4: the goal (uuid or name) must name exactly one goal, and a soft-deleted one. */
+async function resolveGoal(ws: Workspace, goal: string): Promise<string> {
+  const column = isUuidLike(goal) ? 'uuid' : 'name';
+  const rows = await ws.run<{ uuid: string; deleted_at: unknown }[]>(
+    `SELECT uuid, deleted_at FROM goals WHERE ${column} = ${ws.dialect.placeholder(1)}`,
+    [goal],
+  );
+  if (rows.length !== 1) throw new UserError(`Goal ${goal} could not be found`);
+  if (rows[0].deleted_at === null || rows[0].deleted_at === undefined) {
+    throw new UserError(`The Goal resource ${goal} is not soft deleted`);
+  }
+  return rows[0].uuid;
+}
