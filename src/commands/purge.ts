@@ -1,0 +1,137 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command';
+import { LinePrompter, answerIsYes } from '../cli/line-prompter';
+import { Counts, PurgeHooks, PurgeOptions, PurgeResult, purge, validatePurgeOptions } from '../api/purge';
+import { UserError } from '../errors';
+import { KINDS, LABELS } from '../purge/kinds';
+import { renderCountTable } from '../purge/table';
+
+export default class Purge extends BaseCommand<typeof Purge> {
+  static summary = 'Purge soft-deleted objects (and orphans) from the database.';
+  static description = [
+    'Selects what the reference selects: soft-deleted goals, strategies, audit templates, audits, action plans and',
+    'actions (older than --age-in-days, only the goal of --goal), their soft-deleted related objects and, unless',
+    '--exclude-orphans, live objects whose parent is not live. Soft-deleted descendants of everything selected go',
+    'with it; an object that rows not purged still depend on is kept, and the count of those is shown.',
+    'Shows the count table and asks "Continue? [y/N]" (and, above --max-number, whether to delete whole per-goal',
+    'groups up to it). Answers are read from standard input; --yes answers yes. Deletes children first, each',
+    "action plan's efficacy indicators with it, in one transaction: a failure changes nothing.",
+  ].join(' ');
+  static examples = [
+    '<%= config.bin %> purge --dry-run',
+    '<%= config.bin %> purge -d 30 -n 1000',
+    '<%= config.bin %> purge -t old_goal --yes',
+    '<%= config.bin %> purge -e --dry-run --json',
+  ];
+  static enableJsonFlag = true;
+  // After `purge`, -d is --age-in-days (as in the reference), so --debug has no short form here.
+  static baseFlags = {
+    ...BaseCommand.baseFlags,
+    debug: Flags.boolean({ description: 'Log every SQL statement.', helpGroup: 'GLOBAL' }),
+  };
+  static flags = {
+    'age-in-days': Flags.integer({
+      char: 'd',
+      description: 'Only purge objects soft deleted more than this many days ago (default: all).',
+      helpValue: 'DAYS',
+    }),
+    'max-number': Flags.integer({
+      char: 'n',
+      description: 'Maximum number of objects to delete; above it, asks whether to delete whole goal groups up to it.',
+      helpValue: 'N',
+    }),
+    goal: Flags.string({ char: 't', description: 'UUID or name of the (soft-deleted) goal to purge.', helpValue: 'UUID_OR_NAME' }),
+    'exclude-orphans': Flags.boolean({ char: 'e', description: 'Do not purge live objects whose parent is not live.' }),
+    'dry-run': Flags.boolean({ description: 'Only show what would be purged.' }),
+    yes: Flags.boolean({ char: 'y', description: 'Answer yes to every question (for automation).' }),
+  };
+
+  async run(): Promise<Record<string, unknown>> {
+    const f = this.flags;
+    const options: PurgeOptions = {
+      ageInDays: f['age-in-days'],
+      maxNumber: f['max-number'],
+      goal: f.goal,
+      excludeOrphans: f['exclude-orphans'],
+      dryRun: f['dry-run'],
+    };
+    validatePurgeOptions(options); // a bad option fails before we connect
+    const json = this.jsonEnabled();
+    const say = (text: string) => {
+      if (!json) this.log(text);
+    };
+    const prompter = new LinePrompter(process.stdin, json ? process.stderr : process.stdout);
+    const ask = async (question: string): Promise<boolean> => {
+      if (f.yes) return true;
+      const answer = await prompter.ask(question);
+      if (answer === null) {
+        const why = prompter.interactive ? 'standard input was closed' : 'standard input is not a terminal and gave no answer';
+        throw new UserError(`nothing was purged: "${question}" needs an answer and ${why} (use --yes to purge without asking)`);
+      }
+      return answerIsYes(answer);
+    };
+    const hooks: PurgeHooks = {
+      confirmUpToMax: async (counts, max) => {
+        say(renderCountTable(counts));
+        say(
+          `The number of objects (${counts.total}) to delete from the database exceeds the maximum number of objects (${max}) specified.`,
+        );
+        return ask('Do you want to delete objects up to the specified maximum number? [y/N]');
+      },
+      confirm: async (counts, kept) => {
+        if (f.yes) return true;
+        say(renderCountTable(counts));
+        if (kept.total > 0) say(keptNote(kept, options));
+        return ask(`There are ${counts.total} objects set for deletion. Continue? [y/N]`);
+      },
+      progress: (table, rows) => {
+        if (!json && process.stderr.isTTY) process.stderr.write(`Deleted ${rows} rows of ${table}\n`);
+      },
+    };
+    let result: PurgeResult;
+    try {
+      result = await this.withSession((session) => purge(session, options, hooks));
+    } finally {
+      prompter.close();
+    }
+    const note = options.excludeOrphans ? ' (orphans excluded)' : ' (may include orphans)';
+    switch (result.outcome) {
+      case 'purged':
+        if (f.yes && result.kept.total > 0) say(keptNote(result.kept, options));
+        say(`Purge results summary${note}:`);
+        say(renderCountTable(result.counts));
+        break;
+      case 'dry-run':
+      case 'nothing':
+      case 'declined':
+        if (result.outcome !== 'declined' && result.kept.total > 0) say(keptNote(result.kept, options));
+        say(`Here below is a table containing the objects that can be purged${note}:`);
+        say(renderCountTable(result.counts));
+        break;
+      case 'declined-max':
+        break;
+    }
+    return {
+      outcome: result.outcome,
+      deleted: result.outcome === 'purged',
+      counts: result.counts,
+      selected: result.selected,
+      kept: result.kept,
+      efficacy_indicators: result.efficacyIndicators,
+      exclude_orphans: result.excludeOrphans,
+    };
+  }
+}
+
+/** Why the safety rule kept objects, with their counts per kind. */
+function keptNote(kept: Counts, options: PurgeOptions): string {
+  const parts = KINDS.filter((k) => kept[k] > 0).map((k) => `${kept[k]} ${LABELS[k]}`);
+  const causes = [
+    ...(options.excludeOrphans ? ['live objects are left alone with --exclude-orphans'] : []),
+    ...(options.maxNumber !== undefined ? ['objects outside the goal groups within --max-number are not purged'] : []),
+  ];
+  return (
+    `Kept ${kept.total} object(s) (${parts.join(', ')}) that rows which are not purged still reference` +
+    `${causes.length ? ` (${causes.join('; ')})` : ''}: deleting them would break those rows.`
+  );
+}
