@@ -1,0 +1,189 @@
+// purge: the spec's selection rules against an independent oracle on seeded data, the reference where
+// it completes, the interaction (questions, --yes, no terminal, --json), bad input, and atomicity.
+import { expect } from 'chai';
+import { BACKENDS, Backend, TempDatabase, createTempDatabase, sqlQuery } from './support/backends';
+import { runCli, writeConfig } from './support/cli';
+import { runReference } from './support/reference';
+import { Dataset, OracleOptions, Shape, expectedDeleted, expectedSurvivors, makeDataset, seedDataset, survivors } from './support/purge-dataset';
+import { snapshotRows } from './support/watcher-rows';
+
+const SMALL: Shape = { goals: 6, strategiesPerGoal: 2, templatesPerGoal: 2, auditsPerGoal: 3, plansPerAudit: 2, actionsPerPlan: 3, tangle: 0, old: 0.3, young: 0.2 };
+const TANGLED: Shape = { ...SMALL, goals: 8, tangle: 0.2 };
+const CASCADED: Shape = { ...SMALL, cascade: true };
+
+async function seeded(backend: Backend, data: Dataset): Promise<{ db: TempDatabase; conf: string }> {
+  const db = await createTempDatabase(backend);
+  const conf = writeConfig(db.url);
+  const up = runCli(['--config-file', conf, 'upgrade']);
+  expect(up.status, up.stderr).to.equal(0);
+  seedDataset(db.url, data);
+  return { db, conf };
+}
+
+function cliArgs(o: OracleOptions, data: Dataset): string[] {
+  const args: string[] = [];
+  if (o.aged) args.push('-d', '10');
+  if (o.goalUuid) args.push('-t', data.rows.goals.find((g) => g.uuid === o.goalUuid)!.name);
+  if (o.excludeOrphans) args.push('-e');
+  if (o.max !== undefined) args.push('-n', String(o.max));
+  return args;
+}
+
+/** A soft-deleted goal of the dataset (for -t). */
+function deletedGoal(data: Dataset): string {
+  return data.rows.goals.find((g) => g.state !== 'live')!.uuid;
+}
+
+describe('purge', function () {
+  for (const backend of BACKENDS) {
+    describe(backend, function () {
+      const dbs: TempDatabase[] = [];
+      after(async () => {
+        for (const db of dbs) await db.drop();
+      });
+      async function fresh(data: Dataset) {
+        const s = await seeded(backend, data);
+        dbs.push(s.db);
+        return s;
+      }
+
+      const tangled = makeDataset(7, TANGLED);
+      const cases: [string, (d: Dataset) => OracleOptions][] = [
+        ['no option', () => ({})],
+        ['-e', () => ({ excludeOrphans: true })],
+        ['-d 10', () => ({ aged: true })],
+        ['-d 10 -e', () => ({ aged: true, excludeOrphans: true })],
+        ['-t GOAL', (d) => ({ goalUuid: deletedGoal(d) })],
+        ['-t GOAL -e -d 10', (d) => ({ goalUuid: deletedGoal(d), excludeOrphans: true, aged: true })],
+        ['-n 60', () => ({ max: 60 })],
+        ['-n 40 -e -d 10', () => ({ max: 40, excludeOrphans: true, aged: true })],
+      ];
+      for (const [name, options] of cases) {
+        it(`${name}: leaves exactly the rows the spec's rules leave (tangled data, oracle)`, async function () {
+          const o = options(tangled);
+          const { db, conf } = await fresh(tangled);
+          const r = runCli(['--config-file', conf, 'purge', ...cliArgs(o, tangled)], { input: 'y\ny\n' });
+          expect(r.status, r.stderr + r.stdout).to.equal(0);
+          expect(survivors(db.url)).to.deep.equal(expectedSurvivors(tangled, o));
+          expect(expectedDeleted(tangled, o)).to.be.greaterThan(0);
+        });
+      }
+
+      const plain = makeDataset(3, SMALL);
+      const cascaded = makeDataset(5, CASCADED);
+      for (const [name, data, options] of [
+        ['no option', plain, () => ({})],
+        ['-n 70', plain, () => ({ max: 70 })],
+        ['-t GOAL', cascaded, (d: Dataset) => ({ goalUuid: deletedGoal(d) })],
+        ['-d 10 -e', cascaded, () => ({ aged: true, excludeOrphans: true })],
+        ['-d 10 -n 40', cascaded, () => ({ aged: true, max: 40 })],
+      ] as [string, Dataset, (d: Dataset) => OracleOptions][]) {
+        it(`${name}: leaves the rows the reference leaves`, async function () {
+          const plain = data;
+          const o = options(plain);
+          const ours = await fresh(plain);
+          const theirs = await fresh(plain);
+          const args = cliArgs(o, plain);
+          const ref = runReference(theirs.db.url, ['purge', ...args], { input: 'y\ny\n' });
+          expect(ref.status, ref.stdout + ref.stderr).to.equal(0);
+          const r = runCli(['--config-file', ours.conf, 'purge', ...args], { input: 'y\ny\n' });
+          expect(r.status, r.stderr).to.equal(0);
+          const left = survivors(ours.db.url);
+          expect(left).to.deep.equal(survivors(theirs.db.url));
+          expect(left).to.deep.equal(expectedSurvivors(plain, o));
+          // The count table is the reference's, character for character.
+          const table = (out: string) => out.split('\n').filter((l) => /^[+|]/.test(l)).slice(-5).join('\n');
+          expect(table(r.stdout)).to.equal(table(ref.stdout));
+        });
+      }
+
+      it('--dry-run and a "no" change nothing; --json prints the counts', async function () {
+        const { db, conf } = await fresh(plain);
+        const before = snapshotRows(db.url);
+        const dry = runCli(['--config-file', conf, 'purge', '--dry-run']);
+        expect(dry.status, dry.stderr).to.equal(0);
+        expect(dry.stdout).to.contain('Here below is a table containing the objects that can be purged (may include orphans):');
+        const no = runCli(['--config-file', conf, 'purge'], { input: 'n\n' });
+        expect(no.status, no.stderr).to.equal(0);
+        expect(no.stdout).to.match(/There are \d+ objects set for deletion\. Continue\? \[y\/N\]/);
+        const json = runCli(['--config-file', conf, 'purge', '--dry-run', '--json']);
+        expect(json.status, json.stderr).to.equal(0);
+        const data = JSON.parse(json.stdout);
+        expect(data.outcome).to.equal('dry-run');
+        expect(data.counts.total).to.equal(expectedDeleted(plain, {}));
+        expect(snapshotRows(db.url)).to.deep.equal(before);
+      });
+
+      it('with no terminal and no --yes deletes nothing and says why; --yes purges', async function () {
+        const { db, conf } = await fresh(plain);
+        const before = snapshotRows(db.url);
+        const r = runCli(['--config-file', conf, 'purge']);
+        expect(r.status).to.equal(1);
+        expect(r.stderr.trim().split('\n')).to.have.length(1);
+        expect(r.stderr).to.contain('--yes');
+        expect(snapshotRows(db.url)).to.deep.equal(before);
+        const yes = runCli(['--config-file', conf, 'purge', '-e', '-y']);
+        expect(yes.status, yes.stderr).to.equal(0);
+        expect(yes.stdout).to.contain('Purge results summary (orphans excluded):');
+        expect(survivors(db.url)).to.deep.equal(expectedSurvivors(plain, { excludeOrphans: true }));
+      });
+
+      it('counts and explains the objects the safety rule keeps', async function () {
+        const { db, conf } = await fresh(tangled);
+        const r = runCli(['--config-file', conf, 'purge', '-e', '--dry-run', '--json']);
+        expect(r.status, r.stderr).to.equal(0);
+        const data = JSON.parse(r.stdout);
+        expect(data.kept.total).to.be.greaterThan(0);
+        const text = runCli(['--config-file', conf, 'purge', '-e', '--dry-run']);
+        expect(text.stdout).to.match(new RegExp(`Kept ${data.kept.total} object\\(s\\) .*--exclude-orphans`));
+        void db;
+      });
+
+      it('bad input: one line, non-zero exit, no change', async function () {
+        const { db, conf } = await fresh(plain);
+        const before = snapshotRows(db.url);
+        const live = plain.rows.goals.find((g) => g.state === 'live')!;
+        for (const [args, message] of [
+          [['-n', '-1'], 'Limit should be positive'],
+          [['--max-number=-5'], 'Limit should be positive'],
+          [['-t', 'no-such-goal'], 'Goal no-such-goal could not be found'],
+          [['-t', '99999999-0000-4000-8000-000000000000'], 'could not be found'],
+          [['-t', live.name], `The Goal resource ${live.name} is not soft deleted`],
+          [['-t', live.uuid], 'is not soft deleted'],
+          [['-d', 'abc'], 'age-in-days'],
+        ] as [string[], string][]) {
+          const r = runCli(['--config-file', conf, 'purge', '-y', ...args]);
+          expect(r.status, args.join(' ')).to.not.equal(0);
+          expect(r.stderr.trim().split('\n'), r.stderr).to.have.length(1);
+          expect(r.stderr).to.contain(message);
+        }
+        expect(snapshotRows(db.url)).to.deep.equal(before);
+      });
+
+      it('a delete failing mid-way leaves the database as it was', async function () {
+        const { db, conf } = await fresh(plain);
+        // Goals are deleted last, after every child table: make that delete fail.
+        const trigger: Record<Backend, string> = {
+          postgresql:
+            "CREATE FUNCTION wdm_no_delete() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'goal delete refused'; END $$ LANGUAGE plpgsql;\n" +
+            'CREATE TRIGGER wdm_no_delete BEFORE DELETE ON goals FOR EACH ROW EXECUTE FUNCTION wdm_no_delete();',
+          mysql: "CREATE TRIGGER wdm_no_delete BEFORE DELETE ON goals FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'goal delete refused';",
+          sqlite: "CREATE TRIGGER wdm_no_delete BEFORE DELETE ON goals BEGIN SELECT RAISE(ABORT, 'goal delete refused'); END;",
+        };
+        sqlQuery(db.url, trigger[backend]);
+        const before = snapshotRows(db.url);
+        const r = runCli(['--config-file', conf, 'purge', '-y']);
+        expect(r.status).to.equal(1);
+        expect(r.stderr).to.contain('goal delete refused');
+        expect(snapshotRows(db.url)).to.deep.equal(before);
+        // No index of ours is left behind either.
+        const indexes: Record<Backend, string> = {
+          postgresql: "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'wdm_purge%';",
+          mysql: "SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND index_name LIKE 'wdm_purge%';",
+          sqlite: "SELECT name FROM sqlite_master WHERE name LIKE 'wdm_purge%';",
+        };
+        expect(sqlQuery(db.url, indexes[backend]).trim()).to.equal('');
+      });
+    });
+  }
+});
