@@ -1,5 +1,6 @@
 import type { Backend } from '../portable/backend';
 import { ColumnType } from '../schema/model';
+import { typeOfSqliteName } from '../schema/sqlite-type-names';
 
 /**
  * A column type as the database reports it: TypeORM's lower-case type name and length, and on MySQL
@@ -80,31 +81,5 @@ function mysqlType(columnType: string): ColumnType | undefined {
 
 /** SQLite keeps the declared name; TypeORM reads it back lower-cased, with the length apart. */
 function sqliteType({ type, length }: RawType): ColumnType | undefined {
-  switch (type) {
-    case 'integer':
-    case 'int':
-      return { kind: 'integer' };
-    case 'varchar':
-    case 'character varying':
-      return length ? { kind: 'string', length: Number(length) } : undefined;
-    case 'text':
-      return { kind: 'text' };
-    case 'datetime':
-    case 'timestamp':
-      return { kind: 'datetime' };
-    case 'boolean':
-      return { kind: 'boolean' };
-    case 'numeric':
-    case 'decimal':
-      return { kind: 'numeric' };
-    case 'float':
-    case 'real':
-    case 'double':
-    case 'double precision':
-      return { kind: 'float' };
-    case 'blob':
-      return { kind: 'binary' };
-    default:
-      return undefined;
-  }
+  return typeOfSqliteName(type, length);
 }

@@ -1,6 +1,7 @@
 import type { EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { ColumnType, SchemaModel, TableModel } from './model';
+import { typeOfSqliteName } from './sqlite-type-names';
 import { sortByDependency } from './sort-tables';
 
 /** Translates TypeORM entity metadata into the neutral schema model. */
@@ -42,33 +43,11 @@ function tableOf(entity: EntityMetadata): TableModel {
 }
 
 function columnTypeOf(entity: EntityMetadata, column: ColumnMetadata): ColumnType {
-  const type = typeof column.type === 'string' ? column.type : column.type.name.toLowerCase();
-  switch (type) {
-    case 'integer':
-    case 'int':
-    case 'number':
-      return { kind: 'integer' };
-    case 'varchar':
-    case 'string':
-      if (!column.length) throw new Error(`${entity.tableName}.${column.databaseName}: varchar needs a length`);
-      return { kind: 'string', length: Number(column.length) };
-    case 'text':
-      return { kind: 'text' };
-    case 'datetime':
-    case 'date':
-      return { kind: 'datetime' };
-    case 'boolean':
-      return { kind: 'boolean' };
-    case 'numeric':
-    case 'decimal':
-      return { kind: 'numeric' };
-    case 'float':
-    case 'double':
-    case 'double precision':
-      return column.precision == null ? { kind: 'float' } : { kind: 'float', precision: column.precision };
-    case 'blob':
-      return { kind: 'binary' };
-    default:
-      throw new Error(`${entity.tableName}.${column.databaseName}: column type '${type}' has no portable mapping`);
-  }
+  // Entities may also use TypeORM's JS types (Number, String, Date), which it names in lower case.
+  const given = typeof column.type === 'string' ? column.type : column.type.name.toLowerCase();
+  const name = ({ number: 'integer', string: 'varchar', date: 'datetime' } as Record<string, string>)[given] ?? given;
+  const type = typeOfSqliteName(name, column.length, column.precision);
+  if (type) return type;
+  const why = name === 'varchar' ? 'varchar needs a length' : `column type '${given}' has no portable mapping`;
+  throw new Error(`${entity.tableName}.${column.databaseName}: ${why}`);
 }
