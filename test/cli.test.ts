@@ -111,6 +111,20 @@ describe('command line', () => {
     fs.chmodSync(locked, 0o700);
   });
 
+  it('explains bad flags in one whole line, exit 2', () => {
+    const conf = writeConfig('sqlite://');
+    for (const [args, message] of [
+      [['upgrade', '--foo'], 'Nonexistent flag: --foo'],
+      [['stamp', '--revision'], 'Flag --revision expects a value'],
+      [['purge', '-d', 'abc'], 'Parsing --age-in-days Expected an integer but received: abc'],
+    ] as const) {
+      const r = runCli(['--config-file', conf, ...args]);
+      expect(r.status, r.stderr).to.equal(2);
+      expect(r.stderr.trim().split('\n'), r.stderr).to.have.length(1);
+      expect(r.stderr).to.contain(`watcher-db-manage: error: ${message}`);
+    }
+  });
+
   it('rejects an unsupported URL scheme in one line, naming the accepted ones, without the password', () => {
     const r = oneLineError(['--config-file', writeConfig('oracle://scott:tiger@db/orcl'), 'version'], /oracle.*accepted: sqlite, mysql/);
     expect(r.stderr).to.not.contain('tiger');

@@ -88,7 +88,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       process.exitCode = error.exitCode;
       return;
     }
-    const oneLine = scrub(String(error.message ?? error).split('\n')[0]);
+    // oclif's parse errors put their detail on further lines ("Parsing --x\n\tExpected an integer"):
+    // keep all of it, on one line.
+    const oneLine = scrub(
+      String(error.message ?? error)
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .join(' '),
+    );
     if (error.oclif) {
       // oclif's own parse errors (unknown flag, missing argument): already meant for users.
       process.stderr.write(`watcher-db-manage: error: ${oneLine}\n`);
