@@ -6,7 +6,6 @@
 //   autogenerate again finds nothing; downgrade gives back the schema exactly; the files compile;
 // - the same revisions offline (`--sql`) give the schema the online run gives.
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,23 +16,11 @@ import { RevisionChain } from '../src/script/chain';
 import { loadRevisions } from '../src/script/load';
 import { CHANGED_ENTITIES } from './fixtures/autogenerate-entities';
 import { BACKENDS, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
-import { REPO_ROOT } from './support/cli';
+import { typecheck } from './support/typecheck';
 import { dumpSchema } from './support/schema-dump';
 
-/** Type-checks files with the project's compiler options. */
-function typecheck(files: string[]): { status: number; output: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-tsc-'));
-  const tsconfig = path.join(dir, 'tsconfig.json');
-  fs.writeFileSync(
-    tsconfig,
-    JSON.stringify({ extends: path.join(REPO_ROOT, 'tsconfig.json'), compilerOptions: { noEmit: true, rootDir: '/' }, include: [], files }),
-  );
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig], { encoding: 'utf8' });
-  return { status: r.status ?? -1, output: r.stdout + r.stderr };
-}
-
 const SHIPPED = loadRevisions();
-const SHIPPED_HEAD = SHIPPED.map((r) => r.id).find((id) => !SHIPPED.some((r) => r.parent === id)) as string;
+const SHIPPED_HEAD = new RevisionChain(SHIPPED).head().id;
 
 /** What the models have that the chain does not build (see the spec), as our autogenerate words it. */
 function expectedDrift(backend: string): string[] {

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, runCli } from './support/cli';
+import { typecheck } from './support/typecheck';
 
 /** A migrations dir holding plain-JS revisions (`[id, parent]`), so the CLI can load them from dist. */
 function chainDir(revisions: [string, string | null][]): string {
@@ -15,18 +15,6 @@ function chainDir(revisions: [string, string | null][]): string {
     );
   }
   return dir;
-}
-
-/** Type-checks files with the project's compiler options. */
-function typecheck(files: string[]): { status: number; output: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-tsc-'));
-  const tsconfig = path.join(dir, 'tsconfig.json');
-  fs.writeFileSync(
-    tsconfig,
-    JSON.stringify({ extends: path.join(REPO_ROOT, 'tsconfig.json'), compilerOptions: { noEmit: true, rootDir: '/' }, include: [], files }),
-  );
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig], { encoding: 'utf8' });
-  return { status: r.status ?? -1, output: r.stdout + r.stderr };
 }
 
 describe('revision -m', function () {
