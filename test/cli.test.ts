@@ -111,6 +111,30 @@ describe('command line', () => {
     fs.chmodSync(locked, 0o700);
   });
 
+  it('refuses an SQLite path in a missing directory or a file that is not a database, changing nothing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-cli-'));
+    const notADatabase = path.join(dir, 'garbage.sqlite');
+    fs.writeFileSync(notADatabase, 'this is not an SQLite file, but it is long enough to have a header'.repeat(4));
+    const cases = [
+      { file: path.join(dir, 'missing', 'watcher.sqlite'), reason: 'the directory does not exist' },
+      { file: notADatabase, reason: 'the file is not an SQLite database' },
+    ];
+    for (const { file, reason } of cases) {
+      const before = fs.existsSync(file) ? fs.readFileSync(file) : null;
+      // history still lists the revisions, with the same reason as a warning (see its --help).
+      const history = runCli(['--config-file', writeConfig(`sqlite:///${file}`), 'history']);
+      expect(history.stderr).to.contain(`WARNING Cannot mark the current revision: Cannot connect to SQLite at ${file}: ${reason}`);
+      for (const command of ['version', 'current', 'upgrade', 'stamp head', 'create_schema']) {
+        const r = runCli(['--config-file', writeConfig(`sqlite:///${file}`), ...command.split(' ')]);
+        expect(r.status, `${command}: ${r.stderr}`).to.not.equal(0);
+        const errors = r.stderr.split('\n').filter((line) => line.startsWith('watcher-db-manage: error:'));
+        expect(errors, `${command}: ${r.stderr}`).to.deep.equal([`watcher-db-manage: error: Cannot connect to SQLite at ${file}: ${reason}`]);
+      }
+      expect(fs.existsSync(path.join(dir, 'missing'))).to.equal(false);
+      if (before) expect(fs.readFileSync(file).equals(before)).to.equal(true);
+    }
+  });
+
   it('explains bad flags in one whole line, exit 2', () => {
     const conf = writeConfig('sqlite://');
     for (const [args, message] of [

@@ -1,6 +1,5 @@
-import { Session } from '../connection/session';
+import { ReadSession } from '../connection/session';
 import { VersionTable } from '../runtime/version-table';
-import { withRunner } from '../runtime/transaction';
 
 export interface VersionResult {
   /** The revision in alembic_version; null when at base or not under version control. */
@@ -9,11 +8,12 @@ export interface VersionResult {
   underVersionControl: boolean;
 }
 
-/** The database's current revision, as `watcher-db-manage version` reports it. */
-export async function currentVersion(session: Session): Promise<VersionResult> {
-  return withRunner(session.dataSource, async (runner) => {
-    const table = new VersionTable(runner, session.dialect);
-    const underVersionControl = await table.exists();
-    return { revision: underVersionControl ? await table.current() : null, underVersionControl };
-  });
+/**
+ * The database's current revision, as `watcher-db-manage version` reports it. Takes any session,
+ * including a bare driver connection (withReadSession), which is how the CLI calls it.
+ */
+export async function currentVersion(session: ReadSession): Promise<VersionResult> {
+  const table = new VersionTable(session.sql, session.dialect);
+  const underVersionControl = await table.exists();
+  return { revision: underVersionControl ? await table.current() : null, underVersionControl };
 }

@@ -1,6 +1,6 @@
 import { Command, Flags, Interfaces } from '@oclif/core';
 import { loadConfig, resolveConnectionUrl } from '../config';
-import { Session, withSession } from '../connection/session';
+import { ReadSession, Session, withReadSession, withSession } from '../connection/session';
 import { parseConnectionUrl } from '../connection/url';
 import { UserError } from '../errors';
 import { loadChain } from '../script/load';
@@ -72,6 +72,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected withSession<R>(work: (session: Session) => Promise<R>): Promise<R> {
     return withSession(this.connectionUrl(), { log: this.logger }, work);
+  }
+
+  /** For commands that only read: the driver alone, without loading TypeORM. */
+  protected withReadSession<R>(work: (session: ReadSession) => Promise<R>): Promise<R> {
+    return withReadSession(this.connectionUrl(), { log: this.logger }, work);
   }
 
   protected chain(): RevisionChain {

@@ -20,7 +20,7 @@ export function describeTarget(spec: ConnectionSpec): string {
 export function connectionError(spec: ConnectionSpec, cause: unknown): ConnectionError {
   const err = cause as { code?: string; errno?: number; message?: string };
   const reason = reasonFor(spec, err);
-  const db = spec.database ? ` (database '${spec.database}')` : '';
+  const db = spec.database && spec.backend !== 'sqlite' ? ` (database '${spec.database}')` : '';
   const line = `Cannot connect to ${BACKEND_NAMES[spec.backend]} at ${describeTarget(spec)}${db}: ${reason}`;
   return new ConnectionError(redactSecrets(line.replace(/\s*\n\s*/g, ' '), secretsOf(spec)));
 }

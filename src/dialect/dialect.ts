@@ -75,4 +75,10 @@ export abstract class Dialect {
 
   /** A `?`-style or `$1`-style placeholder for the n-th (1-based) bound parameter. */
   abstract placeholder(n: number): string;
+
+  /**
+   * A query that returns a row when the connection's own schema has the table. It is plain SQL on
+   * the catalog, so it runs on a bare driver connection as well as through TypeORM.
+   */
+  abstract tableExistsQuery(table: string): { sql: string; parameters: unknown[] };
 }

@@ -33,4 +33,11 @@ export class MysqlDialect extends Dialect {
   placeholder(): string {
     return '?';
   }
+
+  tableExistsQuery(table: string): { sql: string; parameters: unknown[] } {
+    return {
+      sql: 'SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?',
+      parameters: [table],
+    };
+  }
 }

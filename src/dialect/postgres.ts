@@ -28,4 +28,12 @@ export class PostgresDialect extends Dialect {
   placeholder(n: number): string {
     return `$${n}`;
   }
+
+  // The first schema of search_path, where Alembic and SQLAlchemy create and look for tables.
+  tableExistsQuery(table: string): { sql: string; parameters: unknown[] } {
+    return {
+      sql: 'SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1',
+      parameters: [table],
+    };
+  }
 }

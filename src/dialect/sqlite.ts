@@ -31,9 +31,12 @@ export class SqliteDialect extends Dialect {
     return 'FLOAT';
   }
 
-
   placeholder(): string {
     return '?';
+  }
+
+  tableExistsQuery(table: string): { sql: string; parameters: unknown[] } {
+    return { sql: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", parameters: [table] };
   }
 }
 

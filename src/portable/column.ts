@@ -1,4 +1,5 @@
-import { TableColumn } from 'typeorm';
+import type { TableColumn } from 'typeorm';
+import { typeorm } from './typeorm-classes';
 import type { Backend } from './backend';
 import { SqlType, typeFor } from './types';
 
@@ -28,7 +29,7 @@ export interface PrimaryKeyRole {
  */
 export function tableColumn(backend: Backend, def: ColumnDef, primary?: PrimaryKeyRole): TableColumn {
   const { type, length } = typeFor(backend, def.type);
-  return new TableColumn({
+  return new (typeorm().TableColumn)({
     name: def.name,
     type,
     length,

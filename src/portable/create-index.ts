@@ -1,4 +1,5 @@
-import { QueryRunner, TableIndex } from 'typeorm';
+import type { QueryRunner, TableIndex } from 'typeorm';
+import { typeorm } from './typeorm-classes';
 import { withTableChange } from './cached-change';
 import { freshTable } from './fresh-table';
 
@@ -11,7 +12,7 @@ export interface IndexDef {
 
 /** `op.create_index`: CREATE [UNIQUE] INDEX on every backend, no table rebuild. */
 export async function createIndex(queryRunner: QueryRunner, tableName: string, def: IndexDef): Promise<void> {
-  const index = () => new TableIndex({ name: def.name, columnNames: def.columns, isUnique: def.unique === true });
+  const index = () => new (typeorm().TableIndex)({ name: def.name, columnNames: def.columns, isUnique: def.unique === true });
   await withTableChange(
     queryRunner,
     tableName,

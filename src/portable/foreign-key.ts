@@ -1,4 +1,5 @@
-import { QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
+import type { QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
+import { typeorm } from './typeorm-classes';
 import { backendOf } from './backend';
 import { withTableChange } from './cached-change';
 import { dropIndex } from './create-index';
@@ -20,7 +21,7 @@ export async function addForeignKey(queryRunner: QueryRunner, tableName: string,
   const backend = backendOf(queryRunner);
   const target = targetOf(def);
   const key = (name: string) =>
-    new TableForeignKey({ name, columnNames: def.columns, referencedTableName: target.table, referencedColumnNames: target.columns });
+    new (typeorm().TableForeignKey)({ name, columnNames: def.columns, referencedTableName: target.table, referencedColumnNames: target.columns });
   if (backend === 'sqlite') {
     await withSqliteForeignKeysOff(queryRunner, tableName, async () =>
       queryRunner.createForeignKey(await sqliteTableForRebuild(queryRunner, tableName), key(foreignKeyName(backend, tableName, def.columns, 1))),
@@ -32,7 +33,7 @@ export async function addForeignKey(queryRunner: QueryRunner, tableName: string,
   if (backend === 'mysql') {
     name = foreignKeyName(backend, tableName, def.columns, highestOrdinal(current) + 1);
     if (!hasIndexFor(current, def.columns)) {
-      const index = () => new TableIndex({ name: foreignKeyIndexName(def.columns), columnNames: def.columns });
+      const index = () => new (typeorm().TableIndex)({ name: foreignKeyIndexName(def.columns), columnNames: def.columns });
       await withTableChange(queryRunner, tableName, (t) => queryRunner.createIndex(t, index()), (t) => t.addIndex(index()));
     }
   }

@@ -1,4 +1,5 @@
-import { QueryRunner, Table, TableUnique } from 'typeorm';
+import type { QueryRunner, Table, TableUnique } from 'typeorm';
+import { typeorm } from './typeorm-classes';
 import { freshTable } from './fresh-table';
 import { foreignKeyName } from './names';
 
@@ -33,7 +34,7 @@ export async function sqliteTableForRebuild(queryRunner: QueryRunner, name: stri
   // SQLite gives a UNIQUE on the primary key's columns no index of its own, so TypeORM does not see
   // it (uniq_apscheduler_jobs0id): keep it, or the rebuild would drop it.
   for (const declared of uniques) {
-    if (!table.uniques.some((u) => u.name === declared.name)) table.uniques.push(new TableUnique({ name: declared.name, columnNames: declared.columns }));
+    if (!table.uniques.some((u) => u.name === declared.name)) table.uniques.push(new (typeorm().TableUnique)({ name: declared.name, columnNames: declared.columns }));
   }
   // In declaration order, as the foreign keys below (TypeORM reads them back in index order).
   const uniquePosition = (name: string | undefined) => {

@@ -1,4 +1,5 @@
-import { Table, TableForeignKey, TableIndex, TableUnique } from 'typeorm';
+import type { Table, TableForeignKey, TableIndex, TableUnique } from 'typeorm';
+import { typeorm } from './typeorm-classes';
 import type { Backend } from './backend';
 import { ColumnDef, tableColumn } from './column';
 import { foreignKeyIndexName, foreignKeyName, primaryKeyName } from './names';
@@ -45,7 +46,7 @@ export function table(backend: Backend, def: TableDef): Table {
 
   const typeormForeignKeys = foreignKeys.map((fk, i) => {
     const targets = fk.references.map(splitReference);
-    return new TableForeignKey({
+    return new (typeorm().TableForeignKey)({
       name: foreignKeyName(backend, def.name, fk.columns, i + 1),
       columnNames: fk.columns,
       referencedTableName: targets[0].table,
@@ -61,18 +62,18 @@ export function table(backend: Backend, def: TableDef): Table {
     const covered = [def.primaryKey, ...uniques.map((u) => u.columns), ...indexes.map((i) => i.columns)];
     for (const fk of foreignKeys) {
       if (covered.some((cols) => startsWith(cols, fk.columns))) continue;
-      keyIndexes.push(new TableIndex({ name: foreignKeyIndexName(fk.columns), columnNames: fk.columns }));
+      keyIndexes.push(new (typeorm().TableIndex)({ name: foreignKeyIndexName(fk.columns), columnNames: fk.columns }));
       covered.push(fk.columns);
     }
   }
 
-  return new Table({
+  return new (typeorm().Table)({
     name: def.name,
     columns,
     // Kept in upstream's order: MySQL lists unique keys of the same kind in creation order.
-    uniques: uniques.map((u) => new TableUnique({ name: u.name, columnNames: u.columns })),
+    uniques: uniques.map((u) => new (typeorm().TableUnique)({ name: u.name, columnNames: u.columns })),
     foreignKeys: typeormForeignKeys,
-    indices: [...keyIndexes, ...indexes.map((i) => new TableIndex({ name: i.name, columnNames: i.columns }))],
+    indices: [...keyIndexes, ...indexes.map((i) => new (typeorm().TableIndex)({ name: i.name, columnNames: i.columns }))],
     // TypeORM's default, written down because the spec requires InnoDB (foreign keys need it).
     engine: backend === 'mysql' ? 'InnoDB' : undefined,
   });

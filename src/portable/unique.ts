@@ -1,4 +1,5 @@
-import { QueryRunner, TableUnique } from 'typeorm';
+import type { QueryRunner, TableUnique } from 'typeorm';
+import { typeorm } from './typeorm-classes';
 import { backendOf } from './backend';
 import { withTableChange } from './cached-change';
 import { createIndex, dropIndex } from './create-index';
@@ -19,7 +20,7 @@ export interface UniqueDef {
  * - SQLite cannot add a constraint: the table is rebuilt with it, keeping its rows.
  */
 export async function addUnique(queryRunner: QueryRunner, tableName: string, def: UniqueDef): Promise<void> {
-  const unique = () => new TableUnique({ name: def.name, columnNames: def.columns });
+  const unique = () => new (typeorm().TableUnique)({ name: def.name, columnNames: def.columns });
   switch (backendOf(queryRunner)) {
     case 'mysql':
       if (!def.name) throw new Error(`A unique key on ${tableName} needs a name on MySQL`);

@@ -1,4 +1,4 @@
-import type { QueryRunner } from 'typeorm';
+import type { SqlExecutor } from '../connection/sql-executor';
 import { Dialect } from '../dialect';
 import { DatabaseStateError } from '../errors';
 import { TableModel } from '../schema/model';
@@ -20,7 +20,8 @@ export const VERSION_TABLE: TableModel = {
  */
 export class VersionTable {
   constructor(
-    private readonly runner: QueryRunner,
+    /** A QueryRunner while migrating; a bare driver connection for commands that only read. */
+    private readonly runner: SqlExecutor,
     private readonly dialect: Dialect,
   ) {}
 
@@ -28,8 +29,10 @@ export class VersionTable {
     return this.dialect.quote(VERSION_TABLE.name);
   }
 
-  exists(): Promise<boolean> {
-    return this.runner.hasTable(VERSION_TABLE.name);
+  async exists(): Promise<boolean> {
+    const { sql, parameters } = this.dialect.tableExistsQuery(VERSION_TABLE.name);
+    const rows: unknown[] = await this.runner.query(sql, parameters);
+    return rows.length > 0;
   }
 
   /** All rows; null when the table does not exist. */

@@ -1,0 +1,66 @@
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BACKENDS, Backend, createTempDatabase, TempDatabase } from './support/backends';
+import { runCli, writeConfig } from './support/cli';
+
+// Start-up speed comes from loading only what a command needs (bench/run.js measures the time).
+// These tests pin down the loading itself, which any stray import could undo.
+const PROBE = path.join(__dirname, 'fixtures', 'module-probe.js');
+const DRIVERS: Record<Backend, string> = { sqlite: 'better-sqlite3', postgresql: 'pg', mysql: 'mysql2' };
+
+/** Runs the CLI and returns its exit status and the npm packages it loaded. */
+function packagesLoadedBy(args: string[]): { status: number; stderr: string; packages: string[] } {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-probe-')), 'packages');
+  const r = runCli(args, { env: { NODE_OPTIONS: `--require ${PROBE}`, WDM_MODULE_PROBE_OUT: out } });
+  return { status: r.status, stderr: r.stderr, packages: fs.readFileSync(out, 'utf8').split('\n').filter(Boolean) };
+}
+
+describe('start-up loads only what the command needs', function () {
+  let sqliteConf: string;
+  before(() => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-startup-'));
+    sqliteConf = writeConfig(`sqlite:///${path.join(dir, 'watcher.sqlite')}`);
+    expect(runCli(['--config-file', sqliteConf, 'upgrade']).status).to.equal(0);
+  });
+
+  for (const args of [['--help'], ['--version'], ['heads'], ['upgrade', '--help']]) {
+    it(`loads no database code for ${args.join(' ')}`, () => {
+      const r = packagesLoadedBy(['--config-file', sqliteConf, ...args]);
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.packages).to.include('@oclif/core');
+      for (const heavy of ['typeorm', 'reflect-metadata', ...Object.values(DRIVERS)]) expect(r.packages).to.not.include(heavy);
+    });
+  }
+
+  it('loads TypeORM for upgrade (the probe sees it when it is there)', () => {
+    const r = packagesLoadedBy(['--config-file', sqliteConf, 'upgrade']);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.packages).to.include('typeorm');
+  });
+
+  for (const backend of BACKENDS) {
+    describe(`reading the revision on ${backend}`, () => {
+      let db: TempDatabase;
+      let conf: string;
+      before(async () => {
+        db = await createTempDatabase(backend);
+        conf = writeConfig(db.url);
+        expect(runCli(['--config-file', conf, 'stamp', 'head']).status).to.equal(0);
+      });
+      after(async () => db.drop());
+
+      for (const command of ['version', 'current', 'history']) {
+        it(`${command} uses the ${DRIVERS[backend]} driver alone, without TypeORM`, () => {
+          const r = packagesLoadedBy(['--config-file', conf, command]);
+          expect(r.status, r.stderr).to.equal(0);
+          expect(r.stderr).to.equal('');
+          const drivers = Object.values(DRIVERS).filter((d) => r.packages.includes(d));
+          expect(drivers).to.deep.equal([DRIVERS[backend]]);
+          expect(r.packages).to.not.include('typeorm');
+        });
+      }
+    });
+  }
+});
