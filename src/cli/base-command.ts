@@ -1,4 +1,4 @@
-import { Command, Flags, Interfaces } from '@oclif/core';
+import { Command, Flags, Interfaces } from './oclif';
 import { loadConfig, resolveConnectionUrl } from '../config';
 import { ReadSession, Session, withReadSession, withSession } from '../connection/session';
 import { parseConnectionUrl } from '../connection/url';

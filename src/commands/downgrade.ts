@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../cli/oclif';
 import { BaseCommand } from '../cli/base-command';
 import { downgrade, migrationScript } from '../api/migrate';
 import { pickRevision } from './upgrade';

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../cli/oclif';
 import { BaseCommand } from '../cli/base-command';
 import { LinePrompter, answerIsYes } from '../cli/line-prompter';
 import { Counts, PurgeHooks, PurgeOptions, PurgeResult, purge, validatePurgeOptions } from '../api/purge';

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import { Flags } from '../cli/oclif';
 import { BaseCommand } from '../cli/base-command';
 import { autogenerateRevision } from '../api/autogenerate';
 import { createRevision } from '../api/revision';

@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../cli/oclif';
 import { BaseCommand } from '../cli/base-command';
 import { stamp } from '../api/stamp';
 import { UserError } from '../errors';

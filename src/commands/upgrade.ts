@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../cli/oclif';
 import { BaseCommand } from '../cli/base-command';
 import { migrationScript, upgrade } from '../api/migrate';
 import { UserError } from '../errors';
