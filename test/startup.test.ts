@@ -49,7 +49,7 @@ describe('start-up loads only what the command needs', function () {
         conf = writeConfig(db.url);
         expect(runCli(['--config-file', conf, 'stamp', 'head']).status).to.equal(0);
       });
-      after(async () => db.drop());
+      after(async () => db?.drop());
 
       for (const command of ['version', 'current', 'history']) {
         it(`${command} uses the ${DRIVERS[backend]} driver alone, without TypeORM`, () => {
