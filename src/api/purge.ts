@@ -1,6 +1,5 @@
-import { Session } from '../connection/session';
+import { DriverSession } from '../connection/session';
 import { UserError } from '../errors';
-import { withRunner } from '../runtime/transaction';
 import { deleteSelection } from '../purge/delete';
 import { Counts, emptyCounts } from '../purge/kinds';
 import { Selection } from '../purge/selection';
@@ -82,51 +81,51 @@ export function validatePurgeOptions(options: PurgeOptions): void {
  * Purges soft-deleted Watcher objects as the reference selects them (rules 1-6 of the spec), closed
  * over every link and made safe (rules 7-8), and deleted in one transaction, children first.
  */
-export async function purge(session: Session, options: PurgeOptions = {}, hooks: PurgeHooks = {}): Promise<PurgeResult> {
+export async function purge(session: DriverSession, options: PurgeOptions = {}, hooks: PurgeHooks = {}): Promise<PurgeResult> {
   validatePurgeOptions(options);
   const excludeOrphans = Boolean(options.excludeOrphans);
-  return withRunner(session.dataSource, async (runner) => {
-    if (!(await runner.hasTable('goals'))) {
-      throw new UserError('the database has no Watcher tables: run upgrade (or create_schema) first');
+  const ws = new Workspace(session.sql, session.dialect);
+  const goalsTable = session.dialect.tableExistsQuery('goals');
+  if ((await ws.run<unknown[]>(goalsTable.sql, goalsTable.parameters)).length === 0) {
+    throw new UserError('the database has no Watcher tables: run upgrade (or create_schema) first');
+  }
+  try {
+    await ws.prepare();
+    const goalUuid = options.goal === undefined ? undefined : await resolveGoal(ws, options.goal);
+    const now = options.now ?? new Date();
+    const cutoff = options.ageInDays ? new Date(now.getTime() - options.ageInDays * DAY_MS) : undefined;
+    session.log.verbose(
+      `Purge: age_in_days=${options.ageInDays ?? 'None'} max_number=${options.maxNumber ?? 'None'} ` +
+        `goal=${options.goal ?? 'None'} exclude_orphans=${excludeOrphans} dry_run=${Boolean(options.dryRun)}`,
+    );
+
+    const selection = await Selection.build(ws, { cutoff, goalUuid, excludeOrphans });
+    const selected = await selection.counts();
+    session.log.verbose(`Selected ${selected.total} objects (expired, related${excludeOrphans ? '' : ', orphans'} and their soft-deleted descendants)`);
+    const base = { selected, excludeOrphans, efficacyIndicators: 0 };
+
+    let goalsWithinMax: number[] | undefined;
+    if (options.maxNumber !== undefined && selected.total > options.maxNumber) {
+      const upToMax = hooks.confirmUpToMax ? await hooks.confirmUpToMax(selected, options.maxNumber) : false;
+      if (!upToMax) return { ...base, outcome: 'declined-max', counts: emptyCounts(), kept: emptyCounts() };
+      goalsWithinMax = await selection.limitToGroups(options.maxNumber);
     }
-    const ws = new Workspace(runner, session.dialect);
-    try {
-      const goalUuid = options.goal === undefined ? undefined : await resolveGoal(ws, options.goal);
-      const now = options.now ?? new Date();
-      const cutoff = options.ageInDays ? new Date(now.getTime() - options.ageInDays * DAY_MS) : undefined;
-      session.log.verbose(
-        `Purge: age_in_days=${options.ageInDays ?? 'None'} max_number=${options.maxNumber ?? 'None'} ` +
-          `goal=${options.goal ?? 'None'} exclude_orphans=${excludeOrphans} dry_run=${Boolean(options.dryRun)}`,
-      );
+    const kept = await selection.makeSafe();
+    const counts = await selection.counts();
+    if (kept.total > 0) session.log.verbose(`Kept ${kept.total} selected objects that rows not purged still depend on`);
+    const result = { ...base, counts, kept, goalsWithinMax };
 
-      const selection = await Selection.build(ws, { cutoff, goalUuid, excludeOrphans });
-      const selected = await selection.counts();
-      session.log.verbose(`Selected ${selected.total} objects (expired, related${excludeOrphans ? '' : ', orphans'} and their soft-deleted descendants)`);
-      const base = { selected, excludeOrphans, efficacyIndicators: 0 };
+    if (options.dryRun) return { ...result, outcome: 'dry-run' };
+    if (counts.total === 0) return { ...result, outcome: 'nothing' };
+    const go = hooks.confirm ? await hooks.confirm(counts, kept) : false;
+    if (!go) return { ...result, outcome: 'declined' };
 
-      let goalsWithinMax: number[] | undefined;
-      if (options.maxNumber !== undefined && selected.total > options.maxNumber) {
-        const upToMax = hooks.confirmUpToMax ? await hooks.confirmUpToMax(selected, options.maxNumber) : false;
-        if (!upToMax) return { ...base, outcome: 'declined-max', counts: emptyCounts(), kept: emptyCounts() };
-        goalsWithinMax = await selection.limitToGroups(options.maxNumber);
-      }
-      const kept = await selection.makeSafe();
-      const counts = await selection.counts();
-      if (kept.total > 0) session.log.verbose(`Kept ${kept.total} selected objects that rows not purged still depend on`);
-      const result = { ...base, counts, kept, goalsWithinMax };
-
-      if (options.dryRun) return { ...result, outcome: 'dry-run' };
-      if (counts.total === 0) return { ...result, outcome: 'nothing' };
-      const go = hooks.confirm ? await hooks.confirm(counts, kept) : false;
-      if (!go) return { ...result, outcome: 'declined' };
-
-      session.log.verbose(`Deleting ${counts.total} objects in one transaction`);
-      const { efficacyIndicators } = await deleteSelection(ws, selection.tables, counts, hooks.progress);
-      return { ...result, outcome: 'purged', efficacyIndicators };
-    } finally {
-      await ws.dispose();
-    }
-  });
+    session.log.verbose(`Deleting ${counts.total} objects in one transaction`);
+    const { efficacyIndicators } = await deleteSelection(ws, selection.tables, counts, hooks.progress);
+    return { ...result, outcome: 'purged', efficacyIndicators };
+  } finally {
+    await ws.dispose();
+  }
 }
 
 /** Rule 4: the goal (uuid or name) must name exactly one goal, and a soft-deleted one. */

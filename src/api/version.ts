@@ -1,4 +1,4 @@
-import { ReadSession } from '../connection/session';
+import { SessionBase } from '../connection/session';
 import { VersionTable } from '../runtime/version-table';
 
 export interface VersionResult {
@@ -10,9 +10,9 @@ export interface VersionResult {
 
 /**
  * The database's current revision, as `watcher-db-manage version` reports it. Takes any session,
- * including a bare driver connection (withReadSession), which is how the CLI calls it.
+ * including a bare driver connection (withDriverSession), which is how the CLI calls it.
  */
-export async function currentVersion(session: ReadSession): Promise<VersionResult> {
+export async function currentVersion(session: SessionBase): Promise<VersionResult> {
   const table = new VersionTable(session.sql, session.dialect);
   const underVersionControl = await table.exists();
   return { revision: underVersionControl ? await table.current() : null, underVersionControl };

@@ -1,6 +1,6 @@
 import { Command, Flags, Interfaces } from './oclif';
 import { loadConfig, resolveConnectionUrl } from '../config';
-import { ReadSession, Session, withReadSession, withSession } from '../connection/session';
+import { DriverSession, Session, withDriverSession, withSession } from '../connection/session';
 import { parseConnectionUrl } from '../connection/url';
 import { UserError } from '../errors';
 import { loadChain } from '../script/load';
@@ -75,8 +75,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   /** For commands that only read: the driver alone, without loading TypeORM. */
-  protected withReadSession<R>(work: (session: ReadSession) => Promise<R>): Promise<R> {
-    return withReadSession(this.connectionUrl(), { log: this.logger }, work);
+  protected withDriverSession<R>(work: (session: DriverSession) => Promise<R>): Promise<R> {
+    return withDriverSession(this.connectionUrl(), { log: this.logger }, work);
   }
 
   protected chain(): RevisionChain {

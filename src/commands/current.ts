@@ -9,7 +9,7 @@ export default class Current extends BaseCommand<typeof Current> {
 
   async run(): Promise<{ revision: string | null; head: boolean; message: string | null }> {
     const chain = this.chain();
-    const { revision } = await this.withReadSession(currentVersion);
+    const { revision } = await this.withDriverSession(currentVersion);
     const rev = revision === null ? undefined : chain.get(revision);
     const isHead = rev !== undefined && chain.heads().some((h) => h.id === rev.id);
     if (revision !== null) this.log(rev ? `${rev.id}${isHead ? ' (head)' : ''}, ${rev.message}` : `${revision} (unknown to this tool)`);

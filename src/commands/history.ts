@@ -13,7 +13,7 @@ export default class History extends BaseCommand<typeof History> {
     const chain = this.chain();
     let current: string | null | undefined;
     try {
-      current = (await this.withReadSession(currentVersion)).revision;
+      current = (await this.withDriverSession(currentVersion)).revision;
     } catch (error) {
       this.logger.warning(`Cannot mark the current revision: ${(error as Error).message}`);
     }

@@ -90,7 +90,7 @@ export default class Purge extends BaseCommand<typeof Purge> {
     };
     let result: PurgeResult;
     try {
-      result = await this.withSession((session) => purge(session, options, hooks));
+      result = await this.withDriverSession((session) => purge(session, options, hooks));
     } finally {
       prompter.close();
     }

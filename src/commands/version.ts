@@ -8,7 +8,7 @@ export default class Version extends BaseCommand<typeof Version> {
   static enableJsonFlag = true;
 
   async run(): Promise<{ revision: string | null; under_version_control: boolean }> {
-    const result = await this.withReadSession(currentVersion);
+    const result = await this.withDriverSession(currentVersion);
     this.log(result.revision ?? 'None');
     return { revision: result.revision, under_version_control: result.underVersionControl };
   }

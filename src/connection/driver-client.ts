@@ -66,6 +66,8 @@ function connectSqlite(file: string, busyTimeoutMs: number): { execute: Execute;
   try {
     // Opening does not read the file; reading its schema is what finds one that is not a database.
     db.prepare('SELECT count(*) FROM sqlite_master').get();
+    // As TypeORM's driver does: SQLite checks foreign keys only when asked, per connection.
+    db.pragma('foreign_keys = ON');
   } catch (error) {
     db.close();
     throw error;

@@ -3,21 +3,29 @@ import { Dialect, dialectFor } from '../dialect';
 import { Logger, silentLogger } from '../log';
 import { connectionError, describeTarget, secretsOf } from './connect-error';
 import { dataSourceOptions } from './data-source-options';
-import { checkSqliteDirectory, openDriverClient } from './driver-client';
+import { checkSqliteDirectory, DriverClient, openDriverClient } from './driver-client';
 import { SqlExecutor } from './sql-executor';
 import { SqlLogger } from './sql-logger';
 import { ConnectionSpec, parseConnectionUrl } from './url';
 
-/** A database to read from: where it is, how its SQL is spelled, and a way to run statements. */
-export interface ReadSession {
+/** What every session offers: where the database is, how its SQL is spelled, statements, a log. */
+export interface SessionBase {
   spec: ConnectionSpec;
   dialect: Dialect;
   sql: SqlExecutor;
   log: Logger;
 }
 
-/** An open connection to the database a command works on, through TypeORM. */
-export interface Session extends ReadSession {
+/**
+ * One bare driver connection, without TypeORM, for work that is plain SQL (reading the version,
+ * purge). It is a single connection, so temporary tables and transactions live on it.
+ */
+export interface DriverSession extends SessionBase {
+  sql: DriverClient;
+}
+
+/** A connection through TypeORM, for what needs its schema API (migrations, autogenerate). */
+export interface Session extends SessionBase {
   dataSource: DataSource;
   close(): Promise<void>;
 }
@@ -71,10 +79,10 @@ export async function withSession<T>(url: string, options: OpenOptions, work: (s
 }
 
 /**
- * Runs `work` on a bare driver connection, for commands that only read (version, current, history):
- * they answer in a fraction of the time it takes to load TypeORM.
+ * Runs `work` on a bare driver connection and always closes it. Commands that need nothing of
+ * TypeORM (version, current, history, purge) use it: loading TypeORM costs more than they do.
  */
-export async function withReadSession<T>(url: string, options: OpenOptions, work: (session: ReadSession) => Promise<T>): Promise<T> {
+export async function withDriverSession<T>(url: string, options: OpenOptions, work: (session: DriverSession) => Promise<T>): Promise<T> {
   const spec = parseConnectionUrl(url);
   const log = options.log ?? silentLogger;
   log.verbose(`Connecting to ${spec.redactedUrl}`);

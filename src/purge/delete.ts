@@ -1,4 +1,3 @@
-import { inTransaction } from '../runtime/transaction';
 import { Kind, LINKS } from './kinds';
 import { Workspace } from './workspace';
 
@@ -30,8 +29,7 @@ export async function deleteSelection(
   counts: Record<Kind, number>,
   progress: DeleteProgress = () => undefined,
 ): Promise<{ efficacyIndicators: number }> {
-  const runner = ws.runner;
-  return inTransaction(runner, async () => {
+  return ws.transaction(async () => {
     const temporaryIndexes: string[] = [];
     if (ws.backend !== 'mysql') {
       for (const { table, column } of CHECKED_COLUMNS) {

@@ -39,7 +39,8 @@ export class Selection {
     const selection = new Selection(ws, await ws.createSet('sel'));
     await selection.addExpired(rules);
     if (!rules.excludeOrphans) await selection.addOrphans();
-    await selection.close();
+    // Rules 2 and 7 add soft-deleted rows only: with no age or goal filter, rule 1 took them all.
+    if (rules.cutoff !== undefined || rules.goalUuid !== undefined) await selection.close();
     return selection;
   }
 
@@ -61,7 +62,7 @@ export class Selection {
         params.push(rules.goalUuid);
         where.push(`uuid = ${d.placeholder(params.length)}`);
       }
-      await this.ws.insertIgnore(this.tables[kind], `SELECT id FROM ${kind} WHERE ${where.join(' AND ')}`, params);
+      await this.ws.insert(this.tables[kind], `SELECT id FROM ${kind} WHERE ${where.join(' AND ')}`, params);
     }
   }
 
@@ -83,26 +84,27 @@ export class Selection {
     const liveNonOrphan = (kind: 'strategies' | 'audits' | 'action_plans', col: string) =>
       `(EXISTS (SELECT 1 FROM ${kind} p WHERE p.id = ${col} AND p.${LIVE}) AND NOT EXISTS (SELECT 1 FROM ${orphan[kind]} o WHERE o.id = ${col}))`;
 
-    await ws.insertIgnore(orphan.strategies, `SELECT c.id FROM strategies c WHERE c.${LIVE} AND NOT ${liveGoal('c.goal_id')}`);
+    await ws.insert(orphan.strategies, `SELECT c.id FROM strategies c WHERE c.${LIVE} AND NOT ${liveGoal('c.goal_id')}`);
     for (const kind of ['audit_templates', 'audits'] as const) {
-      await ws.insertIgnore(
+      await ws.insert(
         orphan[kind],
         `SELECT c.id FROM ${kind} c WHERE c.${LIVE} AND (NOT ${liveGoal('c.goal_id')} OR ` +
           `(${isSet('c.strategy_id')} AND NOT ${liveNonOrphan('strategies', 'c.strategy_id')}))`,
       );
     }
     // The reference checks an action plan's strategy without testing it for None first.
-    await ws.insertIgnore(
+    await ws.insert(
       orphan.action_plans,
       `SELECT c.id FROM action_plans c WHERE c.${LIVE} AND (NOT ${liveNonOrphan('audits', 'c.audit_id')} OR ` +
         `NOT ${liveNonOrphan('strategies', 'c.strategy_id')})`,
     );
-    await ws.insertIgnore(
+    await ws.insert(
       orphan.actions,
       `SELECT c.id FROM actions c WHERE c.${LIVE} AND NOT ${liveNonOrphan('action_plans', 'c.action_plan_id')}`,
     );
+    // Orphans are live and rule 1 selected soft-deleted rows only: the two never overlap.
     for (const kind of Object.keys(orphan) as (keyof typeof orphan)[]) {
-      await ws.insertIgnore(this.tables[kind], `SELECT id FROM ${orphan[kind]}`);
+      await ws.insert(this.tables[kind], `SELECT id FROM ${orphan[kind]}`);
     }
   }
 
