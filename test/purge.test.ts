@@ -2,7 +2,8 @@
 // it completes, the interaction (questions, --yes, no terminal, --json), bad input, and atomicity.
 import { expect } from 'chai';
 import { BACKENDS, Backend, TempDatabase, createTempDatabase, sqlQuery } from './support/backends';
-import { runCli, writeConfig } from './support/cli';
+import { spawnSync } from 'node:child_process';
+import { REPO_ROOT, runCli, writeConfig } from './support/cli';
 import { runReference } from './support/reference';
 import { Dataset, OracleOptions, Shape, expectedDeleted, expectedSurvivors, makeDataset, seedDataset, survivors } from './support/purge-dataset';
 import { snapshotRows } from './support/watcher-rows';
@@ -28,6 +29,13 @@ function cliArgs(o: OracleOptions, data: Dataset): string[] {
   if (o.max !== undefined) args.push('-n', String(o.max));
   return args;
 }
+
+/** Lists the indexes purge creates for its deletes, which must never outlive a purge. */
+const OUR_INDEXES: Record<Backend, string> = {
+  postgresql: "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'wdm_purge%';",
+  mysql: "SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND index_name LIKE 'wdm_purge%';",
+  sqlite: "SELECT name FROM sqlite_master WHERE name LIKE 'wdm_purge%';",
+};
 
 /** A soft-deleted goal of the dataset (for -t). */
 function deletedGoal(data: Dataset): string {
@@ -160,6 +168,93 @@ describe('purge', function () {
         expect(snapshotRows(db.url)).to.deep.equal(before);
       });
 
+      for (const [name, o] of [
+        ['no option', {}],
+        ['-d 10 -e', { aged: true, excludeOrphans: true }],
+      ] as [string, OracleOptions][]) {
+        it(`--batch-size, ${name}: the oracle's rows are left, in several transactions, and no index of ours`, async function () {
+          const { db, conf } = await fresh(tangled);
+          const r = runCli(['--config-file', conf, 'purge', '-y', '--json', '--batch-size', '7', ...cliArgs(o, tangled)]);
+          expect(r.status, r.stderr).to.equal(0);
+          const out = JSON.parse(r.stdout);
+          expect(out.outcome).to.equal('purged');
+          // Whole subtrees of about 7 rows: at least total/7 audit-sized batches, fewer than one per row.
+          expect(out.transactions).to.be.greaterThan(Math.floor(out.counts.total / 14));
+          expect(out.transactions).to.be.lessThan(out.counts.total + 1);
+          expect(survivors(db.url)).to.deep.equal(expectedSurvivors(tangled, o));
+          expect(sqlQuery(db.url, OUR_INDEXES[backend]).trim()).to.equal('');
+        });
+      }
+
+      it('--batch-size: a failing batch rolls back alone; the batches before it are whole subtrees', async function () {
+        const { db, conf } = await fresh(plain);
+        const before = survivors(db.url);
+        const expected = expectedSurvivors(plain, {});
+        // Refuse the delete of a purged audit in the middle: the batches before it commit.
+        const purgedAudits = before.audits.filter((id) => !expected.audits.includes(id));
+        const refused = purgedAudits[Math.floor(purgedAudits.length / 2)];
+        const trigger: Record<Backend, string> = {
+          postgresql:
+            `CREATE FUNCTION wdm_no_delete() RETURNS trigger AS $$ BEGIN IF OLD.id = ${refused} THEN RAISE EXCEPTION 'audit delete refused'; END IF; RETURN OLD; END $$ LANGUAGE plpgsql;\n` +
+            'CREATE TRIGGER wdm_no_delete BEFORE DELETE ON audits FOR EACH ROW EXECUTE FUNCTION wdm_no_delete();',
+          mysql:
+            'DELIMITER //\n' +
+            `CREATE TRIGGER wdm_no_delete BEFORE DELETE ON audits FOR EACH ROW BEGIN IF OLD.id = ${refused} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'audit delete refused'; END IF; END//\n` +
+            'DELIMITER ;',
+          sqlite: `CREATE TRIGGER wdm_no_delete BEFORE DELETE ON audits WHEN OLD.id = ${refused} BEGIN SELECT RAISE(ABORT, 'audit delete refused'); END;`,
+        };
+        sqlQuery(db.url, trigger[backend]);
+        const r = runCli(['--config-file', conf, 'purge', '-y', '--batch-size', '5']);
+        expect(r.status).to.equal(1);
+        expect(r.stderr).to.contain('audit delete refused');
+        const after = survivors(db.url);
+        // Earlier batches are gone, the refused audit's batch is not.
+        expect(after.audits.length).to.be.lessThan(before.audits.length);
+        expect(after.audits).to.include(refused);
+        // Every audit and action plan still there has all of its children: no subtree was cut.
+        const children = (url: string, sql: string) =>
+          sqlQuery(url, sql).split('\n').filter(Boolean).sort().join(',');
+        const plansOf = (ids: number[]) => `SELECT audit_id || ':' || id FROM action_plans WHERE audit_id IN (${ids.join(',') || 0}) ORDER BY 1;`;
+        const actionsOf = (ids: number[]) => `SELECT action_plan_id || ':' || id FROM actions WHERE action_plan_id IN (${ids.join(',') || 0}) ORDER BY 1;`;
+        const plansBefore = plain.rows.action_plans.filter((p) => after.audits.includes(p.audit_id!)).map((p) => `${p.audit_id}:${p.id}`).sort().join(',');
+        const actionsBefore = plain.rows.actions.filter((x) => after.action_plans.includes(x.action_plan_id!)).map((x) => `${x.action_plan_id}:${x.id}`).sort().join(',');
+        if (backend === 'mysql') {
+          // || is OR in MySQL: compare the pairs with CONCAT there.
+          expect(children(db.url, plansOf(after.audits).replace("audit_id || ':' || id", "CONCAT(audit_id, ':', id)"))).to.equal(plansBefore);
+          expect(children(db.url, actionsOf(after.action_plans).replace("action_plan_id || ':' || id", "CONCAT(action_plan_id, ':', id)"))).to.equal(actionsBefore);
+        } else {
+          expect(children(db.url, plansOf(after.audits))).to.equal(plansBefore);
+          expect(children(db.url, actionsOf(after.action_plans))).to.equal(actionsBefore);
+        }
+        expect(sqlQuery(db.url, OUR_INDEXES[backend]).trim()).to.equal('');
+        // Once the obstacle is gone, a rerun finishes the job.
+        sqlQuery(db.url, backend === 'postgresql' ? 'DROP TRIGGER wdm_no_delete ON audits;' : 'DROP TRIGGER wdm_no_delete;');
+        // A batched purge killed between batches leaves its (committed) indexes: the next one drops them.
+        if (backend !== 'mysql') sqlQuery(db.url, 'CREATE INDEX wdm_purge_ix_actions_action_plan_id ON actions (action_plan_id);');
+        const rerun = runCli(['--config-file', conf, 'purge', '-y', '--batch-size', '5']);
+        expect(rerun.status, rerun.stderr).to.equal(0);
+        expect(survivors(db.url)).to.deep.equal(expected);
+        expect(sqlQuery(db.url, OUR_INDEXES[backend]).trim()).to.equal('');
+      });
+
+      it('shows progress on a terminal, and none without one', async function () {
+        const { db, conf } = await fresh(plain);
+        void db;
+        // script(1) gives the CLI a pseudo-terminal, as an operator's shell would.
+        const command = `${process.execPath} ${REPO_ROOT}/bin/run.js --config-file ${conf} purge -y --batch-size 5`;
+        const tty = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
+        expect(tty.status, tty.stdout).to.equal(0);
+        // A spinner redraws on a timer, so a quick purge shows only some steps: the first of each stage.
+        expect(tty.stdout).to.contain('Selecting... expired objects');
+        expect(tty.stdout).to.match(/Deleting\.\.\. batch 1 of \d+ committed, \d+ rows deleted/);
+        expect(tty.stdout).to.contain('Deleting... done');
+        expect(tty.stdout).to.contain('Purge results summary');
+        const again = await fresh(plain);
+        const piped = runCli(['--config-file', again.conf, 'purge', '-y', '--batch-size', '5']);
+        expect(piped.status, piped.stderr).to.equal(0);
+        expect(piped.stderr).to.equal('');
+      });
+
       it('a delete failing mid-way leaves the database as it was', async function () {
         const { db, conf } = await fresh(plain);
         // Goals are deleted last, after every child table: make that delete fail.
@@ -177,12 +272,7 @@ describe('purge', function () {
         expect(r.stderr).to.contain('goal delete refused');
         expect(snapshotRows(db.url)).to.deep.equal(before);
         // No index of ours is left behind either.
-        const indexes: Record<Backend, string> = {
-          postgresql: "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'wdm_purge%';",
-          mysql: "SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND index_name LIKE 'wdm_purge%';",
-          sqlite: "SELECT name FROM sqlite_master WHERE name LIKE 'wdm_purge%';",
-        };
-        expect(sqlQuery(db.url, indexes[backend]).trim()).to.equal('');
+        expect(sqlQuery(db.url, OUR_INDEXES[backend]).trim()).to.equal('');
       });
     });
   }

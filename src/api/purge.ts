@@ -1,6 +1,7 @@
 import { DriverSession } from '../connection/session';
 import { UserError } from '../errors';
-import { deleteSelection } from '../purge/delete';
+import { planBatches } from '../purge/batches';
+import { deleteInBatches, deleteSelection } from '../purge/delete';
 import { Counts, emptyCounts } from '../purge/kinds';
 import { Selection } from '../purge/selection';
 import { Workspace } from '../purge/workspace';
@@ -18,6 +19,11 @@ export interface PurgeOptions {
   excludeOrphans?: boolean;
   /** --dry-run: select and count, delete nothing. */
   dryRun?: boolean;
+  /**
+   * --batch-size: delete in transactions of about this many rows, each made of whole subtrees,
+   * instead of one transaction (for Galera's write-set limits). Undefined: one transaction.
+   */
+  batchSize?: number;
   /** The clock, for tests. */
   now?: Date;
 }
@@ -28,9 +34,17 @@ export interface PurgeHooks {
   confirmUpToMax?(counts: Counts, maxNumber: number): Promise<boolean>;
   /** Delete `counts` (`kept` were held back by the safety rule)? */
   confirm?(counts: Counts, kept: Counts): Promise<boolean>;
-  /** Rows of `table` deleted so far (one call per table). */
-  progress?(table: string, rows: number): void;
+  /** What the purge is doing, for a progress display. */
+  progress?(event: PurgeProgress): void;
 }
+
+export type PurgeProgress =
+  /** A selection step begins. */
+  | { stage: 'selecting'; step: string }
+  /** One transaction: all `rows` of `table` were deleted. */
+  | { stage: 'deleting'; table: string; rows: number }
+  /** In batches: batch number `batch` of `batches` was committed, with `rows` rows. */
+  | { stage: 'deleting'; batch: number; batches: number; rows: number };
 
 export type PurgeOutcome =
   /** rows were deleted */
@@ -56,6 +70,8 @@ export interface PurgeResult {
   goalsWithinMax?: number[];
   /** Efficacy indicators deleted with their action plans. */
   efficacyIndicators: number;
+  /** Transactions the deletion committed: 1, the number of batches, or 0 when nothing was deleted. */
+  transactions: number;
   excludeOrphans: boolean;
 }
 
@@ -71,6 +87,9 @@ export function isUuidLike(value: string): boolean {
 export function validatePurgeOptions(options: PurgeOptions): void {
   if (options.maxNumber !== undefined && options.maxNumber < 0) {
     throw new UserError(`Limit should be positive (--max-number ${options.maxNumber})`);
+  }
+  if (options.batchSize !== undefined && !(Number.isSafeInteger(options.batchSize) && options.batchSize > 0)) {
+    throw new UserError(`--batch-size must be a positive number of rows (got ${options.batchSize})`);
   }
   if (options.ageInDays !== undefined && !Number.isFinite(options.ageInDays)) {
     throw new UserError(`--age-in-days must be a number of days (got ${options.ageInDays})`);
@@ -99,17 +118,20 @@ export async function purge(session: DriverSession, options: PurgeOptions = {}, 
         `goal=${options.goal ?? 'None'} exclude_orphans=${excludeOrphans} dry_run=${Boolean(options.dryRun)}`,
     );
 
-    const selection = await Selection.build(ws, { cutoff, goalUuid, excludeOrphans });
+    const step = (name: string) => hooks.progress?.({ stage: 'selecting', step: name });
+    const selection = await Selection.build(ws, { cutoff, goalUuid, excludeOrphans }, step);
     const selected = await selection.counts();
     session.log.verbose(`Selected ${selected.total} objects (expired, related${excludeOrphans ? '' : ', orphans'} and their soft-deleted descendants)`);
-    const base = { selected, excludeOrphans, efficacyIndicators: 0 };
+    const base = { selected, excludeOrphans, efficacyIndicators: 0, transactions: 0 };
 
     let goalsWithinMax: number[] | undefined;
     if (options.maxNumber !== undefined && selected.total > options.maxNumber) {
       const upToMax = hooks.confirmUpToMax ? await hooks.confirmUpToMax(selected, options.maxNumber) : false;
       if (!upToMax) return { ...base, outcome: 'declined-max', counts: emptyCounts(), kept: emptyCounts() };
+      step('goal groups within the maximum');
       goalsWithinMax = await selection.limitToGroups(options.maxNumber);
     }
+    step('objects that rows not purged depend on');
     const kept = await selection.makeSafe();
     const counts = await selection.counts();
     if (kept.total > 0) session.log.verbose(`Kept ${kept.total} selected objects that rows not purged still depend on`);
@@ -120,9 +142,17 @@ export async function purge(session: DriverSession, options: PurgeOptions = {}, 
     const go = hooks.confirm ? await hooks.confirm(counts, kept) : false;
     if (!go) return { ...result, outcome: 'declined' };
 
-    session.log.verbose(`Deleting ${counts.total} objects in one transaction`);
-    const { efficacyIndicators } = await deleteSelection(ws, selection.tables, counts, hooks.progress);
-    return { ...result, outcome: 'purged', efficacyIndicators };
+    const progress = (event: { table: string; rows: number } | { batch: number; batches: number; rows: number }) =>
+      hooks.progress?.({ stage: 'deleting', ...event });
+    if (options.batchSize === undefined) {
+      session.log.verbose(`Deleting ${counts.total} objects in one transaction`);
+      const { efficacyIndicators } = await deleteSelection(ws, selection.tables, counts, progress);
+      return { ...result, outcome: 'purged', efficacyIndicators, transactions: 1 };
+    }
+    const batches = await planBatches(ws, selection.tables, options.batchSize);
+    session.log.verbose(`Deleting ${counts.total} objects in ${batches.count} transactions of about ${options.batchSize} rows`);
+    const { efficacyIndicators } = await deleteInBatches(ws, batches, progress);
+    return { ...result, outcome: 'purged', efficacyIndicators, transactions: batches.count };
   } finally {
     await ws.dispose();
   }

@@ -1,6 +1,7 @@
 import { Flags } from '../cli/oclif';
 import { BaseCommand } from '../cli/base-command';
 import { LinePrompter, answerIsYes } from '../cli/line-prompter';
+import { PurgeProgressDisplay } from '../cli/purge-progress';
 import { Counts, PurgeHooks, PurgeOptions, PurgeResult, purge, validatePurgeOptions } from '../api/purge';
 import { UserError } from '../errors';
 import { KINDS, LABELS } from '../purge/kinds';
@@ -15,13 +16,17 @@ export default class Purge extends BaseCommand<typeof Purge> {
     'with it; an object that rows not purged still depend on is kept, and the count of those is shown.',
     'Shows the count table and asks "Continue? [y/N]" (and, above --max-number, whether to delete whole per-goal',
     'groups up to it). Answers are read from standard input; --yes answers yes. Deletes children first, each',
-    "action plan's efficacy indicators with it, in one transaction: a failure changes nothing.",
+    "action plan's efficacy indicators with it, in one transaction: a failure changes nothing. With --batch-size,",
+    'in transactions of about that many rows, each holding whole subtrees (an audit with its action plans and',
+    'actions, ...): a failure rolls back its own batch only and never leaves a row whose parent is gone.',
+    'On a terminal, progress is shown on standard error.',
   ].join(' ');
   static examples = [
     '<%= config.bin %> purge --dry-run',
     '<%= config.bin %> purge -d 30 -n 1000',
     '<%= config.bin %> purge -t old_goal --yes',
     '<%= config.bin %> purge -e --dry-run --json',
+    '<%= config.bin %> purge -d 90 --yes --batch-size 10000',
   ];
   static enableJsonFlag = true;
   // After `purge`, -d is --age-in-days (as in the reference), so --debug has no short form here.
@@ -44,6 +49,10 @@ export default class Purge extends BaseCommand<typeof Purge> {
     'exclude-orphans': Flags.boolean({ char: 'e', description: 'Do not purge live objects whose parent is not live.' }),
     'dry-run': Flags.boolean({ description: 'Only show what would be purged.' }),
     yes: Flags.boolean({ char: 'y', description: 'Answer yes to every question (for automation).' }),
+    'batch-size': Flags.integer({
+      description: 'Delete in transactions of about N rows, each of whole subtrees (for Galera), instead of one transaction.',
+      helpValue: 'N',
+    }),
   };
 
   async run(): Promise<Record<string, unknown>> {
@@ -54,15 +63,19 @@ export default class Purge extends BaseCommand<typeof Purge> {
       goal: f.goal,
       excludeOrphans: f['exclude-orphans'],
       dryRun: f['dry-run'],
+      batchSize: f['batch-size'],
     };
     validatePurgeOptions(options); // a bad option fails before we connect
     const json = this.jsonEnabled();
+    const display = new PurgeProgressDisplay(!json && Boolean(process.stderr.isTTY));
     const say = (text: string) => {
+      display.stop();
       if (!json) this.log(text);
     };
     const prompter = new LinePrompter(process.stdin, json ? process.stderr : process.stdout);
     const ask = async (question: string): Promise<boolean> => {
       if (f.yes) return true;
+      display.stop();
       const answer = await prompter.ask(question);
       if (answer === null) {
         const why = prompter.interactive ? 'standard input was closed' : 'standard input is not a terminal and gave no answer';
@@ -84,14 +97,13 @@ export default class Purge extends BaseCommand<typeof Purge> {
         if (kept.total > 0) say(keptNote(kept, options));
         return ask(`There are ${counts.total} objects set for deletion. Continue? [y/N]`);
       },
-      progress: (table, rows) => {
-        if (!json && process.stderr.isTTY) process.stderr.write(`Deleted ${rows} rows of ${table}\n`);
-      },
+      progress: (event) => display.update(event),
     };
     let result: PurgeResult;
     try {
       result = await this.withDriverSession((session) => purge(session, options, hooks));
     } finally {
+      display.stop();
       prompter.close();
     }
     const note = options.excludeOrphans ? ' (orphans excluded)' : ' (may include orphans)';
@@ -118,6 +130,7 @@ export default class Purge extends BaseCommand<typeof Purge> {
       selected: result.selected,
       kept: result.kept,
       efficacy_indicators: result.efficacyIndicators,
+      transactions: result.transactions,
       exclude_orphans: result.excludeOrphans,
     };
   }

@@ -11,10 +11,13 @@ import { ConnectionSpec } from './url';
 
 /** A bare driver connection: statements with bound parameters, and nothing of TypeORM. */
 export interface DriverClient extends SqlExecutor {
+  /** Runs a statement that changes rows (INSERT, UPDATE, DELETE) and returns how many it changed. */
+  affected(sql: string, parameters?: unknown[]): Promise<number>;
   close(): Promise<void>;
 }
 
-type Execute = (sql: string, parameters: unknown[]) => Promise<unknown[]>;
+/** What each driver gives back for a statement: its rows, and how many rows it changed. */
+type Execute = (sql: string, parameters: unknown[]) => Promise<{ rows: unknown[]; changed: number }>;
 
 /**
  * Opens the driver itself, without TypeORM, for commands that only read a little (version, current,
@@ -24,16 +27,18 @@ type Execute = (sql: string, parameters: unknown[]) => Promise<unknown[]>;
 export async function openDriverClient(spec: ConnectionSpec, log: Logger, secrets: string[]): Promise<DriverClient> {
   const { execute, close } = await connect(spec);
   const sqlLog = new SqlLogger(log, secrets);
+  const run = async (sql: string, parameters: unknown[]) => {
+    sqlLog.logQuery(sql, parameters);
+    try {
+      return await execute(sql, parameters);
+    } catch (error) {
+      sqlLog.logQueryError(error as Error, sql);
+      throw error;
+    }
+  };
   return {
-    async query(sql: string, parameters: unknown[] = []) {
-      sqlLog.logQuery(sql, parameters);
-      try {
-        return await execute(sql, parameters);
-      } catch (error) {
-        sqlLog.logQueryError(error as Error, sql);
-        throw error;
-      }
-    },
+    query: async (sql: string, parameters: unknown[] = []) => (await run(sql, parameters)).rows,
+    affected: async (sql: string, parameters: unknown[] = []) => (await run(sql, parameters)).changed,
     close,
   };
 }
@@ -75,7 +80,8 @@ function connectSqlite(file: string, busyTimeoutMs: number): { execute: Execute;
   return {
     execute: async (sql, parameters) => {
       const statement = db.prepare(sql);
-      return statement.reader ? statement.all(...parameters) : (statement.run(...parameters), []);
+      if (statement.reader) return { rows: statement.all(...parameters), changed: 0 };
+      return { rows: [], changed: statement.run(...parameters).changes };
     },
     close: async () => {
       db.close();
@@ -105,7 +111,10 @@ async function connectPostgres(spec: ConnectionSpec): Promise<{ execute: Execute
     throw error;
   }
   return {
-    execute: async (sql, parameters) => (await client.query(sql, parameters)).rows,
+    execute: async (sql, parameters) => {
+      const result = await client.query(sql, parameters);
+      return { rows: result.rows ?? [], changed: result.rowCount ?? 0 };
+    },
     close: () => client.end(),
   };
 }
@@ -128,8 +137,9 @@ async function connectMysql(spec: ConnectionSpec): Promise<{ execute: Execute; c
   connection.on('error', () => undefined);
   return {
     execute: async (sql, parameters) => {
-      const [rows] = await connection.query(sql, parameters);
-      return Array.isArray(rows) ? (rows as unknown[]) : [];
+      const [result] = await connection.query(sql, parameters);
+      if (Array.isArray(result)) return { rows: result as unknown[], changed: 0 };
+      return { rows: [], changed: (result as Mysql2.ResultSetHeader).affectedRows ?? 0 };
     },
     close: () => connection.end(),
   };

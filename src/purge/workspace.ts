@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../connection/sql-executor';
+import type { DriverClient } from '../connection/driver-client';
 import { Dialect } from '../dialect';
 import { Counts, KINDS, Kind, emptyCounts, withTotal } from './kinds';
 
@@ -14,7 +14,7 @@ export class Workspace {
 
   constructor(
     /** A single connection: temporary tables exist only on the connection that made them. */
-    readonly connection: SqlExecutor,
+    readonly connection: DriverClient,
     readonly dialect: Dialect,
     private readonly prefix = 'wdm_purge_',
   ) {}
@@ -41,6 +41,11 @@ export class Workspace {
     if (this.backend === 'postgres') await this.run('SET jit = off').catch(() => undefined); // no JIT before PostgreSQL 11
   }
 
+  /** Runs one statement that changes rows; returns how many it changed. */
+  affected(sql: string, params: unknown[] = []): Promise<number> {
+    return this.connection.affected(sql, params);
+  }
+
   /** A new, empty temporary id table. */
   async create(name: string): Promise<string> {
     // A fresh connection has no temporary tables, and dispose() drops ours: no DROP IF EXISTS round trip.
@@ -48,6 +53,17 @@ export class Workspace {
     const column = this.backend === 'mysql' ? 'id INT NOT NULL PRIMARY KEY' : 'id INTEGER PRIMARY KEY';
     await this.run(`CREATE TEMPORARY TABLE ${table} (${column})`);
     this.created.push(table);
+    return table;
+  }
+
+  /** A new, empty temporary table of ids each with a batch number (see batches.ts). */
+  async createNumbered(name: string): Promise<string> {
+    const table = this.q(this.prefix + name);
+    const int = this.backend === 'mysql' ? 'INT' : 'INTEGER';
+    const batchIndex = this.backend === 'mysql' ? ', KEY (batch)' : '';
+    await this.run(`CREATE TEMPORARY TABLE ${table} (id ${int} NOT NULL PRIMARY KEY, batch ${int} NOT NULL${batchIndex})`);
+    this.created.push(table);
+    if (this.backend !== 'mysql') await this.run(`CREATE INDEX ${this.q(`${this.prefix}${name}_batch`)} ON ${table} (batch)`);
     return table;
   }
 

@@ -1,0 +1,43 @@
+import type { PurgeProgress } from '../api/purge';
+
+type Action = (typeof import('@oclif/core/lib/ux'))['action'];
+
+/**
+ * What a long purge is doing, on a terminal only: oclif's spinner on stderr, its status the current
+ * step or the rows deleted so far. Scripts and cron (no terminal, or --json) see none of it.
+ * Stop it before printing a table or asking a question, so the two do not interleave.
+ */
+export class PurgeProgressDisplay {
+  private action?: Action;
+  private deleted = 0;
+
+  constructor(private readonly enabled: boolean) {}
+
+  update(event: PurgeProgress): void {
+    if (!this.enabled) return;
+    if (event.stage === 'selecting') {
+      this.show('Selecting', event.step);
+    } else if ('batch' in event) {
+      this.deleted += event.rows;
+      this.show('Deleting', `batch ${event.batch} of ${event.batches} committed, ${this.deleted} rows deleted`);
+    } else {
+      this.deleted += event.rows;
+      this.show('Deleting', `${event.table} done, ${this.deleted} rows deleted`);
+    }
+  }
+
+  stop(): void {
+    if (this.action?.running) this.action.stop();
+  }
+
+  private show(title: string, status: string): void {
+    // Loaded on first use: a purge without a terminal never pays for oclif's ux module.
+    this.action ??= (require('@oclif/core/ux') as { action: Action }).action;
+    if (!this.action.running || this.action.task?.action !== title) {
+      this.stop();
+      this.action.start(title, status, { stdout: false });
+    } else {
+      this.action.status = status;
+    }
+  }
+}
