@@ -1,0 +1,20 @@
+// The programmatic API (package.json "main"): what the CLI's commands call, for other programs and
+// tests. Everything takes a session or a URL and returns results; nothing prints.
+export { openSession, withSession, withDriverSession } from './connection/session';
+export type { DriverSession, OpenOptions, Session, SessionBase } from './connection/session';
+export { parseConnectionUrl } from './connection/url';
+export { loadConfig, resolveConnectionUrl } from './config';
+export { loadChain, loadRevisions, defaultMigrationsDir } from './script/load';
+export { RevisionChain } from './script/chain';
+export { currentVersion } from './api/version';
+export type { VersionResult } from './api/version';
+export { upgrade, downgrade, migrationScript } from './api/migrate';
+export { stamp } from './api/stamp';
+export { createSchema } from './api/create-schema';
+export { history } from './api/history';
+export { createRevision } from './api/revision';
+export { autogenerateRevision, diffDatabase } from './api/autogenerate';
+export { checkDatabase } from './api/check';
+export { purge, validatePurgeOptions } from './api/purge';
+export type { PurgeHooks, PurgeOptions, PurgeProgress, PurgeResult } from './api/purge';
+export type { Logger } from './log';
