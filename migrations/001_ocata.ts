@@ -7,10 +7,11 @@
  * Primary and foreign keys are unnamed upstream, so every server names them itself; `table()` from
  * src/portable passes those same names to TypeORM (goals_pkey, strategies_goal_id_fkey on
  * PostgreSQL; strategies_ibfk_1 with its index `goal_id` on MySQL). Tables are listed in upstream's
- * order, which is also the order their foreign keys need.
+ * order, which is also the order their foreign keys need. On MySQL a rerun after an interrupted
+ * run skips the tables that run created or dropped (see src/portable/resumable.ts).
  */
 import { defineRevision } from '../src/script/revision';
-import { backendOf, column, sa, softDeleteMixinColumns, table } from '../src/portable';
+import { backendOf, column, resumable, sa, softDeleteMixinColumns, table } from '../src/portable';
 
 export const revision = defineRevision({
   id: '001',
@@ -38,6 +39,7 @@ export const revision = defineRevision({
           { name: 'uniq_goals0uuid', columns: ['uuid'] },
         ],
       }),
+      resumable(queryRunner),
     );
 
     await queryRunner.createTable(
@@ -57,6 +59,7 @@ export const revision = defineRevision({
           { name: 'uniq_scoring_engines0uuid', columns: ['uuid'] },
         ],
       }),
+      resumable(queryRunner),
     );
 
     await queryRunner.createTable(
@@ -72,6 +75,7 @@ export const revision = defineRevision({
         primaryKey: ['id'],
         uniques: [{ name: 'uniq_services0host0name0deleted', columns: ['host', 'name', 'deleted'] }],
       }),
+      resumable(queryRunner),
     );
 
     await queryRunner.createTable(
@@ -93,6 +97,7 @@ export const revision = defineRevision({
         ],
         foreignKeys: [{ columns: ['goal_id'], references: ['goals.id'] }],
       }),
+      resumable(queryRunner),
     );
 
     await queryRunner.createTable(
@@ -118,6 +123,7 @@ export const revision = defineRevision({
           { columns: ['strategy_id'], references: ['strategies.id'] },
         ],
       }),
+      resumable(queryRunner),
     );
 
     await queryRunner.createTable(
@@ -144,6 +150,7 @@ export const revision = defineRevision({
           { columns: ['strategy_id'], references: ['strategies.id'] },
         ],
       }),
+      resumable(queryRunner),
     );
 
     await queryRunner.createTable(
@@ -165,6 +172,7 @@ export const revision = defineRevision({
           { columns: ['strategy_id'], references: ['strategies.id'] },
         ],
       }),
+      resumable(queryRunner),
     );
 
     await queryRunner.createTable(
@@ -184,6 +192,7 @@ export const revision = defineRevision({
         uniques: [{ name: 'uniq_actions0uuid', columns: ['uuid'] }],
         foreignKeys: [{ columns: ['action_plan_id'], references: ['action_plans.id'] }],
       }),
+      resumable(queryRunner),
     );
 
     await queryRunner.createTable(
@@ -203,6 +212,7 @@ export const revision = defineRevision({
         uniques: [{ name: 'uniq_efficacy_indicators0uuid', columns: ['uuid'] }],
         foreignKeys: [{ columns: ['action_plan_id'], references: ['action_plans.id'] }],
       }),
+      resumable(queryRunner),
     );
   },
 
@@ -219,7 +229,7 @@ export const revision = defineRevision({
       'scoring_engines',
       'goals',
     ]) {
-      await queryRunner.dropTable(name);
+      await queryRunner.dropTable(name, resumable(queryRunner));
     }
   },
 });

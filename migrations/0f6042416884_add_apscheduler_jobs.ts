@@ -7,7 +7,7 @@
  * APScheduler may have created the table already, so the upgrade does nothing when it exists.
  */
 import { defineRevision } from '../src/script/revision';
-import { backendOf, column, sa, table } from '../src/portable';
+import { backendOf, column, resumable, sa, table } from '../src/portable';
 
 export const revision = defineRevision({
   id: '0f6042416884',
@@ -38,7 +38,7 @@ export const revision = defineRevision({
   },
 
   async down(queryRunner) {
-    // As upstream: dropped even if the upgrade found it already there.
-    await queryRunner.dropTable('apscheduler_jobs');
+    // As upstream: dropped even if the upgrade found it already there (on MySQL, not twice: resumable.ts).
+    await queryRunner.dropTable('apscheduler_jobs', resumable(queryRunner));
   },
 });

@@ -4,7 +4,7 @@
  * Upstream: d09a5945e4a0_add_action_description_table.py. One description per action type.
  */
 import { defineRevision } from '../src/script/revision';
-import { backendOf, column, sa, softDeleteMixinColumns, table } from '../src/portable';
+import { backendOf, column, resumable, sa, softDeleteMixinColumns, table } from '../src/portable';
 
 export const revision = defineRevision({
   id: 'd09a5945e4a0',
@@ -26,10 +26,11 @@ export const revision = defineRevision({
         // Singular "action_description" in the name, as upstream spells it.
         uniques: [{ name: 'uniq_action_description0action_type', columns: ['action_type'] }],
       }),
+      resumable(queryRunner),
     );
   },
 
   async down(queryRunner) {
-    await queryRunner.dropTable('action_descriptions');
+    await queryRunner.dropTable('action_descriptions', resumable(queryRunner));
   },
 });

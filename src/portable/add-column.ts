@@ -2,6 +2,7 @@ import type { QueryRunner } from 'typeorm';
 import { backendOf } from './backend';
 import { ColumnDef, tableColumn } from './column';
 import { freshTable, replaceCachedTable } from './fresh-table';
+import { resumable } from './resumable';
 
 /**
  * `op.add_column(table, column)`: the column goes at the end of the table, as on the reference.
@@ -28,5 +29,8 @@ export async function addColumn(queryRunner: QueryRunner, tableName: string, def
     replaceCachedTable(queryRunner, table, changed);
     return;
   }
-  await queryRunner.addColumn(await freshTable(queryRunner, tableName), column);
+  const table = await freshTable(queryRunner, tableName);
+  // Added by an interrupted run of this revision (see resumable.ts).
+  if (resumable(queryRunner) && table.findColumnByName(def.name)) return;
+  await queryRunner.addColumn(table, column);
 }

@@ -1,6 +1,7 @@
 import type { QueryRunner } from 'typeorm';
 import { backendOf } from './backend';
 import { freshTable, replaceCachedTable } from './fresh-table';
+import { resumable } from './resumable';
 
 /**
  * `op.drop_column(table, column)`, for plain columns (no key or index on them, as in every Watcher
@@ -17,5 +18,8 @@ export async function dropColumn(queryRunner: QueryRunner, tableName: string, co
     replaceCachedTable(queryRunner, table, changed);
     return;
   }
-  await queryRunner.dropColumn(await freshTable(queryRunner, tableName), columnName);
+  const table = await freshTable(queryRunner, tableName);
+  // Dropped by an interrupted run of this revision (see resumable.ts).
+  if (resumable(queryRunner) && !table.findColumnByName(columnName)) return;
+  await queryRunner.dropColumn(table, columnName);
 }

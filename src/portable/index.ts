@@ -20,6 +20,7 @@ export { sqliteTableForRebuild, withSqliteForeignKeysOff } from './sqlite-rebuil
 export { placeholder } from './placeholder';
 export { datetimeAsText, pythonDatetimeText } from './datetime-text';
 export { isOffline, OFFLINE_MARK } from './offline';
+export { resumable } from './resumable';
 export type { IndexDef } from './create-index';
 export { createIndex, dropIndex } from './create-index';
 export type { UniqueDef } from './unique';

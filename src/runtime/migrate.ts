@@ -46,9 +46,15 @@ export async function migrate(session: Session, chain: RevisionChain, direction:
         current = step.to;
         applied.push({ id: step.revision.id, direction: step.direction });
       }
-    } finally {
-      await guard.release();
+    } catch (error) {
+      // What made the run fail is what the operator must read. Releasing can fail too, for the same
+      // cause: a dropped connection, or SQLite rolling the whole transaction back when the disk is
+      // full (its COMMIT then says "no transaction is active"). Lock and transaction end with the
+      // connection anyway.
+      await guard.release().catch(() => undefined);
+      throw error;
     }
+    await guard.release();
     return { from: before, to: current, applied };
   });
 }

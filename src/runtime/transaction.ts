@@ -1,5 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { Dialect } from '../dialect';
+import { ConnectionError } from '../errors';
 
 /** PostgreSQL and SQLite roll DDL back with the transaction; MySQL commits each DDL statement at once. */
 export function hasTransactionalDdl(dialect: Dialect): boolean {
@@ -19,16 +20,37 @@ export async function inTransaction<T>(runner: QueryRunner, work: () => Promise<
   }
 }
 
-/** Gives `work` a dedicated connection and releases it afterwards. */
+interface EventSource {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/**
+ * Gives `work` a dedicated connection and releases it afterwards.
+ *
+ * When the server ends the connection between two statements (an administrator's
+ * pg_terminate_backend, a restart), TypeORM's PostgreSQL runner hears it as an 'error' event and
+ * releases itself, and the next statement fails with "Query runner already released", which names
+ * neither the connection nor the cause. So the event is kept, and a failure after it is reported as
+ * the lost connection, with the server's reason.
+ */
 export async function withRunner<T>(
   dataSource: { createQueryRunner(): QueryRunner },
   work: (runner: QueryRunner) => Promise<T>,
 ): Promise<T> {
   const runner = dataSource.createQueryRunner();
-  await runner.connect();
+  const connection = (await runner.connect()) as Partial<EventSource> | undefined;
+  let lost: Error | undefined;
+  const onError = (error: Error) => (lost ??= error);
+  const events = typeof connection?.on === 'function' ? (connection as EventSource) : undefined;
+  events?.on('error', onError);
   try {
     return await work(runner);
+  } catch (error) {
+    if (lost) throw new ConnectionError(`Lost the connection to the database: ${lost.message}`);
+    throw error;
   } finally {
+    events?.removeListener('error', onError);
     await runner.release();
   }
 }
