@@ -1,5 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { Dialect } from '../dialect';
+import { environmentFailure } from '../connection/environment-failure';
 import { ConnectionError } from '../errors';
 
 /** PostgreSQL and SQLite roll DDL back with the transaction; MySQL commits each DDL statement at once. */
@@ -48,7 +49,7 @@ export async function withRunner<T>(
     return await work(runner);
   } catch (error) {
     if (lost) throw new ConnectionError(`Lost the connection to the database: ${lost.message}`);
-    throw error;
+    throw environmentFailure(error) ?? error;
   } finally {
     events?.removeListener('error', onError);
     await runner.release();
