@@ -165,12 +165,14 @@ describe('command line', () => {
 
   it('fails within a bounded time on an unreachable server, naming host and port but not the password', () => {
     const started = Date.now();
+    // Without retries: by default oslo.db's retries would wait 10 x 10 s (see test/retry.test.ts).
+    const noRetry = 'max_retries = 0';
     const url = 'postgresql://watcher:s3cr%40t@127.0.0.1:1/watcher?connect_timeout=3';
-    const r = oneLineError(['--config-file', writeConfig(url), 'version'], /Cannot connect to PostgreSQL at 127.0.0.1:1 .*connection refused/);
+    const r = oneLineError(['--config-file', writeConfig(url, '', noRetry), 'version'], /Cannot connect to PostgreSQL at 127.0.0.1:1 .*connection refused/);
     expect(Date.now() - started).to.be.below(15_000);
     expect(r.stderr).to.not.match(/s3cr/);
     const my = oneLineError(
-      ['--config-file', writeConfig('mysql+pymysql://watcher:s3cr%40t@127.0.0.1:1/watcher'), 'version'],
+      ['--config-file', writeConfig('mysql+pymysql://watcher:s3cr%40t@127.0.0.1:1/watcher', '', noRetry), 'version'],
       /Cannot connect to MySQL at 127.0.0.1:1 .*connection refused/,
     );
     expect(my.stderr).to.not.match(/s3cr/);

@@ -375,12 +375,17 @@ describe('config', () => {
     it('an invalid integer names the option, its value and where it was set', () => {
       const file = path.join(dir, 'watcher.conf');
       expect(configError(() => loadText('[database]\nmax_retries = ten\n'))).to.equal(
-        `Invalid [database] max_retries "ten" (${file} line 2): expected an integer`,
+        `Invalid [database] max_retries "ten" (${file} line 2): expected an integer of at least -1`,
       );
+      // -1 is oslo.db's "for ever"; below that, and a negative interval, mean nothing.
+      expect(configError(() => loadText('[database]\nmax_retries = -2\n'))).to.match(/^Invalid \[database\] max_retries "-2" .*at least -1$/);
+      expect(configError(() => loadText('[database]\nretry_interval = -1\n'))).to.match(/^Invalid \[database\] retry_interval "-1" .*at least 0$/);
+      expect(configError(() => loadText('[database]\nmax_retries = 99999999999999999999\n'))).to.match(/^Invalid \[database\] max_retries/);
+      expect(load({ env: { OS_DATABASE__MAX_RETRIES: '-1', OS_DATABASE__RETRY_INTERVAL: '0' } }).database).to.include({ max_retries: -1, retry_interval: 0 });
       expect(configError(() => loadText('[database]\nretry_interval = 1.5\n'))).to.match(/^Invalid \[database\] retry_interval "1.5"/);
       expect(configError(() => loadText('[database]\nmax_retries = 1\n  2\n'))).to.match(/^Invalid \[database\] max_retries "1\\n2" \(/);
       expect(configError(() => load({ env: { OS_DATABASE__MAX_RETRIES: '' } }))).to.equal(
-        'Invalid [database] max_retries "" (environment variable OS_DATABASE__MAX_RETRIES): expected an integer',
+        'Invalid [database] max_retries "" (environment variable OS_DATABASE__MAX_RETRIES): expected an integer of at least -1',
       );
     });
   });

@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { BACKENDS, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
 import { runCli, writeConfig } from './support/cli';
 import { dumpSchema } from './support/schema-dump';
@@ -74,6 +77,23 @@ for (const backend of BACKENDS) {
       expect(names(viaScript)).to.equal(names(viaOnline));
       expect(names(viaScript)).to.match(/strategy-one-2020-01-02 03:04:05/);
       expect(names(viaScript)).to.match(/goal-one-2020-01-02 03:04:06/);
+    });
+
+    it('writes quotes and backslashes in values as literals the client reads back unchanged', async () => {
+      // A script has no bound parameters: values become literals, and MySQL reads '\\' as an escape.
+      const db = await tempDb();
+      const value = "it's a \\ back\\'slash";
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-offline-'));
+      fs.writeFileSync(
+        path.join(dir, '000000000001_values.js'),
+        `exports.revision = { id: ${JSON.stringify(value)}, parent: null, message: 'values', created: '2026-01-01T00:00:00', up: async () => {}, down: async () => {} };\n`,
+      );
+      const r = runCli(['--config-file', writeConfig(db.url), '--migrations-dir', dir, 'upgrade', '--sql']);
+      expect(r.status, r.stderr).to.equal(0);
+      sqlQuery(db.url, r.stdout);
+      const stored = sqlQuery(db.url, 'SELECT version_num FROM alembic_version;');
+      // mariadb -B prints a backslash as \\; the others print it as it is.
+      expect(backend === 'mysql' ? stored.replace(/\\\\/g, '\\') : stored).to.equal(`${value}\n`);
     });
   });
 }

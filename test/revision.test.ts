@@ -55,6 +55,42 @@ describe('revision -m', function () {
     expect(fs.readdirSync(dir).sort()).to.deep.equal(before);
   });
 
+  it('any message gives a safe file name inside the directory, a file that compiles, and comes back unchanged', () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-msg-'));
+    const dir = path.join(parent, 'migrations');
+    fs.mkdirSync(dir);
+    const messages = [
+      `it's "quoted" and \`ticked\``,
+      'back\\slash, \\n and \\u0041 stay as written',
+      '${process.exit(3)} and `${"x"}` are text',
+      'first line\nsecond line\r\nthird line',
+      'é, ünïcødé and 日本語',
+      '日本',
+      '../../etc/x',
+      'a/b\\c',
+      '*/ ends a comment, /* starts one, \u2028 separates lines',
+      'long '.repeat(60),
+    ];
+    const files: string[] = [];
+    for (const message of messages) {
+      const r = runCli(['revision', '-m', message, '--migrations-dir', dir, '--json']);
+      expect(r.status, r.stderr).to.equal(0);
+      const { file, id } = JSON.parse(r.stdout) as { file: string; id: string };
+      expect(path.dirname(file), message).to.equal(dir);
+      expect(path.basename(file), message).to.match(new RegExp(`^${id}_[a-z0-9_]{1,40}\\.ts$`));
+      files.push(file);
+    }
+    expect(fs.readdirSync(dir).sort()).to.deep.equal(files.map((f) => path.basename(f)).sort());
+    expect(fs.readdirSync(parent)).to.deep.equal(['migrations']);
+    expect(path.basename(files[5])).to.match(/^[0-9a-f]{12}_revision\.ts$/);
+    expect(path.basename(files[4])).to.match(/^[0-9a-f]{12}_e_unic_de_and\.ts$/);
+    const tsc = typecheck(files);
+    expect(tsc.status, tsc.output).to.equal(0);
+    // Each file gives back its message exactly (mocha runs under ts-node, so the .ts file loads as it is).
+    const loaded = files.map((file) => (require(file) as { revision: { message: string } }).revision.message);
+    expect(loaded).to.deep.equal(messages);
+  });
+
   it('every shipped revision compiles under the project tsconfig', () => {
     const files = fs.readdirSync(path.join(REPO_ROOT, 'migrations')).map((f) => path.join(REPO_ROOT, 'migrations', f));
     const tsc = typecheck(files);

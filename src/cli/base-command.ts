@@ -1,5 +1,6 @@
 import { Command, Flags, Interfaces } from './oclif';
 import { loadConfig, resolveConnectionUrl } from '../config';
+import { RetryPolicy } from '../connection/retry';
 import { DriverSession, Session, withDriverSession, withSession } from '../connection/session';
 import { parseConnectionUrl } from '../connection/url';
 import { UserError } from '../errors';
@@ -59,24 +60,39 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return Boolean((this.flags as { debug?: boolean }).debug);
   }
 
-  /** The configured database URL; its password is registered for scrubbing before anything logs it. */
-  protected connectionUrl(): string {
+  /**
+   * The configured database URL and connection retry policy; the URL's password is registered for
+   * scrubbing before anything logs it.
+   */
+  protected connection(): { url: string; retry: RetryPolicy } {
     const config = loadConfig({ configFiles: this.flags['config-file'] ?? [], configDirs: this.flags['config-dir'] ?? [] });
     this.logger.verbose(config.files.length ? `Read ${config.files.join(', ')}` : 'No config file; using defaults');
     const url = resolveConnectionUrl(config);
     const spec = parseConnectionUrl(url);
     this.logger.addSecret(spec.password);
     this.logger.verbose(`Database: ${spec.redactedUrl}`);
-    return url;
+    return { url, retry: this.retryPolicy(config.database) };
+  }
+
+  /** The URL alone, for what does not connect (--sql scripts). */
+  protected connectionUrl(): string {
+    return this.connection().url;
+  }
+
+  /** oslo.db's startup retries; a command for which the database is optional may do without. */
+  protected retryPolicy(database: { max_retries: number; retry_interval: number }): RetryPolicy {
+    return { maxRetries: database.max_retries, intervalSeconds: database.retry_interval };
   }
 
   protected withSession<R>(work: (session: Session) => Promise<R>): Promise<R> {
-    return withSession(this.connectionUrl(), { log: this.logger }, work);
+    const { url, retry } = this.connection();
+    return withSession(url, { log: this.logger, retry }, work);
   }
 
   /** For commands that only read: the driver alone, without loading TypeORM. */
   protected withDriverSession<R>(work: (session: DriverSession) => Promise<R>): Promise<R> {
-    return withDriverSession(this.connectionUrl(), { log: this.logger }, work);
+    const { url, retry } = this.connection();
+    return withDriverSession(url, { log: this.logger, retry }, work);
   }
 
   protected chain(): RevisionChain {

@@ -1,6 +1,7 @@
 import { BaseCommand } from '../cli/base-command';
 import { formatHistoryLine, formatHistoryVerbose, history, HistoryEntry } from '../api/history';
 import { currentVersion } from '../api/version';
+import { NO_RETRY, RetryPolicy } from '../connection/retry';
 
 export default class History extends BaseCommand<typeof History> {
   static summary = 'List the revisions, newest first, marking the head and the current revision.';
@@ -8,6 +9,11 @@ export default class History extends BaseCommand<typeof History> {
     'With -v, each revision shows its parent and creation date. The current revision is read from the database; when it cannot be reached the list is shown without it and a warning says why.';
   static examples = ['<%= config.bin %> history', '<%= config.bin %> history -v', '<%= config.bin %> history --json'];
   static enableJsonFlag = true;
+
+  /** The current revision only decorates the list: one attempt, not oslo.db's minutes of waiting. */
+  protected retryPolicy(): RetryPolicy {
+    return NO_RETRY;
+  }
 
   async run(): Promise<{ revisions: { id: string; parent: string | null; message: string; created: string; head: boolean; current: boolean }[] }> {
     const chain = this.chain();

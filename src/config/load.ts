@@ -50,22 +50,23 @@ export function loadConfig(sources: ConfigSources = {}): WatcherConfig {
   for (const file of files) raw.addFile(file, parseIni(readConfigFile(file), file));
 
   const get = (section: string, key: string) => interpolatedValue(section, key, (s, k) => raw.get(s, k));
-  const integer = (section: string, key: string): number => {
+  const integer = (section: string, key: string, min: number): number => {
     const value = get(section, key) as string; // these options have defaults
-    if (!/^\s*[-+]?\d+\s*$/.test(value)) {
+    const number = /^\s*[-+]?\d+\s*$/.test(value) ? Number.parseInt(value, 10) : Number.NaN;
+    if (!(number >= min) || !Number.isSafeInteger(number)) {
       throw new ConfigError(
         // JSON quoting keeps a multi-line value on one line.
-        `Invalid [${section}] ${key} ${JSON.stringify(value)} (${raw.get(section, key)?.origin}): expected an integer`,
+        `Invalid [${section}] ${key} ${JSON.stringify(value)} (${raw.get(section, key)?.origin}): expected an integer of at least ${min}`,
       );
     }
-    return Number.parseInt(value, 10);
+    return number;
   };
 
   // Read the options we use now, so that a bad value fails at startup, not mid-command.
   const database: DatabaseOptions = {
     connection: get('database', 'connection'),
-    max_retries: integer('database', 'max_retries'),
-    retry_interval: integer('database', 'retry_interval'),
+    max_retries: integer('database', 'max_retries', -1),
+    retry_interval: integer('database', 'retry_interval', 0),
   };
   return {
     database,

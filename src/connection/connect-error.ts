@@ -25,6 +25,38 @@ export function connectionError(spec: ConnectionSpec, cause: unknown): Connectio
   return new ConnectionError(redactSecrets(line.replace(/\s*\n\s*/g, ' '), secretsOf(spec)));
 }
 
+/**
+ * Whether a failed connection may succeed if tried again (oslo.db retries what it maps to
+ * DBConnectionError): the server is not listening yet, is starting up or shutting down, has no free
+ * connection slot, or the network or DNS did not answer. A refused password, a missing database, a
+ * bad URL or anything SQLite says will not change by waiting, so those fail at once.
+ */
+export function isTransientConnectError(spec: ConnectionSpec, cause: unknown): boolean {
+  if (spec.backend === 'sqlite') return false;
+  const err = cause as { code?: string; message?: string };
+  switch (err.code) {
+    case 'ECONNREFUSED':
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'ETIMEDOUT':
+    case 'ETIMEOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EHOSTDOWN':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'ENOENT': // a server socket that does not exist yet
+    case '57P03': // PostgreSQL: the database system is starting up
+    case '53300': // PostgreSQL: too many connections
+    case 'ER_CON_COUNT_ERROR': // MySQL: too many connections
+    case 'ER_SERVER_SHUTDOWN':
+    case 'PROTOCOL_CONNECTION_LOST': // MySQL: the server went away
+      return true;
+  }
+  // pg reports its own connect timeout and a server closing on it without a code.
+  return /^(timeout expired|Connection terminated unexpectedly)/.test(err.message ?? '');
+}
+
 export function secretsOf(spec: ConnectionSpec): string[] {
   return spec.password ? [spec.password] : [];
 }

@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { Dialect, dialectFor } from '../dialect';
 import { Logger, silentLogger } from '../log';
-import { connectionError, describeTarget, secretsOf } from './connect-error';
+import { connectionError, describeTarget, isTransientConnectError, secretsOf } from './connect-error';
 import { dataSourceOptions } from './data-source-options';
 import { checkSqliteDirectory, DriverClient, openDriverClient } from './driver-client';
+import { NO_RETRY, RetryPolicy, withRetries } from './retry';
 import { SqlExecutor } from './sql-executor';
 import { SqlLogger } from './sql-logger';
 import { ConnectionSpec, parseConnectionUrl } from './url';
@@ -32,6 +33,22 @@ export interface Session extends SessionBase {
 
 export interface OpenOptions {
   log?: Logger;
+  /** How often to try the initial connection again when the server is not there yet; default once. */
+  retry?: RetryPolicy;
+}
+
+/** Runs one connection attempt under the retry policy; the final failure becomes a ConnectionError. */
+async function connectWithRetries<T>(spec: ConnectionSpec, options: OpenOptions, log: Logger, attempt: () => Promise<T>): Promise<T> {
+  const hooks = {
+    isTransient: (cause: unknown) => isTransientConnectError(spec, cause),
+    describe: (cause: unknown) => connectionError(spec, cause).message,
+    log,
+  };
+  try {
+    return await withRetries(options.retry ?? NO_RETRY, hooks, attempt);
+  } catch (cause) {
+    throw connectionError(spec, cause);
+  }
 }
 
 /**
@@ -43,20 +60,24 @@ export async function openSession(url: string, options: OpenOptions = {}): Promi
   const log = options.log ?? silentLogger;
   log.verbose(`Connecting to ${spec.redactedUrl}`);
   const { DataSource } = await import('typeorm');
-  const dataSource = new DataSource({
-    ...dataSourceOptions(spec),
-    logging: true,
-    logger: new SqlLogger(log, secretsOf(spec)),
+  // A DataSource whose initialize() failed is not reused: each attempt starts from a new one.
+  const dataSource = await connectWithRetries(spec, options, log, async () => {
+    const attempt = new DataSource({
+      ...dataSourceOptions(spec),
+      logging: true,
+      logger: new SqlLogger(log, secretsOf(spec)),
+    });
+    try {
+      if (spec.backend === 'sqlite') checkSqliteDirectory(spec.sqlitePath ?? ':memory:');
+      await attempt.initialize();
+      // better-sqlite3 opens any file; reading the schema is what finds one that is not a database.
+      if (spec.backend === 'sqlite') await attempt.query('SELECT count(*) FROM sqlite_master');
+      return attempt;
+    } catch (cause) {
+      await attempt.destroy().catch(() => undefined);
+      throw cause;
+    }
   });
-  try {
-    if (spec.backend === 'sqlite') checkSqliteDirectory(spec.sqlitePath ?? ':memory:');
-    await dataSource.initialize();
-    // better-sqlite3 opens any file; reading the schema is what finds one that is not a database.
-    if (spec.backend === 'sqlite') await dataSource.query('SELECT count(*) FROM sqlite_master');
-  } catch (cause) {
-    await dataSource.destroy().catch(() => undefined);
-    throw connectionError(spec, cause);
-  }
   log.verbose(`Connected to ${describeTarget(spec)}`);
   return {
     spec,
@@ -86,9 +107,7 @@ export async function withDriverSession<T>(url: string, options: OpenOptions, wo
   const spec = parseConnectionUrl(url);
   const log = options.log ?? silentLogger;
   log.verbose(`Connecting to ${spec.redactedUrl}`);
-  const client = await openDriverClient(spec, log, secretsOf(spec)).catch((cause: unknown) => {
-    throw connectionError(spec, cause);
-  });
+  const client = await connectWithRetries(spec, options, log, () => openDriverClient(spec, log, secretsOf(spec)));
   log.verbose(`Connected to ${describeTarget(spec)}`);
   try {
     return await work({ spec, dialect: dialectFor(spec.backend), sql: client, log });

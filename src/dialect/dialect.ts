@@ -15,6 +15,14 @@ export abstract class Dialect {
 
   abstract quote(identifier: string): string;
 
+  /**
+   * A string as an SQL literal, only for scripts that a client runs (--sql), where no parameter can
+   * be bound; online, values are always bound parameters.
+   */
+  stringLiteral(value: string): string {
+    return `'${value.replace(/'/g, "''")}'`;
+  }
+
   /** The backend's spelling of each generic type that takes no argument. */
   protected abstract readonly typeNames: Record<Exclude<ColumnType['kind'], 'string' | 'float'>, string>;
 

@@ -9,6 +9,11 @@ export class MysqlDialect extends Dialect {
     return `\`${identifier.replace(/`/g, '``')}\``;
   }
 
+  /** MySQL reads a backslash in a literal as an escape (unless NO_BACKSLASH_ESCAPES): double it too. */
+  stringLiteral(value: string): string {
+    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  }
+
   // FLOAT(p) with p >= 25 is stored as DOUBLE, which is what Float(25) means; BOOL is tinyint(1).
   protected readonly typeNames = {
     integer: 'INTEGER',

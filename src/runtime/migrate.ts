@@ -2,6 +2,7 @@ import { Session } from '../connection/session';
 import { RevisionChain } from '../script/chain';
 import { checkKnown, downgradeSteps, resolveTarget, Step, upgradeSteps } from '../script/plan';
 import { runGuardFor } from './run-guard';
+import { refuseUnversionedWatcherTables } from './unversioned-tables';
 import { withRunner } from './transaction';
 import { VersionTable } from './version-table';
 
@@ -32,8 +33,10 @@ export async function migrate(session: Session, chain: RevisionChain, direction:
     const applied: MigrateResult['applied'] = [];
     let current: string | null = null;
     try {
-      if (!(await versions.exists())) await guard.atomically(() => versions.create());
       current = await versions.current();
+      // Under the lock, so that tables a concurrent run just created are not taken for strangers.
+      if (direction === 'upgrade' && current === null) await refuseUnversionedWatcherTables(runner);
+      if (!(await versions.exists())) await guard.atomically(() => versions.create());
       checkKnown(chain, current);
       const to = resolveTarget(chain, current, target);
       const steps: Step[] = direction === 'upgrade' ? upgradeSteps(chain, current, to) : downgradeSteps(chain, current, to);

@@ -1,4 +1,5 @@
 import type { DataSource, QueryRunner, Table } from 'typeorm';
+import type { Dialect } from '../dialect';
 import { OFFLINE_MARK } from '../portable/offline';
 
 /**
@@ -14,11 +15,11 @@ export interface OfflineRunner {
   statements: string[];
 }
 
-export function createOfflineRunner(dataSource: DataSource): OfflineRunner {
+export function createOfflineRunner(dataSource: DataSource, dialect: Dialect): OfflineRunner {
   const runner = dataSource.createQueryRunner();
   const tables = new Map<string, Table>();
   const state: OfflineRunner = { runner, recording: false, statements: [] };
-  const inline = literalInliner(dataSource.driver.options.type === 'postgres');
+  const inline = literalInliner(dialect);
   const self = runner as unknown as Record<string | symbol, unknown>;
   const nameOf = (t: Table | string) => (typeof t === 'string' ? t : t.name);
   const original = {
@@ -61,16 +62,16 @@ export function createOfflineRunner(dataSource: DataSource): OfflineRunner {
 }
 
 /** Puts bound parameters into the statement as SQL literals, for a script to be run by a client. */
-function literalInliner(dollarPlaceholders: boolean): (sql: string, parameters: unknown[]) => string {
+function literalInliner(dialect: Dialect): (sql: string, parameters: unknown[]) => string {
   const literal = (value: unknown): string => {
     if (value === null || value === undefined) return 'NULL';
     if (typeof value === 'number' || typeof value === 'bigint') return String(value);
     if (typeof value === 'boolean') return value ? '1' : '0';
-    return `'${String(value).replace(/'/g, "''")}'`;
+    return dialect.stringLiteral(String(value));
   };
   return (sql, parameters) => {
     if (parameters.length === 0) return sql;
-    if (dollarPlaceholders) return sql.replace(/\$(\d+)/g, (_m, n: string) => literal(parameters[Number(n) - 1]));
+    if (dialect.backend === 'postgres') return sql.replace(/\$(\d+)/g, (_m, n: string) => literal(parameters[Number(n) - 1]));
     let i = 0;
     return sql.replace(/\?/g, () => literal(parameters[i++]));
   };

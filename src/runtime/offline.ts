@@ -35,7 +35,7 @@ export async function offlineScript(spec: ConnectionSpec, chain: RevisionChain, 
   const steps = direction === 'upgrade' ? upgradeSteps(chain, from, to) : downgradeSteps(chain, from, to);
   const dialect = dialectFor(spec.backend);
   const { DataSource } = await import('typeorm');
-  const offline = createOfflineRunner(new DataSource(dataSourceOptions(spec)));
+  const offline = createOfflineRunner(new DataSource(dataSourceOptions(spec)), dialect);
 
   // Rebuild in memory the schema at FROM, so TypeORM can render changes to existing tables.
   for (const step of upgradeSteps(chain, null, from)) await step.revision.up(offline.runner);
@@ -64,7 +64,7 @@ export async function offlineScript(spec: ConnectionSpec, chain: RevisionChain, 
 
 function versionUpdate(dialect: Dialect, from: string | null, to: string | null): string {
   const table = dialect.quote(VERSION_TABLE.name);
-  const quoted = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  const quoted = (v: string) => dialect.stringLiteral(v);
   if (from === null) return `INSERT INTO ${table} (version_num) VALUES (${quoted(to as string)})`;
   if (to === null) return `DELETE FROM ${table} WHERE version_num = ${quoted(from)}`;
   return `UPDATE ${table} SET version_num = ${quoted(to)} WHERE version_num = ${quoted(from)}`;

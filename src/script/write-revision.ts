@@ -26,7 +26,9 @@ export function newRevisionId(): string {
  */
 export function revisionFileName(id: string, message: string): string {
   const slug = message
+    // é -> e + accent; the accent is dropped, else "ünïcode" would become "u_ni_code".
     .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '')

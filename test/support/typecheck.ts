@@ -10,7 +10,13 @@ export function typecheck(files: string[]): { status: number; output: string } {
   const tsconfig = path.join(dir, 'tsconfig.json');
   fs.writeFileSync(
     tsconfig,
-    JSON.stringify({ extends: path.join(REPO_ROOT, 'tsconfig.json'), compilerOptions: { noEmit: true, rootDir: '/' }, include: [], files }),
+    JSON.stringify({ extends: path.join(REPO_ROOT, 'tsconfig.json'), compilerOptions: {
+        noEmit: true,
+        rootDir: '/',
+        // Type packages are looked up next to this temporary tsconfig, where there are none: name the project's.
+        typeRoots: [path.join(REPO_ROOT, 'node_modules', '@types')],
+        types: ['node'],
+      }, include: [], files }),
   );
   const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig], { encoding: 'utf8' });
   return { status: r.status ?? -1, output: r.stdout + r.stderr };
