@@ -139,6 +139,8 @@ function atHeadCases(): Case[] {
     { name: 'purge a non-numeric maximum', args: ['purge', '-y', '-n', 'ten'], error: /--max-number Expected an integer but received: ten/ },
     { name: 'purge a fractional maximum', args: ['purge', '-y', '-n', '1.5'], error: /--max-number Expected an integer/ },
     { name: 'purge a non-numeric age', args: ['purge', '-y', '-d', 'old'], error: /--age-in-days Expected an integer but received: old/ },
+    { name: 'purge a negative age', args: ['purge', '-y', '-d', '-3'], error: /--age-in-days must not be negative \(got -3\)/ },
+    { name: 'purge in batches of none', args: ['purge', '-y', '--batch-size', '0'], error: /--batch-size must be a positive number of rows \(got 0\)/ },
   ];
 }
 
@@ -223,6 +225,7 @@ for (const backend of BACKENDS) {
         { name: 'upgrade one step', args: ['upgrade', '+1'], error: /The database has Watcher tables \(goals\)/ },
         { name: 'create_schema', args: ['create_schema'], error: /already has Watcher tables \(goals\) but no alembic_version/ },
         { name: 'stamp nonsense', args: ['stamp', 'nonsense'], error: /No such revision 'nonsense'/ },
+        { name: 'purge', args: ['purge', '-y'], error: /the database has no Watcher schema \(no alembic_version table\): run upgrade/ },
       ]);
     });
 

@@ -1,4 +1,5 @@
 import { DriverSession } from '../connection/session';
+import { currentVersion } from './version';
 import { UserError } from '../errors';
 import { planBatches } from '../purge/batches';
 import { deleteInBatches, deleteSelection } from '../purge/delete';
@@ -91,6 +92,10 @@ export function validatePurgeOptions(options: PurgeOptions): void {
   if (options.batchSize !== undefined && !(Number.isSafeInteger(options.batchSize) && options.batchSize > 0)) {
     throw new UserError(`--batch-size must be a positive number of rows (got ${options.batchSize})`);
   }
+  if (options.ageInDays !== undefined && options.ageInDays < 0) {
+    // The reference would take a date in the future and purge everything soft deleted.
+    throw new UserError(`--age-in-days must not be negative (got ${options.ageInDays})`);
+  }
   if (options.ageInDays !== undefined && !Number.isFinite(options.ageInDays)) {
     throw new UserError(`--age-in-days must be a number of days (got ${options.ageInDays})`);
   }
@@ -104,9 +109,13 @@ export async function purge(session: DriverSession, options: PurgeOptions = {}, 
   validatePurgeOptions(options);
   const excludeOrphans = Boolean(options.excludeOrphans);
   const ws = new Workspace(session.sql, session.dialect);
-  const goalsTable = session.dialect.tableExistsQuery('goals');
-  if ((await ws.run<unknown[]>(goalsTable.sql, goalsTable.parameters)).length === 0) {
-    throw new UserError('the database has no Watcher tables: run upgrade (or create_schema) first');
+  // Purge reads the columns every revision has had; a database no revision was applied to (no
+  // Watcher tables, or someone else's tables of the same names) is refused before any query of ours.
+  const version = await currentVersion(session);
+  if (version.revision === null) {
+    throw new UserError(
+      `the database has no Watcher schema (${version.underVersionControl ? 'alembic_version is at base' : 'no alembic_version table'}): run upgrade (or create_schema) first`,
+    );
   }
   try {
     await ws.prepare();

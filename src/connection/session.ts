@@ -3,6 +3,7 @@ import { Dialect, dialectFor } from '../dialect';
 import { Logger, silentLogger } from '../log';
 import { connectionError, describeTarget, isTransientConnectError, secretsOf } from './connect-error';
 import { dataSourceOptions } from './data-source-options';
+import { environmentFailure } from './environment-failure';
 import { checkSqliteDirectory, DriverClient, openDriverClient } from './driver-client';
 import { NO_RETRY, RetryPolicy, withRetries } from './retry';
 import { SqlExecutor } from './sql-executor';
@@ -94,6 +95,8 @@ export async function withSession<T>(url: string, options: OpenOptions, work: (s
   const session = await openSession(url, options);
   try {
     return await work(session);
+  } catch (error) {
+    throw environmentFailure(error) ?? error;
   } finally {
     await session.close();
   }
@@ -111,6 +114,8 @@ export async function withDriverSession<T>(url: string, options: OpenOptions, wo
   log.verbose(`Connected to ${describeTarget(spec)}`);
   try {
     return await work({ spec, dialect: dialectFor(spec.backend), sql: client, log });
+  } catch (error) {
+    throw environmentFailure(error) ?? error;
   } finally {
     await client.close().catch(() => undefined);
   }
