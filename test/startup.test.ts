@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BACKENDS, Backend, createTempDatabase, TempDatabase } from './support/backends';
-import { runCli, writeConfig } from './support/cli';
+import { spawnSync } from 'node:child_process';
+import { REPO_ROOT, runCli, writeConfig } from './support/cli';
 
 // Start-up speed comes from loading only what a command needs (bench/run.js measures the time).
 // These tests pin down the loading itself, which any stray import could undo.
@@ -33,6 +34,20 @@ describe('start-up loads only what the command needs', function () {
       for (const heavy of ['typeorm', 'reflect-metadata', ...Object.values(DRIVERS)]) expect(r.packages).to.not.include(heavy);
     });
   }
+
+  it('bin/dev.js runs the TypeScript sources, commands and revisions, not dist/', () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-probe-')), 'files');
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'dev.js'), 'heads'], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: `--require ${PROBE}`, WDM_MODULE_PROBE_OUT: out, WDM_MODULE_PROBE_FILES: '1' },
+    });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^[0-9a-f]{12} \(head\), /);
+    const files = fs.readFileSync(out, 'utf8').split('\n').filter(Boolean);
+    expect(files).to.include(path.join(REPO_ROOT, 'src', 'commands', 'heads.ts'));
+    expect(files.some((f) => f.startsWith(path.join(REPO_ROOT, 'migrations')) && f.endsWith('.ts'))).to.equal(true);
+    expect(files.filter((f) => f.startsWith(path.join(REPO_ROOT, 'dist')))).to.deep.equal([]);
+  });
 
   it('loads TypeORM for upgrade (the probe sees it when it is there)', () => {
     const r = packagesLoadedBy(['--config-file', sqliteConf, 'upgrade']);

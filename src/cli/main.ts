@@ -25,5 +25,20 @@ export async function main(args: string[], options: { development: boolean; dir:
     }
   }
   const { execute } = require('@oclif/core/execute') as Pick<Oclif, 'execute'>;
-  await execute({ args: argv, development: options.development, dir: options.dir });
+  const loadOptions = options.development ? await sourceConfig(options.dir) : undefined;
+  await execute({ args: argv, development: options.development, dir: options.dir, loadOptions });
+}
+
+/**
+ * For bin/dev.js: a configuration that runs the commands' TypeScript sources. The manifest (written
+ * by the build) names the compiled commands in dist/, so the root plugin is loaded without it, and
+ * oclif then maps the commands directory to src/ through tsconfig. Config.load offers no option to
+ * skip the manifest, but it takes plugins already loaded.
+ */
+async function sourceConfig(dir: string): Promise<InstanceType<Oclif['Config']>> {
+  process.env.NODE_ENV = 'development'; // before loading: oclif maps to sources only in development
+  const { Config, Plugin } = require('@oclif/core/config') as Pick<Oclif, 'Config' | 'Plugin'>;
+  const root = new Plugin({ root: dir, isRoot: true, ignoreManifest: true });
+  await root.load();
+  return Config.load({ root: dir, plugins: new Map([[root.name, root]]) });
 }
