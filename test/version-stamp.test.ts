@@ -29,6 +29,19 @@ for (const backend of BACKENDS) {
       expect(JSON.parse(cli('version', '--json').stdout)).to.deep.equal({ revision: 'f56ba02662b4', under_version_control: true });
     });
 
+    it('stamp --purge repairs an alembic_version holding several rows or an unknown id', () => {
+      expect(cli('stamp', 'head').status).to.equal(0);
+      sqlQuery(db.url, "INSERT INTO alembic_version (version_num) VALUES ('001');");
+      expect(cli('version').status).to.equal(1); // refused: several rows
+      const r = cli('stamp', '--purge', '609bec748f2a');
+      expect(r.status, r.stderr).to.equal(0);
+      expect(stored()).to.equal('609bec748f2a');
+      sqlQuery(db.url, "UPDATE alembic_version SET version_num = 'abcdef123456';");
+      expect(cli('stamp', '--purge', 'head').status).to.equal(0);
+      expect(stored()).to.equal('f56ba02662b4');
+      expect(cli('version').stdout).to.equal('f56ba02662b4\n');
+    });
+
     it('stamps an id, a prefix, head and base without running anything', () => {
       expect(cli('stamp', '609bec748f2a').status).to.equal(0);
       expect(stored()).to.equal('609bec748f2a');

@@ -12,14 +12,16 @@ export interface StampResult {
  * Writes a revision into alembic_version without running any revision, e.g. to adopt a database
  * whose schema is known to match. `target` is an id, a unique prefix, `head` or `base`.
  */
-export async function stamp(session: Session, chain: RevisionChain, target: string): Promise<StampResult> {
+export async function stamp(session: Session, chain: RevisionChain, target: string, options: { purge?: boolean } = {}): Promise<StampResult> {
   const to = chain.resolve(target);
   return withRunner(session.dataSource, (runner) =>
     inTransaction(runner, async () => {
       const table = new VersionTable(runner, session.dialect);
-      const from = await table.current();
+      // --purge, as Alembic's: whatever the table holds (several rows, an unknown id) is erased first,
+      // which is how an operator repairs a damaged alembic_version with the tool itself.
+      const from = options.purge ? await table.erase() : await table.current();
       session.log.info(`Running stamp_revision ${from ?? ''} -> ${to ?? ''}`);
-      await table.write(from, to);
+      await table.write(options.purge ? null : from, to);
       return { from, to };
     }),
   );

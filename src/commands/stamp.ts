@@ -7,12 +7,19 @@ export default class Stamp extends BaseCommand<typeof Stamp> {
   static summary = 'Write a revision into alembic_version without running any revision.';
   static description =
     'REVISION is a revision id, a unique prefix of one, head or base. Use it to adopt a database whose schema is known to match a revision.';
-  static examples = ['<%= config.bin %> stamp head', '<%= config.bin %> stamp --revision 609bec748f2a'];
+  static examples = [
+    '<%= config.bin %> stamp head',
+    '<%= config.bin %> stamp --revision 609bec748f2a',
+    '<%= config.bin %> stamp --purge f56ba02662b4',
+  ];
   static args = {
     revision: Args.string({ description: 'Revision to stamp (id, prefix, head or base).', required: false }),
   };
   static flags = {
     revision: Flags.string({ description: 'Revision to stamp, as the positional argument.', helpValue: 'REVISION' }),
+    purge: Flags.boolean({
+      description: 'Erase alembic_version first, whatever it holds (several rows, an unknown id), as Alembic\'s stamp --purge.',
+    }),
   };
 
   async run(): Promise<void> {
@@ -23,6 +30,6 @@ export default class Stamp extends BaseCommand<typeof Stamp> {
     }
     const chain = this.chain();
     chain.resolve(target); // a bad revision fails before we connect
-    await this.withSession((session) => stamp(session, chain, target));
+    await this.withSession((session) => stamp(session, chain, target, { purge: this.flags.purge }));
   }
 }

@@ -54,6 +54,14 @@ export class VersionTable {
     return rows[0];
   }
 
+  /** Deletes every row; returns the revision it held when it held exactly one (for the log). */
+  async erase(): Promise<string | null> {
+    const rows = await this.readAll();
+    if (rows === null) return null;
+    await this.runner.query(`DELETE FROM ${this.table}`);
+    return rows.length === 1 ? rows[0] : null;
+  }
+
   async create(): Promise<void> {
     for (const sql of this.dialect.createTable(VERSION_TABLE)) await this.runner.query(sql);
   }
