@@ -35,7 +35,10 @@ export async function migrate(session: Session, chain: RevisionChain, direction:
     try {
       current = await versions.current();
       // Under the lock, so that tables a concurrent run just created are not taken for strangers.
-      if (direction === 'upgrade' && current === null) await refuseUnversionedWatcherTables(runner);
+      // On MySQL, Watcher tables beside our own empty alembic_version are a first revision that an
+      // interrupted run left half done (DDL commits at once there): the kit resumes it.
+      const resuming = dialect.backend === 'mysql' && (await versions.exists());
+      if (direction === 'upgrade' && current === null && !resuming) await refuseUnversionedWatcherTables(runner);
       if (!(await versions.exists())) await guard.atomically(() => versions.create());
       checkKnown(chain, current);
       const to = resolveTarget(chain, current, target);
