@@ -81,7 +81,8 @@ export function libpqUrl(url: string): string {
  * sqlite3: `|`-separated, NULL is empty. Any SQL error throws (with the client's message).
  */
 export function sqlQuery(url: string, sql: string): string {
-  const opts = { input: sql, encoding: 'utf8' as const, stdio: ['pipe', 'pipe', 'pipe'] as ['pipe', 'pipe', 'pipe'] };
+  // Up to 1 GB of output: whole-table snapshots of the fault tests can be large.
+  const opts = { input: sql, encoding: 'utf8' as const, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] as ['pipe', 'pipe', 'pipe'] };
   switch (backendOf(url)) {
     case 'postgresql':
       return execFileSync(pgTool('psql'), ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', libpqUrl(url), '-f', '-'], opts);

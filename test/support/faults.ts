@@ -3,27 +3,17 @@
 // and describe a database's whole state (schema, version, rows) so that an interrupted-then-rerun
 // database can be compared with one that ran without interruption. Like backends.ts, the state is read
 // through the CLI clients, never through the tool's own code.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { backendOf, libpqUrl, mysqlClientArgs, pgTool, sqlitePath, sqlQuery } from './backends';
+import { backendOf, sqlQuery } from './backends';
 import { REPO_ROOT } from './cli';
 import { dumpSchema } from './schema-dump';
 import { watcherTables } from './watcher-rows';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'run.js');
 
-/** mulberry32: deterministic, so a failing run can be replayed from the seed it prints. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from './prng';
 
 export interface Run {
   status: number | null;
@@ -96,7 +86,7 @@ export function allRows(url: string): Record<string, string> {
   const hex = backendOf(url) === 'postgresql' ? "encode(job_state, 'hex')" : 'lower(hex(job_state))';
   const select = (t: string) =>
     t === 'apscheduler_jobs' ? `SELECT id, next_run_time, ${hex}, service_id, tag FROM apscheduler_jobs ORDER BY id;` : `SELECT * FROM ${t} ORDER BY id;`;
-  const out = bigQuery(url, tables.map((t) => `SELECT '@@${t}';\n${select(t)}`).join('\n'));
+  const out = sqlQuery(url, tables.map((t) => `SELECT '@@${t}';\n${select(t)}`).join('\n'));
   const rows: Record<string, string> = {};
   for (const part of out.split(/^@@/m).slice(1)) {
     const nl = part.indexOf('\n');
@@ -107,20 +97,6 @@ export function allRows(url: string): Record<string, string> {
   return rows;
 }
 
-/** sqlQuery (same clients, same output) for results larger than its 1 MB buffer. */
-function bigQuery(url: string, sql: string): string {
-  const opts = { input: sql, encoding: 'utf8' as const, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] as ['pipe', 'pipe', 'pipe'] };
-  switch (backendOf(url)) {
-    case 'postgresql':
-      return execFileSync(pgTool('psql'), ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', libpqUrl(url), '-f', '-'], opts);
-    case 'mysql': {
-      const { args, env, database } = mysqlClientArgs(url);
-      return execFileSync('mariadb', [...args, '-N', '-B', database], { ...opts, env });
-    }
-    case 'sqlite':
-      return execFileSync('sqlite3', ['-bail', sqlitePath(url)], opts);
-  }
-}
 
 export function storedVersion(url: string): string {
   try {

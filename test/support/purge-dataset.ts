@@ -2,6 +2,7 @@
 // purge rules written row by row over the seeded rows (as the Python reference works), sharing no
 // code with src/purge. Rows go in through the CLI clients (backends.ts), never through the tool.
 import { Backend, backendOf, sqlQuery } from './backends';
+import { prng } from './prng';
 import { quoteIdent } from './watcher-rows';
 
 export const KINDS = ['goals', 'strategies', 'audit_templates', 'audits', 'action_plans', 'actions'] as const;
@@ -23,18 +24,6 @@ export interface Dataset {
   rows: Record<Kind, Row[]>;
   /** efficacy indicators: id -> action plan id */
   indicators: { id: number; action_plan_id: number }[];
-}
-
-/** mulberry32: a small deterministic PRNG, so a failing dataset can be rebuilt from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface Shape {
