@@ -13,7 +13,6 @@ export interface VersionResult {
  * including a bare driver connection (withDriverSession), which is how the CLI calls it.
  */
 export async function currentVersion(session: SessionBase): Promise<VersionResult> {
-  const table = new VersionTable(session.sql, session.dialect);
-  const underVersionControl = await table.exists();
-  return { revision: underVersionControl ? await table.current() : null, underVersionControl };
+  const { exists, revision } = await new VersionTable(session.sql, session.dialect).read();
+  return { revision, underVersionControl: exists };
 }

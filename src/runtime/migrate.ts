@@ -33,13 +33,14 @@ export async function migrate(session: Session, chain: RevisionChain, direction:
     const applied: MigrateResult['applied'] = [];
     let current: string | null = null;
     try {
-      current = await versions.current();
+      const state = await versions.read();
+      current = state.revision;
       // Under the lock, so that tables a concurrent run just created are not taken for strangers.
       // On MySQL, Watcher tables beside our own empty alembic_version are a first revision that an
       // interrupted run left half done (DDL commits at once there): the kit resumes it.
-      const resuming = dialect.backend === 'mysql' && (await versions.exists());
+      const resuming = dialect.backend === 'mysql' && state.exists;
       if (direction === 'upgrade' && current === null && !resuming) await refuseUnversionedWatcherTables(runner);
-      if (!(await versions.exists())) await guard.atomically(() => versions.create());
+      if (!state.exists) await guard.atomically(() => versions.create());
       checkKnown(chain, current);
       const to = resolveTarget(chain, current, target);
       const steps: Step[] = direction === 'upgrade' ? upgradeSteps(chain, current, to) : downgradeSteps(chain, current, to);

@@ -42,16 +42,24 @@ export class VersionTable {
     return rows.map((r) => r.version_num);
   }
 
-  /** The current revision id, or null at base or when not under version control. */
-  async current(): Promise<string | null> {
+  /**
+   * Whether the table exists and the revision it holds (null at base or without the table), from
+   * one look at the table.
+   */
+  async read(): Promise<{ exists: boolean; revision: string | null }> {
     const rows = await this.readAll();
-    if (rows === null || rows.length === 0) return null;
+    if (rows === null || rows.length === 0) return { exists: rows !== null, revision: null };
     if (rows.length > 1) {
       throw new DatabaseStateError(
         `alembic_version holds ${rows.length} revisions (${rows.join(', ')}); Watcher's history is linear, so the database needs repair`,
       );
     }
-    return rows[0];
+    return { exists: true, revision: rows[0] };
+  }
+
+  /** The current revision id, or null at base or when not under version control. */
+  async current(): Promise<string | null> {
+    return (await this.read()).revision;
   }
 
   /** Deletes every row; returns the revision it held when it held exactly one (for the log). */
