@@ -21,6 +21,9 @@ export class UrlError extends UserError {}
 /** The database could not be reached or refused us. */
 export class ConnectionError extends UserError {}
 
+/** The server or its disk failed under us (out of space): the operator's to fix, not a bug of the tool. */
+export class EnvironmentError extends UserError {}
+
 /** The database is not in a state the requested command can work from. */
 export class DatabaseStateError extends UserError {}
 

@@ -1,7 +1,4 @@
-import { ConnectionError, UserError } from '../errors';
-
-/** The server or its disk failed under us: the operator's to fix, not a bug of the tool. */
-export class EnvironmentError extends UserError {}
+import { ConnectionError, EnvironmentError, UserError } from '../errors';
 
 /** Driver error codes that mean the server ended the connection, not that the statement was wrong. */
 const LOST_CONNECTION = new Set([

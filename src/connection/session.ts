@@ -95,8 +95,6 @@ export async function withSession<T>(url: string, options: OpenOptions, work: (s
   const session = await openSession(url, options);
   try {
     return await work(session);
-  } catch (error) {
-    throw environmentFailure(error) ?? error;
   } finally {
     await session.close();
   }
@@ -115,6 +113,7 @@ export async function withDriverSession<T>(url: string, options: OpenOptions, wo
   try {
     return await work({ spec, dialect: dialectFor(spec.backend), sql: client, log });
   } catch (error) {
+    // As withRunner does for TypeORM's connections (all TypeORM work goes through it).
     throw environmentFailure(error) ?? error;
   } finally {
     await client.close().catch(() => undefined);
