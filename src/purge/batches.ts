@@ -1,4 +1,4 @@
-import { Kind, KINDS } from './kinds';
+import { Kind } from './kinds';
 import { Workspace } from './workspace';
 
 /**
@@ -25,8 +25,7 @@ export interface BatchPlan {
 }
 
 export async function planBatches(ws: Workspace, selected: Record<Kind, string>, size: number): Promise<BatchPlan> {
-  const bat = {} as Record<Kind, string>;
-  for (const kind of KINDS) bat[kind] = await ws.createNumbered(`bat_${kind}`);
+  const bat = await ws.createSet('bat', { numbered: true });
   let next = 0;
   /** Numbers the units `units` returns (columns id, n = rows in the unit), in id order, from `next` on. */
   const number = async (kind: Kind, units: string): Promise<void> => {

@@ -67,10 +67,12 @@ export class Workspace {
     return table;
   }
 
-  /** One temporary table per kind, named `<name>_<kind>`. */
-  async createSet(name: string): Promise<Record<Kind, string>> {
+  /** One temporary table per kind, named `<name>_<kind>`; of ids, or with `numbered` of (id, batch). */
+  async createSet(name: string, options: { numbered?: boolean } = {}): Promise<Record<Kind, string>> {
     const set = {} as Record<Kind, string>;
-    for (const kind of KINDS) set[kind] = await this.create(`${name}_${kind}`);
+    for (const kind of KINDS) {
+      set[kind] = options.numbered ? await this.createNumbered(`${name}_${kind}`) : await this.create(`${name}_${kind}`);
+    }
     return set;
   }
 
