@@ -1,5 +1,6 @@
 import { Command, Flags, Interfaces } from './oclif';
-import { loadConfig, resolveConnectionUrl } from '../config';
+import { WatcherConfig, loadConfig, resolveConnectionUrl } from '../config';
+import { LockPolicy } from '../connection/lock-policy';
 import { RetryPolicy } from '../connection/retry';
 import { DriverSession, Session, withDriverSession, withSession } from '../connection/session';
 import { parseConnectionUrl } from '../connection/url';
@@ -65,13 +66,31 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * scrubbing before anything logs it.
    */
   protected connection(): { url: string; retry: RetryPolicy } {
-    const config = loadConfig({ configFiles: this.flags['config-file'] ?? [], configDirs: this.flags['config-dir'] ?? [] });
-    this.logger.verbose(config.files.length ? `Read ${config.files.join(', ')}` : 'No config file; using defaults');
+    const config = this.watcherConfig();
     const url = resolveConnectionUrl(config);
     const spec = parseConnectionUrl(url);
     this.logger.addSecret(spec.password);
     this.logger.verbose(`Database: ${spec.redactedUrl}`);
     return { url, retry: this.retryPolicy(config.database) };
+  }
+
+  /** The configuration files, read once. */
+  protected watcherConfig(): WatcherConfig {
+    if (!this.loadedConfig) {
+      this.loadedConfig = loadConfig({ configFiles: this.flags['config-file'] ?? [], configDirs: this.flags['config-dir'] ?? [] });
+      const files = this.loadedConfig.files;
+      this.logger.verbose(files.length ? `Read ${files.join(', ')}` : 'No config file; using defaults');
+    }
+    return this.loadedConfig;
+  }
+
+  private loadedConfig?: WatcherConfig;
+
+  /** The lock policy: --lock-timeout and --lock-retries (lock-flags.ts) over the configuration's. */
+  protected lockPolicy(): LockPolicy {
+    const flags = this.flags as { 'lock-timeout'?: number; 'lock-retries'?: number };
+    const database = this.watcherConfig().database;
+    return { timeoutSeconds: flags['lock-timeout'] ?? database.lock_timeout, retries: flags['lock-retries'] ?? database.lock_retries };
   }
 
   /** The URL alone, for what does not connect (--sql scripts). */

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { DEFAULT_LOCK_POLICY } from '../connection/lock-policy';
 import { ConfigError } from '../errors';
 import { listConfigFiles, readConfigFile } from './files';
 import { parseIni } from './ini';
@@ -23,6 +24,10 @@ export interface DatabaseOptions {
   readonly max_retries: number;
   /** oslo.db: seconds between connection attempts. */
   readonly retry_interval: number;
+  /** Ours: seconds a statement may wait for a lock held by someone else (purge, upgrade, downgrade). */
+  readonly lock_timeout: number;
+  /** Ours: how often a transaction that lost to a lock conflict is run again. */
+  readonly lock_retries: number;
 }
 
 export interface WatcherConfig {
@@ -45,6 +50,8 @@ export function loadConfig(sources: ConfigSources = {}): WatcherConfig {
   raw.setDefault('DEFAULT', 'state_path', cwd);
   raw.setDefault('database', 'max_retries', '10');
   raw.setDefault('database', 'retry_interval', '10');
+  raw.setDefault('database', 'lock_timeout', String(DEFAULT_LOCK_POLICY.timeoutSeconds));
+  raw.setDefault('database', 'lock_retries', String(DEFAULT_LOCK_POLICY.retries));
 
   const files = listConfigFiles(sources.configFiles ?? [], sources.configDirs ?? [], cwd);
   for (const file of files) raw.addFile(file, parseIni(readConfigFile(file), file));
@@ -61,12 +68,24 @@ export function loadConfig(sources: ConfigSources = {}): WatcherConfig {
     }
     return number;
   };
+  const seconds = (section: string, key: string): number => {
+    const value = get(section, key) as string;
+    const number = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN;
+    if (!(number > 0)) {
+      throw new ConfigError(
+        `Invalid [${section}] ${key} ${JSON.stringify(value)} (${raw.get(section, key)?.origin}): expected a number of seconds above 0`,
+      );
+    }
+    return number;
+  };
 
   // Read the options we use now, so that a bad value fails at startup, not mid-command.
   const database: DatabaseOptions = {
     connection: get('database', 'connection'),
     max_retries: integer('database', 'max_retries', -1),
     retry_interval: integer('database', 'retry_interval', 0),
+    lock_timeout: seconds('database', 'lock_timeout'),
+    lock_retries: integer('database', 'lock_retries', 0),
   };
   return {
     database,
