@@ -1,10 +1,13 @@
+import { DEFAULT_LOCK_POLICY, LockPolicy } from '../connection/lock-policy';
 import { DriverSession } from '../connection/session';
 import { currentVersion } from './version';
 import { UserError } from '../errors';
 import { planBatches } from '../purge/batches';
-import { deleteInBatches, deleteSelection } from '../purge/delete';
-import { Counts, emptyCounts } from '../purge/kinds';
+import { buildCheckIndexes, dropLeftoverIndexes } from '../purge/check-indexes';
+import { Deleted, deleteInBatches, deleteSelection } from '../purge/delete';
+import { Counts, KINDS, Kind, emptyCounts, subtract, withTotal } from '../purge/kinds';
 import { Selection } from '../purge/selection';
+import { readSnapshot } from '../purge/snapshot';
 import { Workspace } from '../purge/workspace';
 
 export type { Counts } from '../purge/kinds';
@@ -25,6 +28,8 @@ export interface PurgeOptions {
    * instead of one transaction (for Galera's write-set limits). Undefined: one transaction.
    */
   batchSize?: number;
+  /** How long a statement may wait for a service's lock, and how often a transaction that lost is run again. */
+  lock?: LockPolicy;
   /** The clock, for tests. */
   now?: Date;
 }
@@ -61,15 +66,25 @@ export type PurgeOutcome =
 
 export interface PurgeResult {
   outcome: PurgeOutcome;
-  /** What is deleted (or would be): the safe selection, within --max-number. */
+  /**
+   * What was really deleted (the statements' row counts) when purged; otherwise what would be: the
+   * safe selection, within --max-number.
+   */
   counts: Counts;
+  /** What was set for deletion (the safe selection); differs from `counts` when others changed the rows meanwhile. */
+  planned: Counts;
+  /**
+   * Of `planned`, what was not deleted: rows already gone (a concurrent purge, a service), and rows
+   * still there because rows added since the selection reference them.
+   */
+  notDeleted: { alreadyGone: Counts; stillReferenced: Counts };
   /** Everything the rules selected, before --max-number and the safety rule. */
   selected: Counts;
   /** Objects the safety rule kept because rows that are not purged still depend on them. */
   kept: Counts;
   /** Goals whose groups were taken under --max-number (ids), when it applied. */
   goalsWithinMax?: number[];
-  /** Efficacy indicators deleted with their action plans. */
+  /** Efficacy indicators deleted with their action plans (statement row counts). */
   efficacyIndicators: number;
   /** Transactions the deletion committed: 1, the number of batches, or 0 when nothing was deleted. */
   transactions: number;
@@ -117,54 +132,104 @@ export async function purge(session: DriverSession, options: PurgeOptions = {}, 
       `the database has no Watcher schema (${version.underVersionControl ? 'alembic_version is at base' : 'no alembic_version table'}): run upgrade (or create_schema) first`,
     );
   }
+  const lock = options.lock ?? DEFAULT_LOCK_POLICY;
+  const log = session.log;
   try {
-    await ws.prepare();
+    await ws.prepare(lock);
     const goalUuid = options.goal === undefined ? undefined : await resolveGoal(ws, options.goal);
     const now = options.now ?? new Date();
     const cutoff = options.ageInDays ? new Date(now.getTime() - options.ageInDays * DAY_MS) : undefined;
-    session.log.verbose(
+    log.verbose(
       `Purge: age_in_days=${options.ageInDays ?? 'None'} max_number=${options.maxNumber ?? 'None'} ` +
         `goal=${options.goal ?? 'None'} exclude_orphans=${excludeOrphans} dry_run=${Boolean(options.dryRun)}`,
     );
 
+    // Everything purge decides is read from one snapshot, before any question is asked: so the
+    // -n groups and the batch plan are made even if the answer turns out to be no.
     const step = (name: string) => hooks.progress?.({ stage: 'selecting', step: name });
-    const selection = await Selection.build(ws, { cutoff, goalUuid, excludeOrphans }, step);
-    const selected = await selection.counts();
-    session.log.verbose(`Selected ${selected.total} objects (expired, related${excludeOrphans ? '' : ', orphans'} and their soft-deleted descendants)`);
-    const base = { selected, excludeOrphans, efficacyIndicators: 0, transactions: 0 };
+    const read = await readSnapshot(ws, async (src) => {
+      const selection = await Selection.build(ws, src, { cutoff, goalUuid, excludeOrphans }, step);
+      const selected = await selection.counts();
+      const overMax = options.maxNumber !== undefined && selected.total > options.maxNumber;
+      let goalsWithinMax: number[] | undefined;
+      if (overMax) {
+        step('goal groups within the maximum');
+        goalsWithinMax = await selection.limitToGroups(options.maxNumber!);
+      }
+      step('objects that rows not purged depend on');
+      const kept = await selection.makeSafe();
+      const counts = await selection.counts();
+      const plan =
+        options.batchSize !== undefined && !options.dryRun && counts.total > 0
+          ? (step('batches'), await planBatches(ws, src, selection.tables, options.batchSize))
+          : undefined;
+      return { tables: selection.tables, selected, overMax, goalsWithinMax, kept, counts, plan };
+    });
+    const { selected, kept, counts } = read;
+    log.verbose(`Selected ${selected.total} objects (expired, related${excludeOrphans ? '' : ', orphans'} and their soft-deleted descendants)`);
+    const none = { alreadyGone: emptyCounts(), stillReferenced: emptyCounts() };
+    const base = { selected, excludeOrphans, efficacyIndicators: 0, transactions: 0, notDeleted: none };
 
-    let goalsWithinMax: number[] | undefined;
-    if (options.maxNumber !== undefined && selected.total > options.maxNumber) {
-      const upToMax = hooks.confirmUpToMax ? await hooks.confirmUpToMax(selected, options.maxNumber) : false;
-      if (!upToMax) return { ...base, outcome: 'declined-max', counts: emptyCounts(), kept: emptyCounts() };
-      step('goal groups within the maximum');
-      goalsWithinMax = await selection.limitToGroups(options.maxNumber);
+    if (read.overMax) {
+      const upToMax = hooks.confirmUpToMax ? await hooks.confirmUpToMax(selected, options.maxNumber!) : false;
+      if (!upToMax) return { ...base, outcome: 'declined-max', counts: emptyCounts(), planned: emptyCounts(), kept: emptyCounts() };
     }
-    step('objects that rows not purged depend on');
-    const kept = await selection.makeSafe();
-    const counts = await selection.counts();
-    if (kept.total > 0) session.log.verbose(`Kept ${kept.total} selected objects that rows not purged still depend on`);
-    const result = { ...base, counts, kept, goalsWithinMax };
+    if (kept.total > 0) log.verbose(`Kept ${kept.total} selected objects that rows not purged still depend on`);
+    const result = { ...base, counts, planned: counts, kept, goalsWithinMax: read.goalsWithinMax };
 
     if (options.dryRun) return { ...result, outcome: 'dry-run' };
-    if (counts.total === 0) return { ...result, outcome: 'nothing' };
-    const go = hooks.confirm ? await hooks.confirm(counts, kept) : false;
-    if (!go) return { ...result, outcome: 'declined' };
-
-    const progress = (event: { table: string; rows: number } | { batch: number; batches: number; rows: number }) =>
-      hooks.progress?.({ stage: 'deleting', ...event });
-    if (options.batchSize === undefined) {
-      session.log.verbose(`Deleting ${counts.total} objects in one transaction`);
-      const { efficacyIndicators } = await deleteSelection(ws, selection.tables, counts, progress);
-      return { ...result, outcome: 'purged', efficacyIndicators, transactions: 1 };
+    if (counts.total === 0 || !(hooks.confirm ? await hooks.confirm(counts, kept) : false)) {
+      await dropLeftoverIndexes(ws, lock, log);
+      return { ...result, outcome: counts.total === 0 ? 'nothing' : 'declined' };
     }
-    const batches = await planBatches(ws, selection.tables, options.batchSize);
-    session.log.verbose(`Deleting ${counts.total} objects in ${batches.count} transactions of about ${options.batchSize} rows`);
-    const { efficacyIndicators } = await deleteInBatches(ws, batches, progress);
-    return { ...result, outcome: 'purged', efficacyIndicators, transactions: batches.count };
+
+    const dropIndexes = await buildCheckIndexes(ws, lock, log);
+    const context = {
+      ws,
+      lock,
+      log,
+      progress: (event: { table: string; rows: number } | { batch: number; batches: number; rows: number }) =>
+        hooks.progress?.({ stage: 'deleting', ...event }),
+    };
+    let deleted: Deleted & { transactions: number };
+    try {
+      if (read.plan === undefined) {
+        log.verbose(`Deleting ${counts.total} objects in one transaction`);
+        deleted = { ...(await deleteSelection(context, read.tables)), transactions: 1 };
+      } else {
+        log.verbose(`Deleting ${read.plan.rows} rows in ${read.plan.count} transactions of at most ${options.batchSize} rows`);
+        deleted = await deleteInBatches(context, read.plan);
+      }
+    } finally {
+      await dropIndexes().catch((error) =>
+        log.warning(`Could not drop purge's indexes (${(error as Error).message}); the next purge drops them`),
+      );
+    }
+    const notDeleted = await shortfall(ws, read.tables, counts, deleted.counts);
+    const missing = counts.total - deleted.counts.total;
+    if (missing > 0) {
+      log.warning(
+        `${missing} of the ${counts.total} objects set for deletion were not deleted: ` +
+          `${notDeleted.alreadyGone.total} were already gone (a concurrent purge or a service deleted them), ` +
+          `${notDeleted.stillReferenced.total} are referenced by rows added since the selection and were kept`,
+      );
+    }
+    return { ...result, outcome: 'purged', counts: deleted.counts, efficacyIndicators: deleted.efficacyIndicators, transactions: deleted.transactions, notDeleted };
   } finally {
     await ws.dispose();
   }
+}
+
+/** Of what was planned and not deleted, how much is still there (kept by a guard) and how much was gone already. */
+async function shortfall(ws: Workspace, tables: Record<Kind, string>, planned: Counts, deleted: Counts): Promise<PurgeResult['notDeleted']> {
+  const stillReferenced = emptyCounts();
+  for (const kind of KINDS) {
+    if (deleted[kind] >= planned[kind]) continue;
+    const [row] = await ws.run<{ n: number | string }[]>(`SELECT COUNT(*) AS n FROM ${ws.q(kind)} b JOIN ${tables[kind]} s ON s.id = b.id`);
+    stillReferenced[kind] = Number(row.n);
+  }
+  const still = withTotal(stillReferenced);
+  return { stillReferenced: still, alreadyGone: subtract(subtract(planned, deleted), still) };
 }
 
 /** Rule 4: the goal (uuid or name) must name exactly one goal, and a soft-deleted one. */

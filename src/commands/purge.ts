@@ -1,5 +1,6 @@
 import { Flags } from '../cli/oclif';
 import { BaseCommand } from '../cli/base-command';
+import { lockFlags } from '../cli/lock-flags';
 import { LinePrompter, answerIsYes } from '../cli/line-prompter';
 import { PurgeProgressDisplay } from '../cli/purge-progress';
 import { Counts, PurgeHooks, PurgeOptions, PurgeResult, purge, validatePurgeOptions } from '../api/purge';
@@ -17,9 +18,11 @@ export default class Purge extends BaseCommand<typeof Purge> {
     'Shows the count table and asks "Continue? [y/N]" (and, above --max-number, whether to delete whole per-goal',
     'groups up to it). Answers are read from standard input; --yes answers yes. Deletes children first, each',
     "action plan's efficacy indicators with it, in one transaction: a failure changes nothing. With --batch-size,",
-    'in transactions of about that many rows, each holding whole subtrees (an audit with its action plans and',
-    'actions, ...): a failure rolls back its own batch only and never leaves a row whose parent is gone.',
-    'On a terminal, progress is shown on standard error.',
+    'in transactions of at most that many rows, an audit with its action plans and actions together where it fits:',
+    'a failure rolls back its own batch only and never leaves a row whose parent is gone. Watcher\'s services keep',
+    'working meanwhile: the selection is read from one snapshot without locks, every lock wait is bounded by',
+    '--lock-timeout, and a transaction that loses to a service\'s lock is retried (--lock-retries). The counts',
+    'printed are the rows really deleted. On a terminal, progress is shown on standard error.',
   ].join(' ');
   static examples = [
     '<%= config.bin %> purge --dry-run',
@@ -50,9 +53,10 @@ export default class Purge extends BaseCommand<typeof Purge> {
     'dry-run': Flags.boolean({ description: 'Only show what would be purged.' }),
     yes: Flags.boolean({ char: 'y', description: 'Answer yes to every question (for automation).' }),
     'batch-size': Flags.integer({
-      description: 'Delete in transactions of about N rows, each of whole subtrees (for Galera), instead of one transaction.',
+      description: 'Delete in transactions of at most N rows (efficacy indicators count), children first, instead of one transaction.',
       helpValue: 'N',
     }),
+    ...lockFlags,
   };
 
   async run(): Promise<Record<string, unknown>> {
@@ -64,6 +68,7 @@ export default class Purge extends BaseCommand<typeof Purge> {
       excludeOrphans: f['exclude-orphans'],
       dryRun: f['dry-run'],
       batchSize: f['batch-size'],
+      lock: this.lockPolicy(),
     };
     validatePurgeOptions(options); // a bad option fails before we connect
     const json = this.jsonEnabled();
@@ -127,6 +132,8 @@ export default class Purge extends BaseCommand<typeof Purge> {
       outcome: result.outcome,
       deleted: result.outcome === 'purged',
       counts: result.counts,
+      planned: result.planned,
+      not_deleted: { already_gone: result.notDeleted.alreadyGone, still_referenced: result.notDeleted.stillReferenced },
       selected: result.selected,
       kept: result.kept,
       efficacy_indicators: result.efficacyIndicators,

@@ -1,91 +1,106 @@
 import { Kind } from './kinds';
+import { Sources } from './snapshot';
 import { Workspace } from './workspace';
+
+/** The tables a batch deletes from, by id: the six kinds and the efficacy indicators. */
+export type BatchedTable = Kind | 'efficacy_indicators';
 
 /**
  * The selection split into batches for deleting in several transactions: a batch number for every
- * selected row, in temporary `(id, batch)` tables. Deleting batch 0, 1, 2, ... in that order, each
- * children first, never leaves a row whose parent is gone, and each batch holds whole subtrees of
- * about `size` rows (efficacy indicators included):
+ * row to delete (efficacy indicators included), in temporary `(id, batch)` tables.
  *
- * 1. each selected audit with its action plans, their actions and efficacy indicators;
- * 2. each selected action plan whose audit is not selected, with its actions and indicators;
+ * The rows are put in one order in which every child comes before its parent, and each subtree
+ * is contiguous:
+ *
+ * 1. each selected audit's subtree: for each of its action plans, the plan's actions, then its
+ *    efficacy indicators, then the plan; then the audit;
+ * 2. each selected action plan whose audit is not selected, the same way;
  * 3. selected actions whose action plan is not selected;
- * 4. then audit templates, strategies and goals, whose selected children are gone by then.
+ * 4. audit templates, then strategies, then goals, whose selected children all came before.
  *
- * The safety rule (Selection.makeSafe) makes every child of a selected row selected, so each unit's
- * subtree is complete. A unit is never split: one audit larger than `size` is a batch of its own.
- * Batch numbers come from running sums in SQL (window functions), so memory does not grow with the
- * selection.
+ * Batch b is rows b*N+1 .. (b+1)*N of that order, so no transaction deletes more than N rows, and
+ * deleting batch 0, 1, 2, ... in turn, children first within each, never removes a parent before
+ * its children: a purge stopped between two batches leaves rows that the rules still select, and
+ * none whose parent is gone. A subtree of up to N rows spans at most two batches; a larger one is
+ * deleted over several, from its leaves up. The order is computed in SQL (ROW_NUMBER), so memory
+ * does not grow with the selection.
  */
 export interface BatchPlan {
-  /** kind -> temporary table of (id, batch) */
-  tables: Record<Kind, string>;
+  /** table -> temporary table of (id, batch) */
+  tables: Record<BatchedTable, string>;
   /** Batches are numbered 0 .. count - 1. */
   count: number;
+  /** Rows in all batches. */
+  rows: number;
 }
 
-export async function planBatches(ws: Workspace, selected: Record<Kind, string>, size: number): Promise<BatchPlan> {
-  const bat = await ws.createSet('bat', { numbered: true });
-  let next = 0;
-  /** Numbers the units `units` returns (columns id, n = rows in the unit), in id order, from `next` on. */
-  const number = async (kind: Kind, units: string): Promise<void> => {
-    const { expression, params } = runningBatch(ws, next, size);
-    await ws.run(`INSERT INTO ${bat[kind]} (id, batch) SELECT u.id, ${expression} FROM (${units}) u`, params);
-    const [row] = await ws.run<{ last: number | string | null }[]>(`SELECT MAX(batch) AS last FROM ${bat[kind]}`);
-    if (row.last !== null) next = Math.max(next, Number(row.last) + 1);
-  };
-  const perPlan = (table: string, key: 'audit_id' | 'id') =>
-    `SELECT p.${key} AS k, COUNT(*) AS n FROM ${table} c JOIN action_plans p ON p.id = c.action_plan_id GROUP BY p.${key}`;
+/** Order of the tables within one subtree: leaves first. */
+const CODE: Record<BatchedTable, number> = {
+  actions: 0,
+  efficacy_indicators: 1,
+  action_plans: 2,
+  audits: 3,
+  audit_templates: 4,
+  strategies: 5,
+  goals: 6,
+};
+/** Sorts after every action plan id: an audit comes after its plans. */
+const LAST = 2147483647;
 
-  // 1. Audits, each with its whole subtree.
-  await number(
-    'audits',
-    `SELECT a.id, 1 + COALESCE(pc.n, 0) + COALESCE(xc.n, 0) + COALESCE(ec.n, 0) AS n FROM ${selected.audits} a ` +
-      `LEFT JOIN (SELECT audit_id AS k, COUNT(*) AS n FROM action_plans GROUP BY audit_id) pc ON pc.k = a.id ` +
-      `LEFT JOIN (${perPlan('actions', 'audit_id')}) xc ON xc.k = a.id ` +
-      `LEFT JOIN (${perPlan('efficacy_indicators', 'audit_id')}) ec ON ec.k = a.id`,
+export async function planBatches(ws: Workspace, src: Sources, selected: Record<Kind, string>, size: number): Promise<BatchPlan> {
+  // Sort key per row: (part of the order 1-4, the subtree's root id, the action plan within it,
+  // the table within that plan, id). MySQL cannot open one temporary table twice in a statement,
+  // so each table's rows are keyed by a statement of their own before one ROW_NUMBER over all.
+  const key = await ws.createTable('ord', 'k INTEGER NOT NULL, id INTEGER NOT NULL, c INTEGER NOT NULL, u INTEGER NOT NULL, p INTEGER NOT NULL, t INTEGER NOT NULL, PRIMARY KEY (k, id)');
+  const insert = (sql: string) => ws.run(`INSERT INTO ${key} (k, id, c, u, p, t) ${sql}`);
+  const rootOfPlan = (audit: string, plan: string) =>
+    `CASE WHEN ${audit}.id IS NULL THEN 2 ELSE 1 END, CASE WHEN ${audit}.id IS NULL THEN ${plan}.id ELSE ${audit}.id END`;
+  const s = selected;
+
+  await insert(`SELECT ${CODE.audits}, a.id, 1, a.id, ${LAST}, ${CODE.audits} FROM ${s.audits} a`);
+  await insert(
+    `SELECT ${CODE.action_plans}, p.id, ${rootOfPlan('sa', 'p')}, p.id, ${CODE.action_plans} FROM ${src.action_plans} p ` +
+      `JOIN ${s.action_plans} sp ON sp.id = p.id LEFT JOIN ${s.audits} sa ON sa.id = p.audit_id`,
   );
-  await ws.run(
-    `INSERT INTO ${bat.action_plans} (id, batch) SELECT p.id, a.batch FROM action_plans p ` +
-      `JOIN ${bat.audits} a ON a.id = p.audit_id JOIN ${selected.action_plans} s ON s.id = p.id`,
+  await insert(
+    `SELECT ${CODE.efficacy_indicators}, e.id, ${rootOfPlan('sa', 'p')}, p.id, ${CODE.efficacy_indicators} FROM ${src.efficacy_indicators} e ` +
+      `JOIN ${s.action_plans} sp ON sp.id = e.action_plan_id JOIN ${src.action_plans} p ON p.id = sp.id LEFT JOIN ${s.audits} sa ON sa.id = p.audit_id`,
   );
-  // 2. Action plans whose audit is not purged, each with its actions and indicators.
-  await number(
-    'action_plans',
-    `SELECT p.id, 1 + COALESCE(xc.n, 0) + COALESCE(ec.n, 0) AS n FROM action_plans p ` +
-      `JOIN ${selected.action_plans} s ON s.id = p.id LEFT JOIN ${selected.audits} a ON a.id = p.audit_id ` +
-      `LEFT JOIN (${perPlan('actions', 'id')}) xc ON xc.k = p.id ` +
-      `LEFT JOIN (${perPlan('efficacy_indicators', 'id')}) ec ON ec.k = p.id WHERE a.id IS NULL`,
+  await insert(
+    `SELECT ${CODE.actions}, x.id, CASE WHEN sp.id IS NULL THEN 3 WHEN sa.id IS NULL THEN 2 ELSE 1 END, ` +
+      `CASE WHEN sp.id IS NULL THEN x.id WHEN sa.id IS NULL THEN sp.id ELSE sa.id END, COALESCE(sp.id, 0), ${CODE.actions} ` +
+      `FROM ${src.actions} x JOIN ${s.actions} sx ON sx.id = x.id LEFT JOIN ${s.action_plans} sp ON sp.id = x.action_plan_id ` +
+      `LEFT JOIN ${src.action_plans} p ON p.id = sp.id LEFT JOIN ${s.audits} sa ON sa.id = p.audit_id`,
   );
-  // Every action of a numbered plan goes in its plan's batch.
-  await ws.run(
-    `INSERT INTO ${bat.actions} (id, batch) SELECT x.id, p.batch FROM actions x ` +
-      `JOIN ${bat.action_plans} p ON p.id = x.action_plan_id JOIN ${selected.actions} s ON s.id = x.id`,
-  );
-  // 3. Actions whose action plan is not purged.
-  await number(
-    'actions',
-    `SELECT x.id, 1 AS n FROM actions x JOIN ${selected.actions} s ON s.id = x.id ` +
-      `LEFT JOIN ${selected.action_plans} p ON p.id = x.action_plan_id WHERE p.id IS NULL`,
-  );
-  // 4. What is left has no selected child left: templates, then strategies, then goals.
   for (const kind of ['audit_templates', 'strategies', 'goals'] as const) {
-    await number(kind, `SELECT s.id, 1 AS n FROM ${selected[kind]} s`);
+    await insert(`SELECT ${CODE[kind]}, id, ${CODE[kind]}, id, 0, 0 FROM ${s[kind]}`);
   }
-  return { tables: bat, count: next };
+
+  const position = await ws.createTable('pos', 'k INTEGER NOT NULL, id INTEGER NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (k, id)');
+  await ws.run(`INSERT INTO ${position} (k, id, n) SELECT k, id, ROW_NUMBER() OVER (ORDER BY c, u, p, t, id) FROM ${key}`);
+  await ws.drop(key);
+
+  const tables = {} as Record<BatchedTable, string>;
+  const batchOf = integerDivision(ws);
+  for (const table of Object.keys(CODE) as BatchedTable[]) {
+    tables[table] = await ws.createNumbered(`bat_${table}`);
+    await ws.run(`INSERT INTO ${tables[table]} (id, batch) SELECT id, ${batchOf} FROM ${position} WHERE k = ${CODE[table]}`, [size]);
+  }
+  const [row] = await ws.run<{ rows: number | string | null }[]>(`SELECT MAX(n) AS ${ws.q('rows')} FROM ${position}`);
+  await ws.drop(position);
+  const rows = Number(row.rows ?? 0);
+  return { tables, count: Math.ceil(rows / size), rows };
 }
 
-/** `next + (running total of u.n in id order - 1) / size`, in integer arithmetic, values bound. */
-function runningBatch(ws: Workspace, next: number, size: number): { expression: string; params: unknown[] } {
-  const running = 'SUM(u.n) OVER (ORDER BY u.id)';
+/** `(n - 1) / size` in integer arithmetic, `size` bound as the first parameter. */
+function integerDivision(ws: Workspace): string {
   switch (ws.backend) {
     case 'postgres':
-      // SUM of bigint is numeric in PostgreSQL, and numeric division keeps the fraction.
-      return { expression: `$1::bigint + (CAST(${running} AS BIGINT) - 1) / $2::bigint`, params: [next, size] };
+      return '(n - 1) / $1::bigint';
     case 'mysql':
-      return { expression: `? + (${running} - 1) DIV ?`, params: [next, size] };
+      return '(n - 1) DIV ?';
     case 'sqlite':
       // better-sqlite3 binds every JavaScript number as REAL, and REAL division keeps the fraction.
-      return { expression: `CAST(? AS INTEGER) + (${running} - 1) / CAST(? AS INTEGER)`, params: [next, size] };
+      return '(n - 1) / CAST(? AS INTEGER)';
   }
 }

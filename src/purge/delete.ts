@@ -1,123 +1,139 @@
-import { BatchPlan } from './batches';
-import { Kind, LINKS } from './kinds';
+import { LockPolicy, retryOnLockConflict } from '../connection/lock-policy';
+import { Logger } from '../log';
+import { BatchPlan, BatchedTable } from './batches';
+import { Counts, KINDS, Kind, REFERENCES, emptyCounts, withTotal } from './kinds';
 import { Workspace } from './workspace';
 
 /** Tables in the order their rows are deleted: every child before its parent. */
-const DELETE_ORDER: readonly Kind[] = ['actions', 'action_plans', 'audits', 'audit_templates', 'strategies', 'goals'];
+const DELETE_ORDER: readonly BatchedTable[] = ['actions', 'efficacy_indicators', 'action_plans', 'audits', 'audit_templates', 'strategies', 'goals'];
 
-/**
- * The referencing columns the database checks when a parent row goes. PostgreSQL and SQLite do not
- * index foreign keys, so each deleted parent would scan its child tables; with these indexes a
- * million-row purge is linear. MySQL indexes foreign keys itself.
- */
-const CHECKED_COLUMNS: readonly { table: string; column: string }[] = [
-  ...LINKS.map((l) => ({ table: l.child as string, column: l.column })),
-  { table: 'efficacy_indicators', column: 'action_plan_id' },
-];
+/** The foreign keys that reference `table`: its delete must find none of those rows left. */
+function childrenOf(table: BatchedTable): readonly { child: string; column: string }[] {
+  return REFERENCES.filter((r) => r.parent === table);
+}
+
+/** What the deletes really removed (statement row counts), per kind, and the efficacy indicators. */
+export interface Deleted {
+  counts: Counts;
+  efficacyIndicators: number;
+}
 
 /** What deleting reports as it goes. */
 export type DeleteProgress = (event: { table: string; rows: number } | { batch: number; batches: number; rows: number }) => void;
 
+export interface DeleteContext {
+  ws: Workspace;
+  lock: LockPolicy;
+  log: Logger;
+  progress: DeleteProgress;
+}
+
 /**
  * Deletes the selected rows in one transaction, children first, each action plan's efficacy
- * indicators with it. Any failure rolls the whole purge back: the database is as it was before.
- * `counts` are the selected rows per kind (for progress only).
+ * indicators with it. A transaction that loses to a service's lock (deadlock, lock timeout,
+ * serialization failure) is rolled back whole and run again, under `lock`; any other failure rolls
+ * it back for good: the database is as it was before.
  */
-export async function deleteSelection(
-  ws: Workspace,
-  tables: Record<Kind, string>,
-  counts: Record<Kind, number>,
-  progress: DeleteProgress = () => undefined,
-): Promise<{ efficacyIndicators: number }> {
-  return ws.transaction(async () => {
-    // Created and dropped inside the transaction: whatever happens, the schema stays the reference's.
-    const indexes = await createCheckIndexes(ws);
-    const indicators = await countIndicators(ws, tables.action_plans);
-    await deleteRows(ws, 'efficacy_indicators', 'action_plan_id', { ids: tables.action_plans });
-    progress({ table: 'efficacy_indicators', rows: indicators });
-    for (const kind of DELETE_ORDER) {
-      await deleteRows(ws, kind, 'id', { ids: tables[kind] });
-      progress({ table: kind, rows: counts[kind] });
+export async function deleteSelection(context: DeleteContext, tables: Record<Kind, string>): Promise<Deleted> {
+  const { ws } = context;
+  return inTransaction(context, 'purge transaction', async () => {
+    const deleted = emptyDeleted();
+    for (const table of DELETE_ORDER) {
+      // Indicators go by their action plan: all of them, also any added since the selection.
+      const rows =
+        table === 'efficacy_indicators'
+          ? await deleteRows(ws, table, { ids: tables.action_plans, column: 'action_plan_id' })
+          : await deleteRows(ws, table, { ids: tables[table] });
+      add(deleted, table, rows);
+      context.progress({ table, rows });
     }
-    await dropIndexes(ws, indexes);
-    return { efficacyIndicators: indicators };
+    return deleted;
   });
 }
 
 /**
- * Deletes batch after batch (see batches.ts), each in its own transaction, children first. A failure
- * rolls back the failing batch only: the batches before it are gone, each as complete subtrees.
- * The key-check indexes must outlive the batches' transactions here, so they are committed and
- * dropped at the end; an interrupted run leaves them, and the next purge drops them first.
+ * Deletes batch after batch (see batches.ts), each in its own transaction of at most the batch
+ * size, children first. A failure rolls back the failing batch only (after the retries a lock
+ * conflict gets): the batches before it stay deleted, and no row is left without its parent.
  */
-export async function deleteInBatches(
-  ws: Workspace,
-  plan: BatchPlan,
-  progress: DeleteProgress = () => undefined,
-): Promise<{ efficacyIndicators: number }> {
-  const indexes = await ws.transaction(() => createCheckIndexes(ws));
-  let indicators = 0;
-  try {
-    for (let batch = 0; batch < plan.count; batch++) {
-      const rows = await ws.transaction(async () => {
-        let deleted = 0;
-        const plans = { ids: plan.tables.action_plans, batch };
-        const inBatch = await countIndicators(ws, plan.tables.action_plans, batch);
-        await deleteRows(ws, 'efficacy_indicators', 'action_plan_id', plans);
-        indicators += inBatch;
-        deleted += inBatch;
-        for (const kind of DELETE_ORDER) deleted += await deleteRows(ws, kind, 'id', { ids: plan.tables[kind], batch });
-        return deleted;
-      });
-      progress({ batch: batch + 1, batches: plan.count, rows });
-    }
-  } finally {
-    await ws.transaction(() => dropIndexes(ws, indexes)).catch(() => undefined);
+export async function deleteInBatches(context: DeleteContext, plan: BatchPlan): Promise<Deleted & { transactions: number }> {
+  const { ws } = context;
+  const total = emptyDeleted();
+  for (let batch = 0; batch < plan.count; batch++) {
+    const done = await inTransaction(context, `purge batch ${batch + 1} of ${plan.count}`, async () => {
+      const deleted = emptyDeleted();
+      for (const table of DELETE_ORDER) add(deleted, table, await deleteRows(ws, table, { ids: plan.tables[table], batch }));
+      return deleted;
+    });
+    for (const kind of KINDS) total.counts[kind] += done.counts[kind];
+    total.efficacyIndicators += done.efficacyIndicators;
+    context.progress({ batch: batch + 1, batches: plan.count, rows: done.counts.total + done.efficacyIndicators });
   }
-  return { efficacyIndicators: indicators };
+  return { counts: withTotal(total.counts), efficacyIndicators: total.efficacyIndicators, transactions: plan.count };
 }
 
-/** The indexes on the checked columns (PostgreSQL and SQLite), after dropping any an interrupted purge left. */
-async function createCheckIndexes(ws: Workspace): Promise<string[]> {
-  if (ws.backend === 'mysql') return [];
-  const names: string[] = [];
-  for (const { table, column } of CHECKED_COLUMNS) {
-    const name = ws.q(`wdm_purge_ix_${table}_${column}`);
-    await ws.run(`DROP INDEX IF EXISTS ${name}`);
-    await ws.run(`CREATE INDEX ${name} ON ${ws.q(table)} (${ws.q(column)})`);
-    names.push(name);
-  }
-  return names;
-}
-
-async function dropIndexes(ws: Workspace, names: string[]): Promise<void> {
-  for (const name of names) await ws.run(`DROP INDEX ${name}`);
-}
-
-async function countIndicators(ws: Workspace, plans: string, batch?: number): Promise<number> {
-  const where = batch === undefined ? '' : ` WHERE p.batch = ${ws.dialect.placeholder(1)}`;
-  const rows = await ws.run<{ n: string | number }[]>(
-    `SELECT COUNT(*) AS n FROM efficacy_indicators e JOIN ${plans} p ON p.id = e.action_plan_id${where}`,
-    batch === undefined ? [] : [batch],
+/** One transaction, run again under the lock policy when it loses to a lock conflict. */
+function inTransaction(context: DeleteContext, what: string, work: () => Promise<Deleted>): Promise<Deleted> {
+  return retryOnLockConflict(
+    {
+      policy: context.lock,
+      log: context.log,
+      what,
+      where: (error) => {
+        const table = (error as { purgeTable?: string }).purgeTable;
+        return table ? `on ${table}` : undefined;
+      },
+      // A service added a row under one being deleted after the guard looked (PostgreSQL's key
+      // check runs at the end of the statement): run again, the guard then keeps that parent.
+      alsoRetry: (error) => (isForeignKeyViolation(error) ? 'a row was added under one being deleted' : undefined),
+      outcome: 'that transaction was rolled back: nothing of it was deleted',
+    },
+    async () => {
+      const result = await context.ws.transaction(work);
+      return { counts: withTotal(result.counts), efficacyIndicators: result.efficacyIndicators };
+    },
   );
-  return Number(rows[0].n);
+}
+
+function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === '23503' || code === 'ER_ROW_IS_REFERENCED_2' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+function emptyDeleted(): Deleted {
+  return { counts: emptyCounts(), efficacyIndicators: 0 };
+}
+
+function add(deleted: Deleted, table: BatchedTable, rows: number): void {
+  if (table === 'efficacy_indicators') deleted.efficacyIndicators += rows;
+  else deleted.counts[table] += rows;
 }
 
 /**
- * DELETE FROM table WHERE column IN (ids of `from.ids`, only those of `from.batch` when given), in
- * the form each backend runs fastest. Returns the number of rows deleted.
+ * DELETE FROM table WHERE id (or `from.column`) IN (ids of `from.ids`, only those of `from.batch`
+ * when given), in the form each backend runs fastest, and only rows that no row outside the
+ * deletion references: the selection was read from a snapshot, and a service may since have added
+ * a child, which keeps its parent (and that parent's ancestors) where the key check would fail the
+ * whole transaction. Returns the number of rows deleted; a failure carries the table's name.
  */
-async function deleteRows(ws: Workspace, table: string, column: string, from: { ids: string; batch?: number }): Promise<number> {
+async function deleteRows(ws: Workspace, table: BatchedTable, from: { ids: string; batch?: number; column?: string }): Promise<number> {
   const t = ws.q(table);
-  const c = ws.q(column);
+  const c = ws.q(from.column ?? 'id');
   const params = from.batch === undefined ? [] : [from.batch];
-  const inBatch = (alias: string) => (from.batch === undefined ? '' : ` AND ${alias}.batch = ${ws.dialect.placeholder(1)}`);
-  switch (ws.backend) {
-    case 'postgres':
-      return ws.affected(`DELETE FROM ${t} USING ${from.ids} s WHERE ${t}.${c} = s.id${inBatch('s')}`, params);
-    case 'mysql':
-      return ws.affected(`DELETE t FROM ${t} t JOIN ${from.ids} s ON s.id = t.${c}${from.batch === undefined ? '' : ' WHERE s.batch = ?'}`, params);
-    case 'sqlite':
-      return ws.affected(`DELETE FROM ${t} WHERE ${c} IN (SELECT s.id FROM ${from.ids} s WHERE 1 = 1${inBatch('s')})`, params);
+  const inBatch = from.batch === undefined ? '' : ` AND s.batch = ${ws.dialect.placeholder(1)}`;
+  const target = ws.backend === 'mysql' ? 't' : t;
+  const unreferenced = childrenOf(table)
+    .map((ref) => ` AND NOT EXISTS (SELECT 1 FROM ${ws.q(ref.child)} r WHERE r.${ws.q(ref.column)} = ${target}.id)`)
+    .join('');
+  const sql = {
+    postgres: `DELETE FROM ${t} USING ${from.ids} s WHERE ${t}.${c} = s.id${inBatch}${unreferenced}`,
+    mysql: `DELETE t FROM ${t} t JOIN ${from.ids} s ON s.id = t.${c} WHERE 1 = 1${inBatch}${unreferenced}`,
+    sqlite: `DELETE FROM ${t} WHERE ${c} IN (SELECT s.id FROM ${from.ids} s WHERE 1 = 1${inBatch})${unreferenced}`,
+  }[ws.backend];
+  try {
+    return await ws.affected(sql, params);
+  } catch (error) {
+    if (error && typeof error === 'object') Object.assign(error, { purgeTable: table });
+    throw error;
   }
 }

@@ -31,6 +31,12 @@ export const LINKS: readonly Link[] = [
   { child: 'actions', column: 'action_plan_id', parent: 'action_plans' },
 ];
 
+/** Every foreign key into a purged kind, the efficacy indicators' included: what deleting a parent checks. */
+export const REFERENCES: readonly { child: string; column: string; parent: Kind }[] = [
+  ...LINKS,
+  { child: 'efficacy_indicators', column: 'action_plan_id', parent: 'action_plans' },
+];
+
 export type Counts = Record<Kind, number> & { total: number };
 
 export function emptyCounts(): Counts {

@@ -1,4 +1,5 @@
 import { Counts, KINDS, Kind, LINKS, emptyCounts, subtract, withTotal } from './kinds';
+import { Sources } from './snapshot';
 import { Workspace } from './workspace';
 
 export interface SelectionRules {
@@ -31,13 +32,15 @@ const isSet = (column: string) => `(${column} IS NOT NULL AND ${column} <> 0)`;
 export class Selection {
   private constructor(
     private readonly ws: Workspace,
+    /** Where each table is read: one snapshot for the whole selection (snapshot.ts). */
+    private readonly src: Sources,
     /** kind -> temporary table of selected ids */
     public tables: Record<Kind, string>,
   ) {}
 
-  /** Builds the selection of rules 1, 2, 3 and 7; `step` hears each step as it begins. */
-  static async build(ws: Workspace, rules: SelectionRules, step: (name: string) => void = () => undefined): Promise<Selection> {
-    const selection = new Selection(ws, await ws.createSet('sel'));
+  /** Builds the selection of rules 1, 2, 3 and 7 from `src`; `step` hears each step as it begins. */
+  static async build(ws: Workspace, src: Sources, rules: SelectionRules, step: (name: string) => void = () => undefined): Promise<Selection> {
+    const selection = new Selection(ws, src, await ws.createSet('sel'));
     step('expired objects');
     await selection.addExpired(rules);
     if (!rules.excludeOrphans) {
@@ -70,7 +73,7 @@ export class Selection {
         params.push(rules.goalUuid);
         where.push(`uuid = ${d.placeholder(params.length)}`);
       }
-      await this.ws.insert(this.tables[kind], `SELECT id FROM ${kind} WHERE ${where.join(' AND ')}`, params);
+      await this.ws.insert(this.tables[kind], `SELECT id FROM ${this.src[kind]} WHERE ${where.join(' AND ')}`, params);
     }
   }
 
@@ -81,6 +84,7 @@ export class Selection {
    */
   private async addOrphans(): Promise<void> {
     const ws = this.ws;
+    const src = this.src;
     const orphan = {
       strategies: await ws.create('orph_strategies'),
       audit_templates: await ws.create('orph_audit_templates'),
@@ -88,27 +92,27 @@ export class Selection {
       action_plans: await ws.create('orph_action_plans'),
       actions: await ws.create('orph_actions'),
     };
-    const liveGoal = (col: string) => `EXISTS (SELECT 1 FROM goals g WHERE g.id = ${col} AND g.${LIVE})`;
+    const liveGoal = (col: string) => `EXISTS (SELECT 1 FROM ${src.goals} g WHERE g.id = ${col} AND g.${LIVE})`;
     const liveNonOrphan = (kind: 'strategies' | 'audits' | 'action_plans', col: string) =>
-      `(EXISTS (SELECT 1 FROM ${kind} p WHERE p.id = ${col} AND p.${LIVE}) AND NOT EXISTS (SELECT 1 FROM ${orphan[kind]} o WHERE o.id = ${col}))`;
+      `(EXISTS (SELECT 1 FROM ${src[kind]} p WHERE p.id = ${col} AND p.${LIVE}) AND NOT EXISTS (SELECT 1 FROM ${orphan[kind]} o WHERE o.id = ${col}))`;
 
-    await ws.insert(orphan.strategies, `SELECT c.id FROM strategies c WHERE c.${LIVE} AND NOT ${liveGoal('c.goal_id')}`);
+    await ws.insert(orphan.strategies, `SELECT c.id FROM ${src.strategies} c WHERE c.${LIVE} AND NOT ${liveGoal('c.goal_id')}`);
     for (const kind of ['audit_templates', 'audits'] as const) {
       await ws.insert(
         orphan[kind],
-        `SELECT c.id FROM ${kind} c WHERE c.${LIVE} AND (NOT ${liveGoal('c.goal_id')} OR ` +
+        `SELECT c.id FROM ${src[kind]} c WHERE c.${LIVE} AND (NOT ${liveGoal('c.goal_id')} OR ` +
           `(${isSet('c.strategy_id')} AND NOT ${liveNonOrphan('strategies', 'c.strategy_id')}))`,
       );
     }
     // The reference checks an action plan's strategy without testing it for None first.
     await ws.insert(
       orphan.action_plans,
-      `SELECT c.id FROM action_plans c WHERE c.${LIVE} AND (NOT ${liveNonOrphan('audits', 'c.audit_id')} OR ` +
+      `SELECT c.id FROM ${src.action_plans} c WHERE c.${LIVE} AND (NOT ${liveNonOrphan('audits', 'c.audit_id')} OR ` +
         `NOT ${liveNonOrphan('strategies', 'c.strategy_id')})`,
     );
     await ws.insert(
       orphan.actions,
-      `SELECT c.id FROM actions c WHERE c.${LIVE} AND NOT ${liveNonOrphan('action_plans', 'c.action_plan_id')}`,
+      `SELECT c.id FROM ${src.actions} c WHERE c.${LIVE} AND NOT ${liveNonOrphan('action_plans', 'c.action_plan_id')}`,
     );
     // Orphans are live and rule 1 selected soft-deleted rows only: the two never overlap.
     for (const kind of Object.keys(orphan) as (keyof typeof orphan)[]) {
@@ -125,7 +129,7 @@ export class Selection {
       for (const link of LINKS.filter((l) => l.child === kind)) {
         await this.ws.insertIgnore(
           this.tables[kind],
-          `SELECT c.id FROM ${kind} c JOIN ${this.tables[link.parent]} p ON p.id = c.${link.column} WHERE c.${SOFT_DELETED}`,
+          `SELECT c.id FROM ${this.src[kind]} c JOIN ${this.tables[link.parent]} p ON p.id = c.${link.column} WHERE c.${SOFT_DELETED}`,
         );
       }
     }
@@ -141,7 +145,7 @@ export class Selection {
     for (const kind of [...KINDS].reverse()) {
       for (const link of LINKS.filter((l) => l.parent === kind)) {
         await this.ws.run(
-          `DELETE FROM ${this.tables[kind]} WHERE id IN (SELECT c.${link.column} FROM ${link.child} c ` +
+          `DELETE FROM ${this.tables[kind]} WHERE id IN (SELECT c.${link.column} FROM ${this.src[link.child]} c ` +
             `LEFT JOIN ${this.tables[link.child]} x ON x.id = c.id WHERE x.id IS NULL AND c.${link.column} IS NOT NULL)`,
         );
       }
@@ -158,6 +162,7 @@ export class Selection {
   async limitToGroups(max: number): Promise<number[]> {
     const ws = this.ws;
     const t = this.tables;
+    const src = this.src;
     const rows = async (sql: string) => ws.run<Record<string, string | number | null>[]>(sql);
     const num = (v: string | number | null | undefined) => (v === null || v === undefined ? null : Number(v));
 
@@ -169,23 +174,23 @@ export class Selection {
     const perGoal = async (sql: string) => {
       for (const r of await rows(sql)) add(num(r.goal), Number(r.n));
     };
-    await perGoal(`SELECT c.goal_id AS goal, COUNT(*) AS n FROM strategies c JOIN ${t.strategies} x ON x.id = c.id GROUP BY c.goal_id`);
-    await perGoal(`SELECT c.goal_id AS goal, COUNT(*) AS n FROM audits c JOIN ${t.audits} x ON x.id = c.id GROUP BY c.goal_id`);
+    await perGoal(`SELECT c.goal_id AS goal, COUNT(*) AS n FROM ${src.strategies} c JOIN ${t.strategies} x ON x.id = c.id GROUP BY c.goal_id`);
+    await perGoal(`SELECT c.goal_id AS goal, COUNT(*) AS n FROM ${src.audits} c JOIN ${t.audits} x ON x.id = c.id GROUP BY c.goal_id`);
     await perGoal(
-      `SELECT a.goal_id AS goal, COUNT(*) AS n FROM action_plans c JOIN ${t.action_plans} x ON x.id = c.id ` +
-        `JOIN audits a ON a.id = c.audit_id JOIN ${t.audits} xa ON xa.id = a.id GROUP BY a.goal_id`,
+      `SELECT a.goal_id AS goal, COUNT(*) AS n FROM ${src.action_plans} c JOIN ${t.action_plans} x ON x.id = c.id ` +
+        `JOIN ${src.audits} a ON a.id = c.audit_id JOIN ${t.audits} xa ON xa.id = a.id GROUP BY a.goal_id`,
     );
     await perGoal(
-      `SELECT a.goal_id AS goal, COUNT(*) AS n FROM actions c JOIN ${t.actions} x ON x.id = c.id ` +
-        `JOIN action_plans p ON p.id = c.action_plan_id JOIN ${t.action_plans} xp ON xp.id = p.id ` +
-        `JOIN audits a ON a.id = p.audit_id JOIN ${t.audits} xa ON xa.id = a.id GROUP BY a.goal_id`,
+      `SELECT a.goal_id AS goal, COUNT(*) AS n FROM ${src.actions} c JOIN ${t.actions} x ON x.id = c.id ` +
+        `JOIN ${src.action_plans} p ON p.id = c.action_plan_id JOIN ${t.action_plans} xp ON xp.id = p.id ` +
+        `JOIN ${src.audits} a ON a.id = p.audit_id JOIN ${t.audits} xa ON xa.id = a.id GROUP BY a.goal_id`,
     );
     // An audit template belongs to its goal's group and to its (selected) strategy's goal's group.
     const templates = (
       await rows(
         `SELECT c.goal_id AS g1, CASE WHEN ${isSet('c.strategy_id')} AND xs.id IS NOT NULL THEN s.goal_id END AS g2, COUNT(*) AS n ` +
-          `FROM audit_templates c JOIN ${t.audit_templates} x ON x.id = c.id ` +
-          `LEFT JOIN strategies s ON s.id = c.strategy_id LEFT JOIN ${t.strategies} xs ON xs.id = c.strategy_id ` +
+          `FROM ${src.audit_templates} c JOIN ${t.audit_templates} x ON x.id = c.id ` +
+          `LEFT JOIN ${src.strategies} s ON s.id = c.strategy_id LEFT JOIN ${t.strategies} xs ON xs.id = c.strategy_id ` +
           `GROUP BY c.goal_id, CASE WHEN ${isSet('c.strategy_id')} AND xs.id IS NOT NULL THEN s.goal_id END`,
       )
     ).map((r) => ({ g1: num(r.g1), g2: num(r.g2), n: Number(r.n) }));
@@ -213,7 +218,7 @@ export class Selection {
     const sub = await ws.createSet('grp');
     for (const goal of taken) await ws.run(`INSERT INTO ${sub.goals} (id) VALUES (${ws.dialect.placeholder(1)})`, [goal]);
     const pick = (kind: Kind, join: string, where = '') =>
-      ws.insertIgnore(sub[kind], `SELECT c.id FROM ${kind} c JOIN ${t[kind]} x ON x.id = c.id ${join} ${where}`);
+      ws.insertIgnore(sub[kind], `SELECT c.id FROM ${src[kind]} c JOIN ${t[kind]} x ON x.id = c.id ${join} ${where}`);
     await pick('strategies', `JOIN ${sub.goals} g ON g.id = c.goal_id`);
     await pick('audit_templates', `JOIN ${sub.goals} g ON g.id = c.goal_id`);
     await pick('audit_templates', `JOIN ${sub.strategies} s ON s.id = c.strategy_id`, `WHERE ${isSet('c.strategy_id')}`);

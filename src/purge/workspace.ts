@@ -1,4 +1,5 @@
 import type { DriverClient } from '../connection/driver-client';
+import { LockPolicy, lockWaitStatements } from '../connection/lock-policy';
 import { Dialect } from '../dialect';
 import { Counts, KINDS, Kind, emptyCounts, withTotal } from './kinds';
 
@@ -33,12 +34,20 @@ export class Workspace {
   }
 
   /**
-   * Session settings for the purge's statements. PostgreSQL's JIT compiles any statement whose
-   * estimated cost is high, and the orphan queries (correlated subqueries over whole tables) are
-   * estimated high but run in milliseconds: compiling them took longer than running them.
+   * Session settings for the purge's statements:
+   * - every lock wait is bounded by `lock` (a purge must never queue behind, or in front of, the
+   *   services for long);
+   * - MySQL reads in READ COMMITTED: there, INSERT ... SELECT and the subqueries of a DELETE read
+   *   without locking and take no gap locks, where REPEATABLE READ would lock every row they scan
+   *   against the services' writes;
+   * - PostgreSQL's JIT is off: it compiles any statement whose estimated cost is high, and the
+   *   orphan queries (correlated subqueries over whole tables) are estimated high but run in
+   *   milliseconds, so compiling them took longer than running them.
    */
-  async prepare(): Promise<void> {
+  async prepare(lock: LockPolicy): Promise<void> {
     if (this.backend === 'postgres') await this.run('SET jit = off').catch(() => undefined); // no JIT before PostgreSQL 11
+    if (this.backend === 'mysql') await this.run('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    for (const statement of lockWaitStatements(this.backend, lock.timeoutSeconds)) await this.run(statement);
   }
 
   /** Runs one statement that changes rows; returns how many it changed. */
@@ -47,23 +56,24 @@ export class Workspace {
   }
 
   /** A new, empty temporary id table. */
-  async create(name: string): Promise<string> {
-    // A fresh connection has no temporary tables, and dispose() drops ours: no DROP IF EXISTS round trip.
-    const table = this.q(this.prefix + name);
-    const column = this.backend === 'mysql' ? 'id INT NOT NULL PRIMARY KEY' : 'id INTEGER PRIMARY KEY';
-    await this.run(`CREATE TEMPORARY TABLE ${table} (${column})`);
-    this.created.push(table);
-    return table;
+  create(name: string): Promise<string> {
+    return this.createTable(name, `id ${this.backend === 'mysql' ? 'INT NOT NULL' : 'INTEGER'} PRIMARY KEY`);
   }
 
   /** A new, empty temporary table of ids each with a batch number (see batches.ts). */
   async createNumbered(name: string): Promise<string> {
-    const table = this.q(this.prefix + name);
-    const int = this.backend === 'mysql' ? 'INT' : 'INTEGER';
     const batchIndex = this.backend === 'mysql' ? ', KEY (batch)' : '';
-    await this.run(`CREATE TEMPORARY TABLE ${table} (id ${int} NOT NULL PRIMARY KEY, batch ${int} NOT NULL${batchIndex})`);
-    this.created.push(table);
+    const table = await this.createTable(name, `id INTEGER NOT NULL PRIMARY KEY, batch INTEGER NOT NULL${batchIndex}`);
     if (this.backend !== 'mysql') await this.run(`CREATE INDEX ${this.q(`${this.prefix}${name}_batch`)} ON ${table} (batch)`);
+    return table;
+  }
+
+  /** A new, empty temporary table `<prefix><name>` with the given column definitions. */
+  async createTable(name: string, columns: string): Promise<string> {
+    // A fresh connection has no temporary tables, and dispose() drops ours: no DROP IF EXISTS round trip.
+    const table = this.q(this.prefix + name);
+    await this.run(`CREATE TEMPORARY TABLE ${table} (${columns})`);
+    this.created.push(table);
     return table;
   }
 
@@ -111,9 +121,11 @@ export class Workspace {
   /**
    * Runs `work` in one transaction on this connection: committed when it resolves, rolled back when
    * it throws. Plain SQL, so it works the same on a bare driver connection and a TypeORM runner.
+   * SQLite takes its write lock at BEGIN (IMMEDIATE), waiting at most the busy timeout: a deferred
+   * transaction that reads first and then writes may instead fail at once when another writer is busy.
    */
-  async transaction<T>(work: () => Promise<T>): Promise<T> {
-    await this.run(this.backend === 'mysql' ? 'START TRANSACTION' : 'BEGIN');
+  async transaction<T>(work: () => Promise<T>, begin = this.backend === 'mysql' ? 'START TRANSACTION' : this.backend === 'sqlite' ? 'BEGIN IMMEDIATE' : 'BEGIN'): Promise<T> {
+    await this.run(begin);
     try {
       const result = await work();
       await this.run('COMMIT');
@@ -122,6 +134,13 @@ export class Workspace {
       await this.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Drops one table of this workspace now (a copy no longer needed). */
+  async drop(table: string): Promise<void> {
+    const i = this.created.indexOf(table);
+    if (i >= 0) this.created.splice(i, 1);
+    await this.run(`DROP ${this.backend === 'mysql' ? 'TEMPORARY ' : ''}TABLE ${table}`);
   }
 
   /**
