@@ -34,13 +34,15 @@ export interface RunningCli {
   done: Promise<CliResult>;
   /** Resolves with the stderr so far once it matches `pattern` (rejects if the CLI exits first). */
   stderrMatch(pattern: RegExp): Promise<string>;
+  /** Writes to the CLI's standard input (only with `stdin: true`). */
+  write(text: string): void;
   kill(): void;
 }
 
-export function startCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): RunningCli {
+export function startCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; stdin?: boolean } = {}): RunningCli {
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   if (!options.env || !('OS_DATABASE__CONNECTION' in options.env)) delete env.OS_DATABASE__CONNECTION;
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO_ROOT, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO_ROOT, env: env as NodeJS.ProcessEnv, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const waiters: Array<() => void> = [];
@@ -62,6 +64,7 @@ export function startCli(args: string[], options: { cwd?: string; env?: Record<s
         check();
         void done.then((r) => reject(new Error(`the CLI exited (${r.status}) before stderr matched ${pattern}: ${r.stderr}`)));
       }),
+    write: (text) => child.stdin!.write(text),
     kill: () => child.kill('SIGKILL'),
   };
 }
