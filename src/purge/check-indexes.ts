@@ -27,27 +27,39 @@ const PREFIX = 'wdm_purge_ix_';
  */
 export async function buildCheckIndexes(ws: Workspace, lock: LockPolicy, log: Logger): Promise<() => Promise<void>> {
   if (ws.backend === 'mysql') return async () => undefined;
-  const ours: string[] = [];
+  const ours: { name: string; table: string; column: string; state: 'valid' | 'invalid' | 'none' }[] = [];
   for (const { child: table, column } of REFERENCES) {
     const name = PREFIX + `${table}_${column}`;
     const state = await indexState(ws, name, table, column);
     if (state === 'other') continue;
     if (state === 'valid') log.verbose(`Reusing index ${name}, left by an earlier purge`);
-    else {
-      await retry(ws, lock, log, `building index ${name} on ${table} (${column})`, async () => {
-        if ((await indexState(ws, name, table, column)) === 'invalid') {
-          log.verbose(`Dropping index ${name}: an interrupted build left it invalid`);
-          await ws.run(`DROP INDEX ${concurrently(ws)}IF EXISTS ${ws.q(name)}`);
-        }
-        await ws.run(`CREATE INDEX ${concurrently(ws)}IF NOT EXISTS ${ws.q(name)} ON ${ws.q(table)} (${ws.q(column)})`);
-      });
-    }
-    ours.push(name);
+    ours.push({ name, table, column, state });
+  }
+  const create = (i: (typeof ours)[number]) => `CREATE INDEX ${concurrently(ws)}IF NOT EXISTS ${ws.q(i.name)} ON ${ws.q(i.table)} (${ws.q(i.column)})`;
+  const drop = (name: string) => `DROP INDEX ${concurrently(ws)}IF EXISTS ${ws.q(name)}`;
+  if (ws.backend === 'sqlite') {
+    // One short write transaction for all of them, so that the services wait once, not once per index.
+    const all = () => ws.transaction(async () => {
+      for (const i of ours) await ws.run(create(i));
+    });
+    await retry(ws, lock, log, 'building purge indexes', all);
+    return async () => {
+      await retry(ws, lock, log, 'dropping purge indexes', () => ws.transaction(async () => {
+        for (const i of ours) await ws.run(drop(i.name));
+      }));
+    };
+  }
+  for (const i of ours.filter((o) => o.state !== 'valid')) {
+    await retry(ws, lock, log, `building index ${i.name} on ${i.table} (${i.column})`, async () => {
+      if ((await indexState(ws, i.name, i.table, i.column)) === 'invalid') {
+        log.verbose(`Dropping index ${i.name}: an interrupted build left it invalid`);
+        await ws.run(drop(i.name));
+      }
+      await ws.run(create(i));
+    });
   }
   return async () => {
-    for (const name of ours) {
-      await retry(ws, lock, log, `dropping index ${name}`, () => ws.run(`DROP INDEX ${concurrently(ws)}IF EXISTS ${ws.q(name)}`));
-    }
+    for (const i of ours) await retry(ws, lock, log, `dropping index ${i.name}`, () => ws.run(drop(i.name)));
   };
 }
 

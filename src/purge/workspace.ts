@@ -1,5 +1,5 @@
 import type { DriverClient } from '../connection/driver-client';
-import { LockPolicy, lockWaitStatements } from '../connection/lock-policy';
+import { LockPolicy, lockWaitStatements, yieldWriteLock } from '../connection/lock-policy';
 import { Dialect } from '../dialect';
 import { Counts, KINDS, Kind, emptyCounts, withTotal } from './kinds';
 
@@ -123,6 +123,7 @@ export class Workspace {
    * it throws. Plain SQL, so it works the same on a bare driver connection and a TypeORM runner.
    * SQLite takes its write lock at BEGIN (IMMEDIATE), waiting at most the busy timeout: a deferred
    * transaction that reads first and then writes may instead fail at once when another writer is busy.
+   * Afterwards, SQLite writers waiting for the lock get their turn (yieldWriteLock).
    */
   async transaction<T>(work: () => Promise<T>, begin = this.backend === 'mysql' ? 'START TRANSACTION' : this.backend === 'sqlite' ? 'BEGIN IMMEDIATE' : 'BEGIN'): Promise<T> {
     await this.run(begin);
@@ -133,6 +134,8 @@ export class Workspace {
     } catch (error) {
       await this.run('ROLLBACK').catch(() => undefined);
       throw error;
+    } finally {
+      await yieldWriteLock(this.backend);
     }
   }
 

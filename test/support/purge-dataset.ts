@@ -140,6 +140,13 @@ export function datasetSql(backend: Backend, data: Dataset, now = Date.now()): s
     created_at: timestamp(now - 60 * DAY), deleted: 0, id: e.id, uuid: `eeeeeeee-0000-4000-8000-${String(e.id).padStart(12, '0')}`,
     name: 'ratio', description: 'r', unit: '%', value: 1, action_plan_id: e.action_plan_id,
   })));
+  // The rows carry their ids; PostgreSQL's sequences must follow, as they do in a real database, or
+  // the next row a service inserts collides with a seeded one.
+  if (backend === 'postgresql') {
+    for (const table of [...KINDS, 'efficacy_indicators']) {
+      out.push(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), GREATEST((SELECT MAX(id) FROM ${table}), 1));`);
+    }
+  }
   return out.join('\n');
 }
 
