@@ -3,10 +3,10 @@
 // and leaves a state the rules allow, and an index a killed purge left is dropped by the next one.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { BACKENDS, Backend, TempDatabase, createTempDatabase, sqlQuery } from './support/backends';
-import { REPO_ROOT, runCli, startCli, writeConfig } from './support/cli';
+import { BACKENDS, Backend, TempDatabase, sqlQuery } from './support/backends';
+import { REPO_ROOT, runCli, startCli } from './support/cli';
 import { holdLock } from './support/lock-holder';
-import { Dataset, KINDS, Shape, expectedSurvivors, makeDataset, seedDataset, survivors } from './support/purge-dataset';
+import { Dataset, KINDS, Shape, expectedSurvivors, makeDataset, purgeIndexes, seededDatabase, survivors } from './support/purge-dataset';
 import { snapshotRows } from './support/watcher-rows';
 
 type Api = typeof import('../src/index');
@@ -16,11 +16,6 @@ const SMALL: Shape = { goals: 6, strategiesPerGoal: 2, templatesPerGoal: 2, audi
 /** Every audit's subtree (1 audit, 2 plans, 8 actions, 2 indicators) is larger than a batch of 5. */
 const DEEP: Shape = { goals: 3, strategiesPerGoal: 1, templatesPerGoal: 1, auditsPerGoal: 2, plansPerAudit: 2, actionsPerPlan: 4, tangle: 0, old: 0.6, young: 0, cascade: true };
 
-const OUR_INDEXES: Record<Backend, string> = {
-  postgresql: "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'wdm_purge%';",
-  mysql: "SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND index_name LIKE 'wdm_purge%';",
-  sqlite: "SELECT name FROM sqlite_master WHERE name LIKE 'wdm_purge%';",
-};
 
 /** The row a service holds while the purge runs: a selected action, or on SQLite the write lock itself. */
 function lockOnAction(backend: Backend, id: number): string {
@@ -39,13 +34,9 @@ describe('purge while others write', function () {
         for (const db of dbs) await db.drop();
       });
       async function fresh(data: Dataset): Promise<{ db: TempDatabase; conf: string }> {
-        const db = await createTempDatabase(backend);
-        dbs.push(db);
-        const conf = writeConfig(db.url);
-        const up = runCli(['--config-file', conf, 'upgrade']);
-        expect(up.status, up.stderr).to.equal(0);
-        seedDataset(db.url, data);
-        return { db, conf };
+        const seeded = await seededDatabase(backend, data);
+        dbs.push(seeded.db);
+        return seeded;
       }
       const plain = makeDataset(3, SMALL);
       const expected = expectedSurvivors(plain, {});
@@ -99,7 +90,7 @@ describe('purge while others write', function () {
         // Each retry is one warning line and nothing else reaches stderr.
         for (const line of r.stderr.trim().split('\n')) expect(line).to.match(/^WARNING .*; retrying in \d+\.\d s \(attempt \d+ of 31\)$/);
         expect(survivors(db.url)).to.deep.equal(expected);
-        expect(sqlQuery(db.url, OUR_INDEXES[backend]).trim()).to.equal('');
+        expect(purgeIndexes(db.url)).to.deep.equal([]);
       });
 
       it('fails in one line, having deleted nothing, when the lock retries run out', async function () {
@@ -122,7 +113,7 @@ describe('purge while others write', function () {
         const next = runCli(['--config-file', conf, 'purge', '--yes']);
         expect(next.status, next.stderr).to.equal(0);
         expect(survivors(db.url)).to.deep.equal(expected);
-        expect(sqlQuery(db.url, OUR_INDEXES[backend]).trim()).to.equal('');
+        expect(purgeIndexes(db.url)).to.deep.equal([]);
       });
 
       it('--batch-size is a bound: no transaction deletes more, and each leaves a state the rules allow', async function () {
@@ -170,7 +161,7 @@ describe('purge while others write', function () {
           expect(r.status, r.stderr).to.equal(0);
           expect(r.stderr).to.contain('Dropping index wdm_purge_ix_actions_action_plan_id: an interrupted build left it invalid');
           expect(sqlQuery(db.url, invalid).trim()).to.equal('');
-          expect(sqlQuery(db.url, OUR_INDEXES[backend]).trim()).to.equal('');
+          expect(purgeIndexes(db.url)).to.deep.equal([]);
           expect(survivors(db.url)).to.deep.equal(expected);
         });
       }

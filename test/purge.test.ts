@@ -5,21 +5,13 @@ import { BACKENDS, Backend, TempDatabase, createTempDatabase, sqlQuery } from '.
 import { spawnSync } from 'node:child_process';
 import { REPO_ROOT, runCli, writeConfig } from './support/cli';
 import { runReference } from './support/reference';
-import { Dataset, KINDS, OracleOptions, Shape, expectedDeleted, expectedSurvivors, makeDataset, seedDataset, survivors } from './support/purge-dataset';
+import { Dataset, KINDS, OracleOptions, Shape, expectedDeleted, expectedSurvivors, makeDataset, purgeIndexes, seededDatabase, survivors } from './support/purge-dataset';
 import { snapshotRows } from './support/watcher-rows';
 
 const SMALL: Shape = { goals: 6, strategiesPerGoal: 2, templatesPerGoal: 2, auditsPerGoal: 3, plansPerAudit: 2, actionsPerPlan: 3, tangle: 0, old: 0.3, young: 0.2 };
 const TANGLED: Shape = { ...SMALL, goals: 8, tangle: 0.2 };
 const CASCADED: Shape = { ...SMALL, cascade: true };
 
-async function seeded(backend: Backend, data: Dataset): Promise<{ db: TempDatabase; conf: string }> {
-  const db = await createTempDatabase(backend);
-  const conf = writeConfig(db.url);
-  const up = runCli(['--config-file', conf, 'upgrade']);
-  expect(up.status, up.stderr).to.equal(0);
-  seedDataset(db.url, data);
-  return { db, conf };
-}
 
 function cliArgs(o: OracleOptions, data: Dataset): string[] {
   const args: string[] = [];
@@ -30,12 +22,6 @@ function cliArgs(o: OracleOptions, data: Dataset): string[] {
   return args;
 }
 
-/** Lists the indexes purge creates for its deletes, which must never outlive a purge. */
-const OUR_INDEXES: Record<Backend, string> = {
-  postgresql: "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'wdm_purge%';",
-  mysql: "SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND index_name LIKE 'wdm_purge%';",
-  sqlite: "SELECT name FROM sqlite_master WHERE name LIKE 'wdm_purge%';",
-};
 
 /** A soft-deleted goal of the dataset (for -t). */
 function deletedGoal(data: Dataset): string {
@@ -50,7 +36,7 @@ describe('purge', function () {
         for (const db of dbs) await db.drop();
       });
       async function fresh(data: Dataset) {
-        const s = await seeded(backend, data);
+        const s = await seededDatabase(backend, data);
         dbs.push(s.db);
         return s;
       }
@@ -182,7 +168,7 @@ describe('purge', function () {
           expect(out.transactions).to.be.greaterThan(Math.floor(out.counts.total / 14));
           expect(out.transactions).to.be.lessThan(out.counts.total + 1);
           expect(survivors(db.url)).to.deep.equal(expectedSurvivors(tangled, o));
-          expect(sqlQuery(db.url, OUR_INDEXES[backend]).trim()).to.equal('');
+          expect(purgeIndexes(db.url)).to.deep.equal([]);
         });
       }
 
@@ -218,7 +204,7 @@ describe('purge', function () {
         const dry = runCli(['--config-file', conf, 'purge', '--dry-run', '--json']);
         expect(dry.status, dry.stderr).to.equal(0);
         expect(JSON.parse(dry.stdout).counts.total).to.equal(stillToPurge);
-        expect(sqlQuery(db.url, OUR_INDEXES[backend]).trim()).to.equal('');
+        expect(purgeIndexes(db.url)).to.deep.equal([]);
         // Once the obstacle is gone, a rerun finishes the job.
         sqlQuery(db.url, backend === 'postgresql' ? 'DROP TRIGGER wdm_no_delete ON audits;' : 'DROP TRIGGER wdm_no_delete;');
         // A batched purge killed between batches leaves its (committed) indexes: the next one drops them.
@@ -226,7 +212,7 @@ describe('purge', function () {
         const rerun = runCli(['--config-file', conf, 'purge', '-y', '--batch-size', '5']);
         expect(rerun.status, rerun.stderr).to.equal(0);
         expect(survivors(db.url)).to.deep.equal(expected);
-        expect(sqlQuery(db.url, OUR_INDEXES[backend]).trim()).to.equal('');
+        expect(purgeIndexes(db.url)).to.deep.equal([]);
       });
 
       it('shows progress on a terminal, and none without one', async function () {
@@ -264,7 +250,7 @@ describe('purge', function () {
         expect(r.stderr).to.contain('goal delete refused');
         expect(snapshotRows(db.url)).to.deep.equal(before);
         // No index of ours is left behind either.
-        expect(sqlQuery(db.url, OUR_INDEXES[backend]).trim()).to.equal('');
+        expect(purgeIndexes(db.url)).to.deep.equal([]);
       });
     });
   }

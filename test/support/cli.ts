@@ -46,8 +46,8 @@ export function startCli(args: string[], options: { cwd?: string; env?: Record<s
   let stdout = '';
   let stderr = '';
   const waiters: Array<() => void> = [];
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
     stderr += d;
     for (const w of waiters) w();
   });

@@ -1,7 +1,8 @@
 // Seeded Watcher datasets for the purge tests and benchmark, and an independent oracle: the spec's
 // purge rules written row by row over the seeded rows (as the Python reference works), sharing no
 // code with src/purge. Rows go in through the CLI clients (backends.ts), never through the tool.
-import { Backend, backendOf, sqlQuery } from './backends';
+import { Backend, TempDatabase, backendOf, createTempDatabase, sqlQuery } from './backends';
+import { runCli, writeConfig } from './cli';
 import { prng } from './prng';
 import { quoteIdent } from './watcher-rows';
 
@@ -152,6 +153,26 @@ export function datasetSql(backend: Backend, data: Dataset, now = Date.now()): s
 
 export function seedDataset(url: string, data: Dataset): void {
   sqlQuery(url, datasetSql(backendOf(url), data));
+}
+
+/** A new database brought to head by the tool, then seeded with `data` (a dataset or its SQL), and its config file. */
+export async function seededDatabase(backend: Backend, data: Dataset | string): Promise<{ db: TempDatabase; conf: string }> {
+  const db = await createTempDatabase(backend);
+  const conf = writeConfig(db.url);
+  const up = runCli(['--config-file', conf, 'upgrade']);
+  if (up.status !== 0) throw new Error(`upgrade failed: ${up.stderr}`);
+  sqlQuery(db.url, typeof data === 'string' ? data : datasetSql(backend, data));
+  return { db, conf };
+}
+
+/** The indexes purge makes for its deletes (`wdm_purge_ix_*`), which must never outlive a purge. */
+export function purgeIndexes(url: string): string[] {
+  const sql: Record<Backend, string> = {
+    postgresql: "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'wdm_purge%';",
+    mysql: "SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND index_name LIKE 'wdm_purge%';",
+    sqlite: "SELECT name FROM sqlite_master WHERE name LIKE 'wdm_purge%';",
+  };
+  return sqlQuery(url, sql[backendOf(url)]).split('\n').filter(Boolean);
 }
 
 /** Ids left in each table (and efficacy_indicators), read through the CLI client. */
