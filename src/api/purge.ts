@@ -2,12 +2,12 @@ import { DEFAULT_LOCK_POLICY, LockPolicy } from '../connection/lock-policy';
 import { DriverSession } from '../connection/session';
 import { currentVersion } from './version';
 import { UserError } from '../errors';
-import { planBatches } from '../purge/batches';
+import { BatchPlan, planBatches } from '../purge/batches';
 import { buildCheckIndexes, dropLeftoverIndexes } from '../purge/check-indexes';
-import { Deleted, deleteInBatches, deleteSelection } from '../purge/delete';
+import { DeleteContext, DeleteProgress, Deleted, deleteInBatches, deleteSelection } from '../purge/delete';
 import { Counts, KINDS, Kind, emptyCounts, subtract, withTotal } from '../purge/kinds';
-import { Selection } from '../purge/selection';
-import { readSnapshot } from '../purge/snapshot';
+import { Selection, SelectionRules } from '../purge/selection';
+import { Sources, readSnapshot } from '../purge/snapshot';
 import { Workspace } from '../purge/workspace';
 
 export type { Counts } from '../purge/kinds';
@@ -147,77 +147,104 @@ export async function purge(session: DriverSession, options: PurgeOptions = {}, 
     // Everything purge decides is read from one snapshot, before any question is asked: so the
     // -n groups and the batch plan are made even if the answer turns out to be no.
     const step = (name: string) => hooks.progress?.({ stage: 'selecting', step: name });
-    const read = await readSnapshot(ws, async (src) => {
-      const selection = await Selection.build(ws, src, { cutoff, goalUuid, excludeOrphans }, step);
-      const selected = await selection.counts();
-      const overMax = options.maxNumber !== undefined && selected.total > options.maxNumber;
-      let goalsWithinMax: number[] | undefined;
-      if (overMax) {
-        step('goal groups within the maximum');
-        goalsWithinMax = await selection.limitToGroups(options.maxNumber!);
-      }
-      step('objects that rows not purged depend on');
-      const kept = await selection.makeSafe();
-      const counts = await selection.counts();
-      const plan =
-        options.batchSize !== undefined && !options.dryRun && counts.total > 0
-          ? (step('batches'), await planBatches(ws, src, selection.tables, options.batchSize))
-          : undefined;
-      return { tables: selection.tables, selected, overMax, goalsWithinMax, kept, counts, plan };
-    });
-    const { selected, kept, counts } = read;
+    const rules = { cutoff, goalUuid, excludeOrphans };
+    const decision = await readSnapshot(ws, (src) => decide(ws, src, rules, options, step));
+    const { selected, kept, counts } = decision;
     log.verbose(`Selected ${selected.total} objects (expired, related${excludeOrphans ? '' : ', orphans'} and their soft-deleted descendants)`);
-    const none = { alreadyGone: emptyCounts(), stillReferenced: emptyCounts() };
-    const base = { selected, excludeOrphans, efficacyIndicators: 0, transactions: 0, notDeleted: none };
+    const base = { selected, excludeOrphans, efficacyIndicators: 0, transactions: 0, notDeleted: nothingMissing() };
 
-    if (read.overMax) {
+    if (decision.overMax) {
       const upToMax = hooks.confirmUpToMax ? await hooks.confirmUpToMax(selected, options.maxNumber!) : false;
       if (!upToMax) return { ...base, outcome: 'declined-max', counts: emptyCounts(), planned: emptyCounts(), kept: emptyCounts() };
     }
     if (kept.total > 0) log.verbose(`Kept ${kept.total} selected objects that rows not purged still depend on`);
-    const result = { ...base, counts, planned: counts, kept, goalsWithinMax: read.goalsWithinMax };
+    const result = { ...base, counts, planned: counts, kept, goalsWithinMax: decision.goalsWithinMax };
 
     if (options.dryRun) return { ...result, outcome: 'dry-run' };
-    if (counts.total === 0 || !(hooks.confirm ? await hooks.confirm(counts, kept) : false)) {
+    const go = counts.total > 0 && (hooks.confirm ? await hooks.confirm(counts, kept) : false);
+    if (!go) {
+      // Nothing to delete: still, an index an interrupted purge left goes, so the schema is the reference's.
       await dropLeftoverIndexes(ws, lock, log);
       return { ...result, outcome: counts.total === 0 ? 'nothing' : 'declined' };
     }
-
-    const dropIndexes = await buildCheckIndexes(ws, lock, log);
-    const context = {
-      ws,
-      lock,
-      log,
-      progress: (event: { table: string; rows: number } | { batch: number; batches: number; rows: number }) =>
-        hooks.progress?.({ stage: 'deleting', ...event }),
-    };
-    let deleted: Deleted & { transactions: number };
-    try {
-      if (read.plan === undefined) {
-        log.verbose(`Deleting ${counts.total} objects in one transaction`);
-        deleted = { ...(await deleteSelection(context, read.tables)), transactions: 1 };
-      } else {
-        log.verbose(`Deleting ${read.plan.rows} rows in ${read.plan.count} transactions of at most ${options.batchSize} rows`);
-        deleted = await deleteInBatches(context, read.plan);
-      }
-    } finally {
-      await dropIndexes().catch((error) =>
-        log.warning(`Could not drop purge's indexes (${(error as Error).message}); the next purge drops them`),
-      );
-    }
-    const notDeleted = await shortfall(ws, read.tables, counts, deleted.counts);
-    const missing = counts.total - deleted.counts.total;
-    if (missing > 0) {
-      log.warning(
-        `${missing} of the ${counts.total} objects set for deletion were not deleted: ` +
-          `${notDeleted.alreadyGone.total} were already gone (a concurrent purge or a service deleted them), ` +
-          `${notDeleted.stillReferenced.total} are referenced by rows added since the selection and were kept`,
-      );
-    }
-    return { ...result, outcome: 'purged', counts: deleted.counts, efficacyIndicators: deleted.efficacyIndicators, transactions: deleted.transactions, notDeleted };
+    const progress: DeleteProgress = (event) => hooks.progress?.({ stage: 'deleting', ...event });
+    const deleted = await deleteDecided({ ws, lock, log, progress }, decision, options);
+    return { ...result, outcome: 'purged', ...deleted };
   } finally {
     await ws.dispose();
   }
+}
+
+interface Decision {
+  /** kind -> temporary table of the ids to delete */
+  tables: Record<Kind, string>;
+  selected: Counts;
+  overMax: boolean;
+  goalsWithinMax?: number[];
+  kept: Counts;
+  counts: Counts;
+  plan?: BatchPlan;
+}
+
+/** Rules 1-8 on the snapshot `src`, and the batch plan when deleting in batches. */
+async function decide(ws: Workspace, src: Sources, rules: SelectionRules, options: PurgeOptions, step: (name: string) => void): Promise<Decision> {
+  const selection = await Selection.build(ws, src, rules, step);
+  const selected = await selection.counts();
+  const overMax = options.maxNumber !== undefined && selected.total > options.maxNumber;
+  let goalsWithinMax: number[] | undefined;
+  if (overMax) {
+    step('goal groups within the maximum');
+    goalsWithinMax = await selection.limitToGroups(options.maxNumber!);
+  }
+  step('objects that rows not purged depend on');
+  const kept = await selection.makeSafe();
+  const counts = await selection.counts();
+  let plan: BatchPlan | undefined;
+  if (options.batchSize !== undefined && !options.dryRun && counts.total > 0) {
+    step('batches');
+    plan = await planBatches(ws, src, selection.tables, options.batchSize);
+  }
+  return { tables: selection.tables, selected, overMax, goalsWithinMax, kept, counts, plan };
+}
+
+/**
+ * Deletes what was decided, in one transaction or in the planned batches, between building the
+ * key-check indexes and dropping them; says what was set for deletion but not deleted.
+ */
+async function deleteDecided(
+  context: DeleteContext,
+  decision: Decision,
+  options: PurgeOptions,
+): Promise<Pick<PurgeResult, 'counts' | 'efficacyIndicators' | 'transactions' | 'notDeleted'>> {
+  const { ws, log } = context;
+  const { counts, plan } = decision;
+  const dropIndexes = await buildCheckIndexes(ws, context.lock, log);
+  let deleted: Deleted & { transactions: number };
+  try {
+    if (plan === undefined) {
+      log.verbose(`Deleting ${counts.total} objects in one transaction`);
+      deleted = { ...(await deleteSelection(context, decision.tables)), transactions: 1 };
+    } else {
+      log.verbose(`Deleting ${plan.rows} rows in ${plan.count} transactions of at most ${options.batchSize} rows`);
+      deleted = await deleteInBatches(context, plan);
+    }
+  } finally {
+    await dropIndexes().catch((error) => log.warning(`Could not drop purge's indexes (${(error as Error).message}); the next purge drops them`));
+  }
+  const notDeleted = await shortfall(ws, decision.tables, counts, deleted.counts);
+  const missing = counts.total - deleted.counts.total;
+  if (missing > 0) {
+    log.warning(
+      `${missing} of the ${counts.total} objects set for deletion were not deleted: ` +
+        `${notDeleted.alreadyGone.total} were already gone (a concurrent purge or a service deleted them), ` +
+        `${notDeleted.stillReferenced.total} are referenced by rows added since the selection and were kept`,
+    );
+  }
+  return { ...deleted, notDeleted };
+}
+
+function nothingMissing(): PurgeResult['notDeleted'] {
+  return { alreadyGone: emptyCounts(), stillReferenced: emptyCounts() };
 }
 
 /** Of what was planned and not deleted, how much is still there (kept by a guard) and how much was gone already. */
