@@ -52,7 +52,7 @@ describe('config', () => {
   describe('defaults', () => {
     it('without files: no connection, oslo.db retry defaults, state_path = cwd', () => {
       const config = load({});
-      expect(config.database).to.deep.equal({ connection: undefined, max_retries: 10, retry_interval: 10 });
+      expect(config.database).to.deep.equal({ connection: undefined, max_retries: 10, retry_interval: 10, lock_timeout: 2, lock_retries: 30 });
       expect(config.state_path).to.equal(dir);
       expect(config.files).to.deep.equal([]);
       expect(config.get('DEFAULT', 'state_path')).to.equal(dir);
@@ -145,7 +145,7 @@ describe('config', () => {
 
     it('ignores unknown sections and keys but get() still reads them', () => {
       const config = loadText('[keystone_authtoken]\npassword = x\n[database]\nunknown = 1\n');
-      expect(config.database).to.deep.equal({ connection: undefined, max_retries: 10, retry_interval: 10 });
+      expect(config.database).to.deep.equal({ connection: undefined, max_retries: 10, retry_interval: 10, lock_timeout: 2, lock_retries: 30 });
       expect(config.get('keystone_authtoken', 'password')).to.equal('x');
       expect(config.get('database', 'unknown')).to.equal('1');
       expect(config.get('nope', 'nothing')).to.equal(undefined);
@@ -372,6 +372,17 @@ describe('config', () => {
   });
 
   describe('integer options', () => {
+    it('lock_timeout takes seconds (fractions too) above 0 and lock_retries an integer of at least 0', () => {
+      const file = path.join(dir, 'watcher.conf');
+      expect(loadText('[database]\nlock_timeout = 0.5\nlock_retries = 0\n').database).to.include({ lock_timeout: 0.5, lock_retries: 0 });
+      expect(load({ env: { OS_DATABASE__LOCK_TIMEOUT: '7' } }).database).to.include({ lock_timeout: 7, lock_retries: 30 });
+      expect(configError(() => loadText('[database]\nlock_timeout = 0\n'))).to.equal(
+        `Invalid [database] lock_timeout "0" (${file} line 2): expected a number of seconds above 0`,
+      );
+      expect(configError(() => loadText('[database]\nlock_timeout = 2s\n'))).to.match(/^Invalid \[database\] lock_timeout "2s" /);
+      expect(configError(() => loadText('[database]\nlock_retries = -1\n'))).to.match(/^Invalid \[database\] lock_retries "-1" .*at least 0$/);
+    });
+
     it('an invalid integer names the option, its value and where it was set', () => {
       const file = path.join(dir, 'watcher.conf');
       expect(configError(() => loadText('[database]\nmax_retries = ten\n'))).to.equal(

@@ -145,6 +145,9 @@ describe('purge', function () {
           [['-t', live.name], `The Goal resource ${live.name} is not soft deleted`],
           [['-t', live.uuid], 'is not soft deleted'],
           [['-d', 'abc'], 'age-in-days'],
+          [['--lock-timeout', '0'], '--lock-timeout must be a number of seconds above 0'],
+          [['--lock-timeout', 'soon'], '--lock-timeout must be a number of seconds above 0'],
+          [['--lock-retries', '-1'], 'lock-retries'],
         ] as [string[], string][]) {
           const r = runCli(['--config-file', conf, 'purge', '-y', ...args]);
           expect(r.status, args.join(' ')).to.not.equal(0);

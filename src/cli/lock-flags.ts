@@ -10,7 +10,10 @@ export const lockFlags = {
     helpValue: 'SECONDS',
     parse: async (input: string) => {
       const seconds = /^\s*\d+(\.\d+)?\s*$/.test(input) ? Number(input) : Number.NaN;
-      if (!(seconds > 0)) throw new Error(`--lock-timeout must be a number of seconds above 0 (got ${JSON.stringify(input)})`);
+      if (!(seconds > 0)) {
+        // Marked as oclif marks its own parse errors: a usage error, exit 2, one line, no stack.
+        throw Object.assign(new Error(`--lock-timeout must be a number of seconds above 0 (got ${JSON.stringify(input)})`), { oclif: { exit: 2 } });
+      }
       return seconds;
     },
   })(),
