@@ -198,7 +198,7 @@ describe('config', () => {
       const config = load({ configFiles: [main], configDirs: [d1, d2] });
       // Sorted as strings: 10 < 20 < 3.
       expect(config.files).to.deep.equal([main, f10, f20, f3, f00]);
-      expect(config.database).to.deep.equal({ connection: 'sqlite:///20.db', max_retries: 0, retry_interval: 3 });
+      expect(config.database).to.deep.equal({ connection: 'sqlite:///20.db', max_retries: 0, retry_interval: 3, lock_timeout: 2, lock_retries: 30 });
       // The files are read before any dir, whatever the order of the options.
       expect(load({ configDirs: [d1], configFiles: [main] }).database.connection).to.equal('sqlite:///20.db');
     });

@@ -173,8 +173,9 @@ describe('live traffic (bench/live-traffic.ts)', () => {
         await sleep(2000);
         const report = await t.stop();
         expectSaneReport(report, backend, 2, RATE);
-        // Every round of every stream was either run or counted as skipped.
-        for (const [name, s] of Object.entries(report.operations)) expect(s.count + s.skipped, name).to.be.within(report.rounds - 2, report.rounds);
+        // Every round of every stream was either run or counted as skipped (a stream may start the round
+        // that falls due in the very millisecond stop() reads the clock).
+        for (const [name, s] of Object.entries(report.operations)) expect(s.count + s.skipped, name).to.be.within(report.rounds - 2, report.rounds + 1);
         const skips = Object.values(report.operations).map((s) => s.skipped);
         expect(report.skippedRounds).to.be.within(Math.max(...skips), skips.reduce((a, b) => a + b, 0));
         const ids = t.createdIds();
