@@ -1,4 +1,4 @@
-import { DEFAULT_LOCK_POLICY, LockPolicy } from '../connection/lock-policy';
+import { DEFAULT_LOCK_POLICY, LockPolicy, retryOnLockConflict } from '../connection/lock-policy';
 import { DriverSession } from '../connection/session';
 import { currentVersion } from './version';
 import { UserError } from '../errors';
@@ -148,7 +148,17 @@ export async function purge(session: DriverSession, options: PurgeOptions = {}, 
     // -n groups and the batch plan are made even if the answer turns out to be no.
     const step = (name: string) => hooks.progress?.({ stage: 'selecting', step: name });
     const rules = { cutoff, goalUuid, excludeOrphans };
-    const decision = await readSnapshot(ws, (src) => decide(ws, src, rules, options, step));
+    // A snapshot can lose to a lock too: SQLite's readers wait while a writer commits, and many
+    // writers in a row can hold a reader off for longer than the lock timeout. Read it again then.
+    const decision = await retryOnLockConflict({ policy: lock, log, what: 'reading the selection', outcome: 'no row was deleted' }, async () => {
+      const mark = ws.mark();
+      try {
+        return await readSnapshot(ws, (src) => decide(ws, src, rules, options, step));
+      } catch (error) {
+        await ws.dropSince(mark);
+        throw error;
+      }
+    });
     const { selected, kept, counts } = decision;
     log.verbose(`Selected ${selected.total} objects (expired, related${excludeOrphans ? '' : ', orphans'} and their soft-deleted descendants)`);
     const base = { selected, excludeOrphans, efficacyIndicators: 0, transactions: 0, notDeleted: nothingMissing() };

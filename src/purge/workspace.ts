@@ -146,6 +146,16 @@ export class Workspace {
     await this.run(`DROP ${this.backend === 'mysql' ? 'TEMPORARY ' : ''}TABLE ${table}`);
   }
 
+  /** How many tables exist now, to drop those made after it with dropSince (a read that is retried). */
+  mark(): number {
+    return this.created.length;
+  }
+
+  /** Drops the tables made since `mark`, so that the same work can run again. */
+  async dropSince(mark: number): Promise<void> {
+    for (const table of this.created.slice(mark).reverse()) await this.drop(table).catch(() => undefined);
+  }
+
   /**
    * Drops every table this workspace made, so the connection can purge again; closing it would
    * drop them too. Errors are ignored (the connection may be gone).
