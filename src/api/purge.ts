@@ -4,6 +4,7 @@ import { currentVersion } from './version';
 import { UserError } from '../errors';
 import { BatchPlan, planBatches } from '../purge/batches';
 import { buildCheckIndexes, dropLeftoverIndexes } from '../purge/check-indexes';
+import { checkKeysOurselves } from '../purge/sqlite-keys';
 import { DeleteContext, DeleteProgress, Deleted, deleteInBatches, deleteSelection } from '../purge/delete';
 import { Counts, KINDS, Kind, emptyCounts, subtract, withTotal } from '../purge/kinds';
 import { Selection, SelectionRules } from '../purge/selection';
@@ -228,7 +229,7 @@ async function deleteDecided(
 ): Promise<Pick<PurgeResult, 'counts' | 'efficacyIndicators' | 'transactions' | 'notDeleted'>> {
   const { ws, log } = context;
   const { counts, plan } = decision;
-  const dropIndexes = await buildCheckIndexes(ws, context.lock, log);
+  const dropIndexes = await buildCheckIndexes(ws, context.lock, log, await checkKeysOurselves(ws));
   let deleted: Deleted & { transactions: number };
   try {
     if (plan === undefined) {

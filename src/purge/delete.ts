@@ -122,8 +122,14 @@ async function deleteRows(ws: Workspace, table: BatchedTable, from: { ids: strin
   const params = from.batch === undefined ? [] : [from.batch];
   const inBatch = from.batch === undefined ? '' : ` AND s.batch = ${ws.dialect.placeholder(1)}`;
   const target = ws.backend === 'mysql' ? 't' : t;
+  // SQLite may have no index on the referencing columns (sqlite-keys.ts): there, one uncorrelated
+  // NOT IN per child table, which SQLite reads once into a transient index, not once per row.
   const unreferenced = childrenOf(table)
-    .map((ref) => ` AND NOT EXISTS (SELECT 1 FROM ${ws.q(ref.child)} r WHERE r.${ws.q(ref.column)} = ${target}.id)`)
+    .map((ref) =>
+      ws.backend === 'sqlite'
+        ? ` AND id NOT IN (SELECT r.${ws.q(ref.column)} FROM ${ws.q(ref.child)} r WHERE r.${ws.q(ref.column)} IS NOT NULL)`
+        : ` AND NOT EXISTS (SELECT 1 FROM ${ws.q(ref.child)} r WHERE r.${ws.q(ref.column)} = ${target}.id)`,
+    )
     .join('');
   const sql = {
     postgres: `DELETE FROM ${t} USING ${from.ids} s WHERE ${t}.${c} = s.id${inBatch}${unreferenced}`,
