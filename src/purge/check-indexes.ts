@@ -9,8 +9,9 @@ const PREFIX = 'wdm_purge_ix_';
  * Builds the indexes the deletes need on the referencing columns (REFERENCES), which the database
  * checks when a parent row goes and purge's own guards read: PostgreSQL and SQLite do not index
  * foreign keys, so each deleted parent would scan its child tables; with these indexes a
- * million-row purge is linear. MySQL indexes foreign keys itself. Each index is committed on its own before any delete starts, and
- * returns a function that drops them again, so that the schema after a purge is the reference's.
+ * million-row purge is linear. MySQL indexes foreign keys itself. Each index is committed before
+ * any delete starts; the function returned drops them again, so that the schema after a purge is
+ * the reference's.
  *
  * - PostgreSQL: CREATE INDEX CONCURRENTLY, which lets the services write while it builds (a plain
  *   CREATE INDEX holds a SHARE lock, blocking every INSERT, UPDATE and DELETE, to the end of its
@@ -18,8 +19,8 @@ const PREFIX = 'wdm_purge_ix_';
  *   transaction starts, the index is usable by it: one built inside that transaction is marked
  *   indcheckxmin when the table has recent HOT updates, and the transaction then scans the child
  *   table for every parent it deletes. An INVALID index left by a killed build is dropped first.
- * - SQLite: CREATE INDEX in a short transaction of its own (SQLite has one writer; the build holds
- *   it for a fraction of a second), DROP INDEX at the end.
+ * - SQLite: none when purge checks the keys itself (`keysCheckedByUs`, sqlite-keys.ts), only what an
+ *   earlier purge left is dropped; otherwise all of them in one short transaction.
  * - MySQL: nothing to do.
  *
  * A column that already has an index (an operator's) gets none of ours. Lock waits are bounded by
@@ -28,7 +29,6 @@ const PREFIX = 'wdm_purge_ix_';
 export async function buildCheckIndexes(ws: Workspace, lock: LockPolicy, log: Logger, keysCheckedByUs = false): Promise<() => Promise<void>> {
   if (ws.backend === 'mysql') return async () => undefined;
   if (keysCheckedByUs) {
-    // No key check to speed up (sqlite-keys.ts): only what an earlier version of purge left goes.
     await dropLeftoverIndexes(ws, lock, log);
     return async () => undefined;
   }
@@ -41,7 +41,7 @@ export async function buildCheckIndexes(ws: Workspace, lock: LockPolicy, log: Lo
     ours.push({ name, table, column, state });
   }
   const create = (i: (typeof ours)[number]) => `CREATE INDEX ${concurrently(ws)}IF NOT EXISTS ${ws.q(i.name)} ON ${ws.q(i.table)} (${ws.q(i.column)})`;
-  const drop = (name: string) => `DROP INDEX ${concurrently(ws)}IF EXISTS ${ws.q(name)}`;
+  const drop = (name: string) => dropIndex(ws, name);
   if (ws.backend === 'sqlite') {
     // One short write transaction for all of them, so that the services wait once, not once per index.
     const all = () => ws.transaction(async () => {
@@ -80,8 +80,12 @@ export async function dropLeftoverIndexes(ws: Workspace, lock: LockPolicy, log: 
       : `SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '${PREFIX}%'`;
   for (const { name } of await ws.run<{ name: string }[]>(sql)) {
     log.verbose(`Dropping index ${name}, left by an interrupted purge`);
-    await retry(ws, lock, log, `dropping index ${name}`, () => ws.run(`DROP INDEX ${concurrently(ws)}IF EXISTS ${ws.q(name)}`));
+    await retry(ws, lock, log, `dropping index ${name}`, () => ws.run(dropIndex(ws, name)));
   }
+}
+
+function dropIndex(ws: Workspace, name: string): string {
+  return `DROP INDEX ${concurrently(ws)}IF EXISTS ${ws.q(name)}`;
 }
 
 function concurrently(ws: Workspace): string {
