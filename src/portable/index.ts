@@ -27,3 +27,7 @@ export type { UniqueDef } from './unique';
 export { addUnique, dropUnique } from './unique';
 export { addForeignKey, dropForeignKey } from './foreign-key';
 export { alterColumnType } from './alter-type';
+export type { TransactionControl } from './outside-transaction';
+export { outsideTransaction, hasCommittedPart } from './outside-transaction';
+export type { RevisionProgress } from './progress';
+export { reportProgress } from './progress';

@@ -1,6 +1,7 @@
 import type { QueryRunner } from 'typeorm';
 import { backendOf } from './backend';
 import { isOffline } from './offline';
+import { hasCommittedPart } from './outside-transaction';
 
 /**
  * Whether the kit's operations skip a step whose work is already in the database.
@@ -15,8 +16,11 @@ import { isOffline } from './offline';
  *
  * PostgreSQL and SQLite roll an interrupted revision back whole, so there such a step finding its
  * work done means the database is not what the chain says it is, and it fails, as with Alembic.
+ * The same holds there for a revision retried after one of its steps ran outside its transaction
+ * (outside-transaction.ts) and so committed what came before it.
  * Offline scripts read nothing and check nothing.
  */
 export function resumable(queryRunner: QueryRunner): boolean {
-  return backendOf(queryRunner) === 'mysql' && !isOffline(queryRunner);
+  if (isOffline(queryRunner)) return false;
+  return backendOf(queryRunner) === 'mysql' || hasCommittedPart(queryRunner);
 }

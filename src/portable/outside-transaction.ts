@@ -1,0 +1,57 @@
+import type { QueryRunner } from 'typeorm';
+import { backendOf } from './backend';
+import { isOffline } from './offline';
+
+/**
+ * Some steps must not run inside the revision's transaction: PostgreSQL refuses CREATE INDEX
+ * CONCURRENTLY in a transaction block, a VALIDATE CONSTRAINT is only cheap when the ADD ... NOT VALID
+ * before it has committed (else its lock is held through the scan), and a batched data change must
+ * commit each batch so that its row locks do not pile up. The runtime, which owns the revision's
+ * transaction, lends the kit a way to step out of it (Alembic's autocommit_block).
+ */
+export interface TransactionControl {
+  /** Commits the revision's work so far, runs `work` outside any transaction, then opens a new one. */
+  outside<T>(work: () => Promise<T>): Promise<T>;
+}
+
+const CONTROL = Symbol.for('watcher-db-manage.transaction-control');
+const COMMITTED_PART = Symbol.for('watcher-db-manage.committed-part');
+
+type Marked = Record<symbol, unknown>;
+
+/** Set by the runtime on the runner it hands revisions; undefined clears it. */
+export function setTransactionControl(queryRunner: QueryRunner, control: TransactionControl | undefined): void {
+  (queryRunner as unknown as Marked)[CONTROL] = control;
+}
+
+/**
+ * Runs `work` outside the revision's transaction. Offline scripts get COMMIT and BEGIN around its
+ * statements where the script runs in a transaction (PostgreSQL, SQLite). Without a runtime (a kit
+ * function called on a bare runner) `work` just runs.
+ */
+export async function outsideTransaction<T>(queryRunner: QueryRunner, work: () => Promise<T>): Promise<T> {
+  if (isOffline(queryRunner)) {
+    const transactional = backendOf(queryRunner) !== 'mysql';
+    if (transactional) await queryRunner.query('COMMIT');
+    const result = await work();
+    if (transactional) await queryRunner.query('BEGIN');
+    return result;
+  }
+  const control = (queryRunner as unknown as Marked)[CONTROL] as TransactionControl | undefined;
+  if (!control) return work();
+  markCommittedPart(queryRunner, true);
+  return control.outside(work);
+}
+
+/**
+ * Whether part of the revision now running has already been committed (by an outsideTransaction
+ * step), so that a retry of the revision finds some of its work done and must skip it, as on MySQL.
+ */
+export function hasCommittedPart(queryRunner: QueryRunner): boolean {
+  return Boolean((queryRunner as unknown as Marked)[COMMITTED_PART]);
+}
+
+/** The runtime clears the mark when a revision has completed. */
+export function markCommittedPart(queryRunner: QueryRunner, value: boolean): void {
+  (queryRunner as unknown as Marked)[COMMITTED_PART] = value;
+}
