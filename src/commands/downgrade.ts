@@ -1,5 +1,6 @@
 import { Args, Flags } from '../cli/oclif';
 import { BaseCommand } from '../cli/base-command';
+import { lockFlags } from '../cli/lock-flags';
 import { downgrade, migrationScript } from '../api/migrate';
 import { pickRevision } from './upgrade';
 
@@ -18,16 +19,17 @@ export default class Downgrade extends BaseCommand<typeof Downgrade> {
   static flags = {
     revision: Flags.string({ description: 'Revision to downgrade to.', helpValue: 'REVISION' }),
     sql: Flags.boolean({ description: 'Print the SQL for FROM:TO instead of running it; does not connect.' }),
+    ...lockFlags,
   };
 
   async run(): Promise<void> {
     const target = pickRevision(this.args.revision, this.flags.revision, 'base');
     const chain = this.chain();
     if (this.flags.sql) {
-      process.stdout.write(await migrationScript(this.connectionUrl(), chain, 'downgrade', target));
+      process.stdout.write(await migrationScript(this.connectionUrl(), chain, 'downgrade', target, this.lockPolicy()));
       return;
     }
-    const result = await this.withSession((session) => downgrade(session, chain, target));
+    const result = await this.withSession((session) => downgrade(session, chain, target, { lockPolicy: this.lockPolicy() }));
     this.logger.verbose(`Undid ${result.applied.length} revision(s); now at ${result.to ?? 'base'}`);
   }
 }

@@ -1,5 +1,6 @@
 import { Args, Flags } from '../cli/oclif';
 import { BaseCommand } from '../cli/base-command';
+import { lockFlags } from '../cli/lock-flags';
 import { migrationScript, upgrade } from '../api/migrate';
 import { UserError } from '../errors';
 
@@ -19,16 +20,17 @@ export default class Upgrade extends BaseCommand<typeof Upgrade> {
   static flags = {
     revision: Flags.string({ description: 'Revision to upgrade to.', helpValue: 'REVISION' }),
     sql: Flags.boolean({ description: 'Print the SQL for [FROM:]TO (FROM defaults to base) instead of running it; does not connect.' }),
+    ...lockFlags,
   };
 
   async run(): Promise<void> {
     const target = pickRevision(this.args.revision, this.flags.revision, 'head');
     const chain = this.chain();
     if (this.flags.sql) {
-      process.stdout.write(await migrationScript(this.connectionUrl(), chain, 'upgrade', target));
+      process.stdout.write(await migrationScript(this.connectionUrl(), chain, 'upgrade', target, this.lockPolicy()));
       return;
     }
-    const result = await this.withSession((session) => upgrade(session, chain, target));
+    const result = await this.withSession((session) => upgrade(session, chain, target, { lockPolicy: this.lockPolicy() }));
     this.logger.verbose(`Applied ${result.applied.length} revision(s); now at ${result.to ?? 'base'}`);
   }
 }

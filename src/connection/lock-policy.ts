@@ -84,8 +84,8 @@ export interface ConflictRetryOptions {
   log: Logger;
   /** What is being retried, for the warning and the error: "purge batch 3 of 10". */
   what: string;
-  /** Where the failure happened ("on actions"), when the caller knows it. */
-  where?(error: unknown): string | undefined;
+  /** Where the failure happened ("on actions, held by pid 42 ..."), when the caller can tell. */
+  where?(error: unknown): string | undefined | Promise<string | undefined>;
   /** Other failures worth a retry in this caller's context, with the name to give them. */
   alsoRetry?(error: unknown): string | undefined;
   /** Appended to the final error: what the failure left behind. */
@@ -109,7 +109,7 @@ export async function retryOnLockConflict<T>(options: ConflictRetryOptions, atte
     } catch (error) {
       const conflict = lockConflict(error) ?? options.alsoRetry?.(error);
       if (conflict === undefined) throw error;
-      const where = options.where?.(error);
+      const where = await options.where?.(error);
       const reason = `${conflict}${where ? ` ${where}` : ''} (${oneLine(error)})`;
       if (tried >= total) {
         const outcome = options.outcome ? `; ${options.outcome}` : '';

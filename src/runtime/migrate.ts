@@ -1,9 +1,13 @@
 import { Session } from '../connection/session';
+import { DEFAULT_LOCK_POLICY, LockPolicy } from '../connection/lock-policy';
+import { markCommittedPart, setTransactionControl } from '../portable/outside-transaction';
+import { ProgressListener, setProgressListener } from '../portable/progress';
 import { RevisionChain } from '../script/chain';
 import { checkKnown, downgradeSteps, resolveTarget, Step, upgradeSteps } from '../script/plan';
+import { MigrationLockWaits } from './lock-waits';
 import { runGuardFor } from './run-guard';
 import { refuseUnversionedWatcherTables } from './unversioned-tables';
-import { withRunner } from './transaction';
+import { hasTransactionalDdl, withRunner } from './transaction';
 import { VersionTable } from './version-table';
 
 export type Direction = 'upgrade' | 'downgrade';
@@ -14,12 +18,30 @@ export interface MigrateResult {
   applied: { id: string; direction: 'up' | 'down' }[];
 }
 
+export interface MigrateOptions {
+  /** How long a statement may wait for the services' locks, and how often to try again. */
+  lockPolicy?: LockPolicy;
+  /** Told how far a long step of a revision has got. */
+  onProgress?: ProgressListener;
+}
+
 /**
  * Moves the database to `target` one revision at a time. The plan is made after the run lock is
  * taken, from the version the database has then, so a run that waited for another one continues
- * from where that one stopped instead of applying its revisions again.
+ * from where that one stopped instead of applying its revisions again. Each revision reads the
+ * version again inside its own transaction: on SQLite, which has no run lock, that is what makes
+ * two runs apply each revision once.
+ *
+ * Every lock wait is bounded by the lock policy (lock-waits.ts). A revision that loses to a lock is
+ * rolled back and tried again after a pause (PostgreSQL, SQLite); on MySQL the statement is.
  */
-export async function migrate(session: Session, chain: RevisionChain, direction: Direction, target: string): Promise<MigrateResult> {
+export async function migrate(
+  session: Session,
+  chain: RevisionChain,
+  direction: Direction,
+  target: string,
+  options: MigrateOptions = {},
+): Promise<MigrateResult> {
   const { dialect, log } = session;
   return withRunner(session.dataSource, async (runner) => {
     const versions = new VersionTable(runner, dialect);
@@ -28,30 +50,55 @@ export async function migrate(session: Session, chain: RevisionChain, direction:
     checkKnown(chain, before);
     resolveTarget(chain, before, target);
 
+    const waits = new MigrationLockWaits(runner, dialect, session.dataSource, options.lockPolicy ?? DEFAULT_LOCK_POLICY, log);
+    await waits.apply();
     const guard = runGuardFor(runner, dialect, log);
     await guard.acquire();
+    setTransactionControl(runner, guard);
+    setProgressListener(runner, options.onProgress);
     const applied: MigrateResult['applied'] = [];
     let current: string | null = null;
     try {
-      const state = await versions.read();
+      const state = await waits.retryRevision('reading the version', 'nothing was changed', () =>
+        guard.atomically(async () => {
+          const found = await versions.read();
+          // Under the lock, so that tables a concurrent run just created are not taken for strangers.
+          // On MySQL, Watcher tables beside our own empty alembic_version are a first revision that an
+          // interrupted run left half done (DDL commits at once there): the kit resumes it.
+          const resuming = dialect.backend === 'mysql' && found.exists;
+          if (direction === 'upgrade' && found.revision === null && !resuming) await refuseUnversionedWatcherTables(runner);
+          if (!found.exists) await versions.create();
+          return found;
+        }),
+      );
       current = state.revision;
-      // Under the lock, so that tables a concurrent run just created are not taken for strangers.
-      // On MySQL, Watcher tables beside our own empty alembic_version are a first revision that an
-      // interrupted run left half done (DDL commits at once there): the kit resumes it.
-      const resuming = dialect.backend === 'mysql' && state.exists;
-      if (direction === 'upgrade' && current === null && !resuming) await refuseUnversionedWatcherTables(runner);
-      if (!state.exists) await guard.atomically(() => versions.create());
       checkKnown(chain, current);
       const to = resolveTarget(chain, current, target);
-      const steps: Step[] = direction === 'upgrade' ? upgradeSteps(chain, current, to) : downgradeSteps(chain, current, to);
-      for (const step of steps) {
-        log.info(`Running ${direction} ${step.from ?? ''} -> ${step.to ?? ''}, ${step.revision.message}`);
-        await guard.atomically(async () => {
-          await (step.direction === 'up' ? step.revision.up(runner) : step.revision.down(runner));
-          await versions.write(step.from, step.to);
-        });
-        current = step.to;
-        applied.push({ id: step.revision.id, direction: step.direction });
+      let announced: Step | undefined;
+      for (;;) {
+        checkKnown(chain, current);
+        const steps: Step[] = direction === 'upgrade' ? upgradeSteps(chain, current, to) : downgradeSteps(chain, current, to);
+        const step = steps[0];
+        if (!step) break;
+        const label = `${direction} ${step.from ?? ''} -> ${step.to ?? ''}`;
+        waits.doing = label;
+        const outcome = hasTransactionalDdl(dialect)
+          ? `it was rolled back; the database is at ${step.from ?? 'base'}`
+          : `the database is at ${step.from ?? 'base'}, with the statements of this revision that ran kept for a rerun to continue from`;
+        markCommittedPart(runner, false);
+        const reached = await waits.retryRevision(label, outcome, () =>
+          guard.atomically(async () => {
+            const now = (await versions.read()).revision;
+            if (now !== step.from) return { version: now, ran: false }; // another run got there first
+            if (announced !== step) log.info(`Running ${label}, ${step.revision.message}`);
+            announced = step;
+            await (step.direction === 'up' ? step.revision.up(runner) : step.revision.down(runner));
+            await versions.write(step.from, step.to);
+            return { version: step.to, ran: true };
+          }),
+        );
+        if (reached.ran) applied.push({ id: step.revision.id, direction: step.direction });
+        current = reached.version;
       }
     } catch (error) {
       // What made the run fail is what the operator must read. Releasing can fail too, for the same
@@ -60,6 +107,10 @@ export async function migrate(session: Session, chain: RevisionChain, direction:
       // connection anyway.
       await guard.release().catch(() => undefined);
       throw error;
+    } finally {
+      setTransactionControl(runner, undefined);
+      setProgressListener(runner, undefined);
+      markCommittedPart(runner, false);
     }
     await guard.release();
     return { from: before, to: current, applied };

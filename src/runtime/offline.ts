@@ -1,4 +1,5 @@
 import { dataSourceOptions } from '../connection/data-source-options';
+import { DEFAULT_LOCK_POLICY, LockPolicy, lockWaitStatements } from '../connection/lock-policy';
 import { ConnectionSpec } from '../connection/url';
 import { Dialect, dialectFor } from '../dialect';
 import { RevisionError } from '../errors';
@@ -29,8 +30,16 @@ export function parseRange(chain: RevisionChain, direction: Direction, range: st
  * The SQL script that moves a database of the URL's backend over `range`, version updates included,
  * without connecting to it (Alembic's offline mode). PostgreSQL and SQLite get the whole script in one
  * transaction; SQLite turns foreign keys off around it, as the online run does for table rebuilds.
+ * It opens with the lock policy's session settings, so that a script run by hand against a live
+ * database waits for the services' locks no longer than the tool would (it cannot retry, though).
  */
-export async function offlineScript(spec: ConnectionSpec, chain: RevisionChain, direction: Direction, range: string): Promise<string> {
+export async function offlineScript(
+  spec: ConnectionSpec,
+  chain: RevisionChain,
+  direction: Direction,
+  range: string,
+  lockPolicy: LockPolicy = DEFAULT_LOCK_POLICY,
+): Promise<string> {
   const { from, to } = parseRange(chain, direction, range);
   const steps = direction === 'upgrade' ? upgradeSteps(chain, from, to) : downgradeSteps(chain, from, to);
   const dialect = dialectFor(spec.backend);
@@ -42,6 +51,7 @@ export async function offlineScript(spec: ConnectionSpec, chain: RevisionChain, 
 
   const out: string[] = [];
   const emit = (sql: string) => out.push(`${sql};`);
+  lockWaitStatements(spec.backend, lockPolicy.timeoutSeconds).forEach(emit);
   if (spec.backend === 'sqlite') emit('PRAGMA foreign_keys = OFF');
   if (hasTransactionalDdl(dialect)) emit('BEGIN');
   if (from === null && direction === 'upgrade') {

@@ -2,12 +2,15 @@ import type { QueryRunner } from 'typeorm';
 import { Dialect } from '../dialect';
 import { DatabaseStateError } from '../errors';
 import { Logger } from '../log';
+import { yieldWriteLock } from '../connection/lock-policy';
+import type { TransactionControl } from '../portable/outside-transaction';
 
 /**
- * How one backend keeps a migration run safe: a lock held for the whole run, so that two runs
- * started together apply each revision once, and an atomic section per revision.
+ * How one backend keeps a migration run safe: a lock held for the whole run where the server has
+ * one, so that two runs started together apply each revision once, and an atomic section per
+ * revision, out of which the kit may step (TransactionControl) for what cannot run in a transaction.
  */
-export interface RunGuard {
+export interface RunGuard extends TransactionControl {
   /** Takes the run lock, waiting (with a message) while another run holds it. */
   acquire(): Promise<void>;
   /** Runs one revision and its version update; on PostgreSQL and SQLite all or nothing. */
@@ -15,9 +18,13 @@ export interface RunGuard {
   release(): Promise<void>;
 }
 
-const WAIT_MESSAGE = 'Another watcher-db-manage run holds the migration lock on this database; waiting for it to finish';
+export const WAIT_MESSAGE = 'Another watcher-db-manage run holds the migration lock on this database; waiting for it to finish';
 /** Arbitrary constants that identify our advisory lock among the application's (pg_locks shows them). */
 const PG_LOCK_KEY = [0x77646d, 0x6d696772];
+/** How often a waiting run asks for the run lock again. */
+const POLL_MS = 250;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function runGuardFor(runner: QueryRunner, dialect: Dialect, log: Logger): RunGuard {
   switch (dialect.backend) {
@@ -26,7 +33,7 @@ export function runGuardFor(runner: QueryRunner, dialect: Dialect, log: Logger):
     case 'mysql':
       return new MysqlGuard(runner, log);
     case 'sqlite':
-      return new SqliteGuard(runner, log);
+      return new SqliteGuard(runner);
   }
 }
 
@@ -36,11 +43,17 @@ class PostgresGuard implements RunGuard {
     private readonly log: Logger,
   ) {}
 
+  /**
+   * Polled with pg_try_advisory_lock: a waiting pg_advisory_lock would be cut short by the session's
+   * lock_timeout, which bounds waits on the services' locks, not on another run of ours.
+   */
   async acquire(): Promise<void> {
-    const [row] = await this.runner.query('SELECT pg_try_advisory_lock($1, $2) AS locked', PG_LOCK_KEY);
-    if (row.locked) return;
-    this.log.info(WAIT_MESSAGE);
-    await this.runner.query('SELECT pg_advisory_lock($1, $2)', PG_LOCK_KEY);
+    for (let announced = false; ; announced = true) {
+      const [row] = await this.runner.query('SELECT pg_try_advisory_lock($1, $2) AS locked', PG_LOCK_KEY);
+      if (row.locked) return;
+      if (!announced) this.log.info(WAIT_MESSAGE);
+      await sleep(POLL_MS);
+    }
   }
 
   async atomically<T>(work: () => Promise<T>): Promise<T> {
@@ -53,6 +66,13 @@ class PostgresGuard implements RunGuard {
       if (this.runner.isTransactionActive) await this.runner.rollbackTransaction().catch(() => undefined);
       throw error;
     }
+  }
+
+  async outside<T>(work: () => Promise<T>): Promise<T> {
+    if (this.runner.isTransactionActive) await this.runner.commitTransaction();
+    const result = await work();
+    await this.runner.startTransaction();
+    return result;
   }
 
   async release(): Promise<void> {
@@ -86,64 +106,58 @@ class MysqlGuard implements RunGuard {
     return work();
   }
 
+  outside<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
   async release(): Promise<void> {
     await this.runner.query('SELECT RELEASE_LOCK(?)', [this.lockName]);
   }
 }
 
 /**
- * SQLite: one IMMEDIATE transaction holds the write lock for the whole run, and each revision is a
- * savepoint in it. Foreign keys are off while tables are rebuilt (SQLite cannot alter a column,
- * so a column change copies the table, and a DROP of the old table must not cascade or fail);
- * each revision then checks them with foreign_key_check before it counts as done.
+ * SQLite has no run lock but its single write lock, so each revision is one IMMEDIATE transaction
+ * (the services write between two revisions, instead of waiting for the whole run), and the caller
+ * reads the version again inside it: a run that another one overtook continues from where that one
+ * got. Foreign keys are off for the run (PRAGMA foreign_keys cannot change inside a transaction)
+ * because SQLite cannot alter a column, so a column change copies the table, and a DROP of the old
+ * table must not cascade or fail; each revision then checks them with foreign_key_check before it
+ * counts as done.
  */
 class SqliteGuard implements RunGuard {
-  private step = 0;
-
-  constructor(
-    private readonly runner: QueryRunner,
-    private readonly log: Logger,
-  ) {}
+  constructor(private readonly runner: QueryRunner) {}
 
   async acquire(): Promise<void> {
     await this.runner.query('PRAGMA foreign_keys = OFF');
-    let announced = false;
-    for (;;) {
-      try {
-        await this.runner.query('BEGIN IMMEDIATE');
-        return;
-      } catch (error) {
-        if (!/SQLITE_BUSY|database is locked/i.test(String((error as Error).message) + String((error as { code?: string }).code))) throw error;
-        if (!announced) this.log.info(WAIT_MESSAGE);
-        announced = true;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
   }
 
   async atomically<T>(work: () => Promise<T>): Promise<T> {
-    const name = `wdm_step_${++this.step}`;
-    await this.runner.query(`SAVEPOINT ${name}`);
+    // Waits up to the busy timeout the lock policy set; SQLITE_BUSY then goes to the caller's retry.
+    await this.runner.query('BEGIN IMMEDIATE');
     try {
       const result = await work();
       const violations: unknown[] = await this.runner.query('PRAGMA foreign_key_check');
       if (violations.length > 0) {
         throw new DatabaseStateError(`The revision left ${violations.length} row(s) whose foreign key points nowhere; it was rolled back`);
       }
-      await this.runner.query(`RELEASE ${name}`);
+      await this.runner.query('COMMIT');
+      await yieldWriteLock('sqlite');
       return result;
     } catch (error) {
-      await this.runner.query(`ROLLBACK TO ${name}`).catch(() => undefined);
-      await this.runner.query(`RELEASE ${name}`).catch(() => undefined);
+      await this.runner.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
   }
 
+  async outside<T>(work: () => Promise<T>): Promise<T> {
+    await this.runner.query('COMMIT');
+    await yieldWriteLock('sqlite');
+    const result = await work();
+    await this.runner.query('BEGIN IMMEDIATE');
+    return result;
+  }
+
   async release(): Promise<void> {
-    try {
-      await this.runner.query('COMMIT');
-    } finally {
-      await this.runner.query('PRAGMA foreign_keys = ON');
-    }
+    await this.runner.query('PRAGMA foreign_keys = ON');
   }
 }
