@@ -9,6 +9,7 @@ export function statementTable(sql: string): string | undefined {
     new RegExp(String.raw`^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?\S+\s+ON\s+(?:ONLY\s+)?${name}`, 'i'),
     new RegExp(String.raw`^\s*(?:CREATE|DROP)\s+TABLE\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?${name}`, 'i'),
     new RegExp(String.raw`^\s*DROP\s+INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?\S+\s+ON\s+${name}`, 'i'),
+    new RegExp(String.raw`^\s*LOCK\s+TABLE\s+(?:ONLY\s+)?${name}`, 'i'),
     new RegExp(String.raw`^\s*UPDATE\s+${name}`, 'i'),
     new RegExp(String.raw`^\s*INSERT\s+INTO\s+${name}`, 'i'),
     new RegExp(String.raw`^\s*DELETE\s+FROM\s+${name}`, 'i'),

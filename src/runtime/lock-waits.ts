@@ -5,6 +5,12 @@ import { statementTable } from '../connection/statement-table';
 import type { SqlExecutor } from '../connection/sql-executor';
 import { Dialect } from '../dialect';
 import { Logger } from '../log';
+import { TableLock, tableLocks } from './postgres-table-locks';
+
+type Send = (...args: unknown[]) => Promise<unknown>;
+/** Between two tries for a table lock that is taken: short, as every try costs a round trip only. */
+const LOCK_POLL_MS = 20;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The lock policy applied to a migration run's connection (src/connection/lock-policy.ts): every
@@ -12,11 +18,18 @@ import { Logger } from '../log';
  * - PostgreSQL and SQLite roll the revision's transaction back; the caller retries the revision;
  * - MySQL has committed every DDL statement before the one that waited, so only that statement is
  *   tried again (retryStatements).
+ *
+ * On PostgreSQL a revision's transaction keeps the locks of the statements it has run while a later
+ * one waits: with three tables altered, the first two stayed blocked for the services while the
+ * third waited behind a slow reader (up to twice the timeout), and a service transaction that held
+ * the third and wanted the first was killed as a deadlock. So there a schema statement first takes
+ * its table locks without queueing (LOCK TABLE ... NOWAIT, tried again every few ms until the
+ * timeout): a run that waits is never in the services' way, and never part of a deadlock.
  */
 export class MigrationLockWaits {
   private waiter?: number;
   /** What the run is doing now ("upgrade A -> B"), for the warnings of retried statements. */
-  doing = 'migration';
+  private doing = 'migration';
 
   constructor(
     private readonly runner: QueryRunner,
@@ -32,11 +45,33 @@ export class MigrationLockWaits {
     for (const sql of lockWaitStatements(this.dialect.backend, this.policy.timeoutSeconds)) await this.runner.query(sql);
     this.waiter = await sessionId(this.runner, this.dialect.backend);
     if (this.dialect.backend === 'mysql') this.retryStatements();
+    if (this.dialect.backend === 'postgres') this.lockTablesFirst();
   }
 
-  /** Runs one revision's transaction (`attempt`) until it gets its locks, within the policy. */
+  /** A new revision starts: what the last one locked is no longer needed. */
+  beginRevision(label: string): void {
+    this.doing = label;
+    this.needed = [];
+  }
+
+  /**
+   * Runs one revision's transaction (`attempt`) until it gets its locks, within the policy. A table
+   * that was busy when the revision asked for it without queueing (PostgreSQL) is asked for again
+   * every few ms, for up to the lock timeout: that is one wait, and one warning if it runs out.
+   */
   retryRevision<T>(what: string, outcome: string, attempt: () => Promise<T>): Promise<T> {
-    return retryOnLockConflict({ policy: this.policy, log: this.log, what, outcome, where: (error) => this.where(error) }, attempt);
+    return retryOnLockConflict({ policy: this.policy, log: this.log, what, outcome, where: (error) => this.where(error) }, async () => {
+      const deadline = Date.now() + this.policy.timeoutSeconds * 1000;
+      for (;;) {
+        try {
+          return await attempt();
+        } catch (error) {
+          if (!(error instanceof TableBusy)) throw error;
+          if (Date.now() >= deadline) throw error.timedOut(this.policy.timeoutSeconds);
+        }
+        await sleep(LOCK_POLL_MS);
+      }
+    });
   }
 
   /** "on audits, held by pid 42 (user watcher, idle in transaction, for 12 s)", from the failed statement. */
@@ -50,6 +85,58 @@ export class MigrationLockWaits {
     if (!table) return undefined;
     const holders = await describeLockHolders(this.observer, this.dialect.backend, table, this.waiter);
     return `on ${table}${holders ? `, ${holders}` : ''}`;
+  }
+
+  /** PostgreSQL: the table locks the revision now running has needed so far, in the order it took them. */
+  private needed: TableLock[] = [];
+  /** The table locks the open transaction holds. */
+  private readonly held = new Set<string>();
+  private send?: Send;
+
+  /**
+   * Called first in each attempt of a revision: takes, all at once, every table lock the revision
+   * needed in its attempts before, so that a retry holds nothing while it waits for the lock that
+   * was missing (else the services would wait on the tables it got first).
+   */
+  async lockWhatTheRevisionNeeds(): Promise<void> {
+    if (!this.send) return;
+    this.held.clear();
+    for (const lock of this.needed) await this.takeWithoutQueueing(this.send, lock, `LOCK TABLE ${lock.table}`);
+  }
+
+  private lockTablesFirst(): void {
+    const runner = this.runner as unknown as { query: Send };
+    const send = runner.query.bind(runner);
+    this.send = send;
+    runner.query = async (...args: unknown[]) => {
+      const sql = String(args[0]);
+      // A transaction's end releases its locks.
+      if (/^\s*(COMMIT|ROLLBACK)\s*$/i.test(sql)) this.held.clear();
+      if (this.runner.isTransactionActive) {
+        for (const lock of tableLocks(sql)) {
+          if (this.held.has(key(lock))) continue;
+          if (!this.needed.some((n) => key(n) === key(lock))) this.needed.push(lock);
+          await this.takeWithoutQueueing(send, lock, sql);
+        }
+      }
+      return send(...args);
+    };
+  }
+
+  /**
+   * Takes `lock` without entering the lock queue, or fails at once with a TableBusy error, upon
+   * which the revision is rolled back (releasing what it held) and tried again shortly with every
+   * lock it needed taken first (retryRevision).
+   */
+  private async takeWithoutQueueing(send: Send, lock: TableLock, statement: string): Promise<void> {
+    try {
+      await send(`LOCK TABLE ${this.dialect.quote(lock.table)} IN ${lock.mode} MODE NOWAIT`);
+      this.held.add(key(lock));
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code !== '55P03') throw error;
+      throw new TableBusy(lock, statement);
+    }
   }
 
   /**
@@ -73,6 +160,25 @@ export class MigrationLockWaits {
         () => send(...args),
       );
     };
+  }
+}
+
+const key = (lock: TableLock) => `${lock.table} ${lock.mode}`;
+
+/** A table lock the revision asked for without queueing was held by someone else. */
+class TableBusy extends Error {
+  readonly code = '55P03';
+
+  constructor(
+    readonly lock: TableLock,
+    readonly query: string,
+  ) {
+    super(`${lock.table} is in use`);
+  }
+
+  /** The failure once the tries ran out: a lock timeout, as lock_timeout would have given. */
+  timedOut(seconds: number): Error {
+    return Object.assign(new Error(`could not take ${this.lock.mode} on ${this.lock.table} within ${seconds} s`), { code: '55P03', query: this.query });
   }
 }
 

@@ -81,7 +81,7 @@ export async function migrate(
         const step = steps[0];
         if (!step) break;
         const label = `${direction} ${step.from ?? ''} -> ${step.to ?? ''}`;
-        waits.doing = label;
+        waits.beginRevision(label);
         const outcome = hasTransactionalDdl(dialect)
           ? `it was rolled back; the database is at ${step.from ?? 'base'}`
           : `the database is at ${step.from ?? 'base'}, with the statements of this revision that ran kept for a rerun to continue from`;
@@ -90,6 +90,7 @@ export async function migrate(
           guard.atomically(async () => {
             const now = (await versions.read()).revision;
             if (now !== step.from) return { version: now, ran: false }; // another run got there first
+            await waits.lockWhatTheRevisionNeeds();
             if (announced !== step) log.info(`Running ${label}, ${step.revision.message}`);
             announced = step;
             await (step.direction === 'up' ? step.revision.up(runner) : step.revision.down(runner));

@@ -57,8 +57,8 @@ class PostgresGuard implements RunGuard {
   }
 
   async atomically<T>(work: () => Promise<T>): Promise<T> {
-    await this.runner.startTransaction();
     try {
+      await this.runner.startTransaction();
       const result = await work();
       await this.runner.commitTransaction();
       return result;

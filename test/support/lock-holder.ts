@@ -27,23 +27,31 @@ function held(url: string): boolean {
   }
 }
 
-/** Opens a transaction, runs `statements` in it (taking their locks), and keeps it open. */
-export async function holdLock(url: string, statements: string): Promise<LockHolder> {
+/**
+ * Opens a transaction, runs `statements` in it (taking their locks), and keeps it open. A reader
+ * (`{ reader: true }`) takes no row lock, which is what `held` looks for: it is held once the
+ * client has printed what the statements read.
+ */
+export async function holdLock(url: string, statements: string, options: { reader?: boolean } = {}): Promise<LockHolder> {
   const backend = backendOf(url);
   const child =
     backend === 'postgresql'
-      ? spawn(pgTool('psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', libpqUrl(url)], { stdio: ['pipe', 'ignore', 'pipe'] })
+      ? spawn(pgTool('psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', libpqUrl(url)], { stdio: ['pipe', 'pipe', 'pipe'] })
       : backend === 'mysql'
         ? (() => {
             const { args, env, database } = mysqlClientArgs(url);
-            return spawn('mariadb', [...args, database], { env, stdio: ['pipe', 'ignore', 'pipe'] });
+            return spawn('mariadb', [...args, '--unbuffered', database], { env, stdio: ['pipe', 'pipe', 'pipe'] });
           })()
-        : spawn('sqlite3', ['-bail', sqlitePath(url)], { stdio: ['pipe', 'ignore', 'pipe'] });
+        : spawn('sqlite3', ['-bail', sqlitePath(url)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
+  let stdout = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   const exited = new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? -1)));
-  child.stdin.write(`${BEGIN[backend]}\n${statements}\n`);
-  for (const deadline = Date.now() + 10_000; !held(url); ) {
+  const marker = 'wdm-lock-held';
+  child.stdin.write(`${BEGIN[backend]}\n${statements}\n${options.reader ? `SELECT '${marker}';\n` : ''}`);
+  const isHeld = () => (options.reader ? stdout.includes(marker) : held(url));
+  for (const deadline = Date.now() + 10_000; !isHeld(); ) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the lock holder did not get its lock: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
