@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BACKENDS, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
 import { runCli, writeConfig } from './support/cli';
+import { holdLock } from './support/lock-holder';
 import { dumpSchema } from './support/schema-dump';
 
 /** The script `upgrade --sql` / `downgrade --sql` prints for `url`'s backend. */
@@ -55,6 +56,26 @@ for (const backend of BACKENDS) {
       online(viaOnline, 'downgrade', '--revision', 'd09a5945e4a0');
       expect(dumpSchema(viaScript.url)).to.equal(dumpSchema(viaOnline.url));
       expect(sqlQuery(viaScript.url, 'SELECT version_num FROM alembic_version;').trim()).to.equal('d09a5945e4a0');
+    });
+
+    it('opens with the lock-wait settings of --lock-timeout, and a script that meets a held lock stops at the timeout', async () => {
+      const db = await tempDb();
+      online(db, 'upgrade', '--revision', '609bec748f2a');
+      const first = (text: string) => text.split('\n').filter((l) => l.trim() && !l.startsWith('--'))[0];
+      const expected = { postgresql: "SET lock_timeout = '1500ms';", mysql: 'SET SESSION innodb_lock_wait_timeout = 2;', sqlite: 'PRAGMA busy_timeout = 1500;' }[backend];
+      const sql = script(db.url, 'upgrade', '609bec748f2a:head', '--lock-timeout', '1.5');
+      expect(first(sql)).to.equal(expected);
+      if (backend === 'mysql') expect(sql).to.contain('SET SESSION lock_wait_timeout = 2;');
+      expect(first(script(db.url, 'upgrade', '609bec748f2a:head'))).to.equal(expected.replace('1500', '2000').replace('= 2;', '= 2;'));
+      // Against a database where a session holds audits, the script gives up instead of queueing.
+      const holder = await holdLock(db.url, backend === 'sqlite' ? 'UPDATE goals SET name = name;' : 'SELECT id FROM audits LIMIT 1;', { reader: backend !== 'sqlite' });
+      const started = Date.now();
+      try {
+        expect(() => sqlQuery(db.url, sql)).to.throw(/lock|locked|timeout/i);
+      } finally {
+        await holder.release();
+      }
+      expect(Date.now() - started).to.be.below(15_000);
     });
 
     it('names unnamed audits in a86240e89a29 as the online run does', async () => {
