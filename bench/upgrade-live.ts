@@ -64,7 +64,9 @@ async function once(backend: Backend, tool: Tool): Promise<string[]> {
     const [worstOp, worst] = ops.reduce((a, b) => (b[1].max > a[1].max ? b : a));
     const errors = ops.reduce((n, [, op]) => n + op.errors, 0);
     const messages = [...new Set(ops.flatMap(([, op]) => op.errorMessages))].join('; ');
-    const status = result.status === 0 ? 'ok' : `exit ${result.status}: ${result.stderr.trim().split('\n').pop()}`;
+    // The reference ends with SQLAlchemy's "(Background on this error at: ...)": show the error itself.
+    const cause = result.stderr.split('\n').filter((l) => /error/i.test(l) && !/Background on this error/.test(l)).pop() ?? '';
+    const status = result.status === 0 ? 'ok' : `exit ${result.status}: ${cause.trim().slice(0, 90)}`;
     return [
       backend, tool, status, ((result.endedAt - started) / 1000).toFixed(1), ((result.endedAt - releasedAt) / 1000).toFixed(1),
       `${worst.max.toFixed(0)} (${worstOp})`, String(errors) + (messages ? ` (${messages.slice(0, 60)})` : ''),
