@@ -2,6 +2,7 @@ import type { QueryRunner } from 'typeorm';
 import { backendOf } from './backend';
 import { ColumnDef, tableColumn } from './column';
 import { freshTable, replaceCachedTable } from './fresh-table';
+import { withOnlineAlters } from './mysql-algorithm';
 import { resumable } from './resumable';
 
 /**
@@ -32,5 +33,6 @@ export async function addColumn(queryRunner: QueryRunner, tableName: string, def
   const table = await freshTable(queryRunner, tableName);
   // Added by an interrupted run of this revision (see resumable.ts).
   if (resumable(queryRunner) && table.findColumnByName(def.name)) return;
-  await queryRunner.addColumn(table, column);
+  // MySQL: INSTANT (mysql-algorithm.ts).
+  await withOnlineAlters(queryRunner, () => queryRunner.addColumn(table, column));
 }

@@ -2,6 +2,7 @@ import type { QueryRunner } from 'typeorm';
 import { backendOf } from './backend';
 import { column, tableColumn } from './column';
 import { freshTable, replaceCachedTable } from './fresh-table';
+import { alterTableOnline } from './mysql-algorithm';
 import { sqliteTableForRebuild, withSqliteForeignKeysOff } from './sqlite-rebuild';
 import type { SqlType } from './types';
 
@@ -38,11 +39,13 @@ export async function alterColumnType(
   const fullType = driver.createFullType(newColumn);
   const t = driver.escape(tableName);
   const c = driver.escape(columnName);
-  await queryRunner.query(
-    backend === 'postgres'
-      ? `ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${fullType} USING ${c}::${fullType}`
-      : `ALTER TABLE ${t} MODIFY ${c} ${fullType}${types.nullable ? ' NULL' : ' NOT NULL'}`,
-  );
+  if (backend === 'postgres') {
+    await queryRunner.query(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${fullType} USING ${c}::${fullType}`);
+  } else {
+    // Most type changes copy the table (reads go on, writes wait); a varchar widened within the
+    // same side of 255 bytes is INSTANT (mysql-algorithm.ts).
+    await alterTableOnline(queryRunner, `ALTER TABLE ${t} MODIFY ${c} ${fullType}${types.nullable ? ' NULL' : ' NOT NULL'}`);
+  }
   const changed = table.clone();
   const target = changed.findColumnByName(columnName);
   if (target) {

@@ -1,6 +1,7 @@
 import type { QueryRunner } from 'typeorm';
 import { backendOf } from './backend';
 import { freshTable, replaceCachedTable } from './fresh-table';
+import { withOnlineAlters } from './mysql-algorithm';
 import { resumable } from './resumable';
 
 /**
@@ -21,5 +22,6 @@ export async function dropColumn(queryRunner: QueryRunner, tableName: string, co
   const table = await freshTable(queryRunner, tableName);
   // Dropped by an interrupted run of this revision (see resumable.ts).
   if (resumable(queryRunner) && !table.findColumnByName(columnName)) return;
-  await queryRunner.dropColumn(table, columnName);
+  // MySQL: INSTANT (mysql-algorithm.ts).
+  await withOnlineAlters(queryRunner, () => queryRunner.dropColumn(table, columnName));
 }

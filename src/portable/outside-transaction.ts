@@ -44,6 +44,19 @@ export async function outsideTransaction<T>(queryRunner: QueryRunner, work: () =
 }
 
 /**
+ * Whether outsideTransaction really runs `work` outside any transaction: in an offline script (which
+ * gets COMMIT and BEGIN around it), with the runtime's control, or on a runner with no transaction
+ * open. A kit function called inside a transaction that nobody lent it a way out of cannot use the
+ * forms PostgreSQL refuses there (CREATE INDEX CONCURRENTLY) or that only help across transactions
+ * (NOT VALID, then VALIDATE): it uses the plain form, as before.
+ */
+export function canRunOutsideTransaction(queryRunner: QueryRunner): boolean {
+  if (isOffline(queryRunner)) return true;
+  if ((queryRunner as unknown as Marked)[CONTROL]) return true;
+  return !queryRunner.isTransactionActive;
+}
+
+/**
  * Whether part of the revision now running has already been committed (by an outsideTransaction
  * step), so that a retry of the revision finds some of its work done and must skip it, as on MySQL.
  */

@@ -1,9 +1,12 @@
-import type { QueryRunner, TableUnique } from 'typeorm';
+import type { QueryRunner, Table, TableUnique } from 'typeorm';
 import { typeorm } from './typeorm-classes';
 import { backendOf } from './backend';
 import { withTableChange } from './cached-change';
-import { createIndex, dropIndex } from './create-index';
+import { buildIndexConcurrently, createIndex, dropIndex } from './create-index';
 import { freshTable } from './fresh-table';
+import { canRunOutsideTransaction, outsideTransaction } from './outside-transaction';
+import { pgConstraint, pgIndex } from './pg-catalog';
+import { resumable } from './resumable';
 import { sqliteTableForRebuild, withSqliteForeignKeysOff } from './sqlite-rebuild';
 
 /** A unique constraint; SQLite may hold unnamed ones, which are found by their columns. */
@@ -14,9 +17,15 @@ export interface UniqueDef {
 
 /**
  * `op.create_unique_constraint(name, table, columns)`. What each backend makes of it, as with the
- * reference:
- * - PostgreSQL: `ALTER TABLE ... ADD CONSTRAINT name UNIQUE (...)`;
- * - MySQL: a unique constraint is a unique index (TypeORM refuses the constraint form there);
+ * reference, built in the least blocking way each offers:
+ * - PostgreSQL: the constraint `name` UNIQUE (...). `ADD CONSTRAINT name UNIQUE (...)` would build its
+ *   index under ACCESS EXCLUSIVE, blocking reads and writes for the whole build; instead, outside the
+ *   revision's transaction, `CREATE UNIQUE INDEX CONCURRENTLY name` and then
+ *   `ADD CONSTRAINT name UNIQUE USING INDEX name`, which only attaches it (the index keeps its name,
+ *   which is the constraint's, as the reference has it). Inside a transaction the runtime lent no way
+ *   out of, the plain ADD CONSTRAINT.
+ * - MySQL: a unique constraint is a unique index (TypeORM refuses the constraint form there), added
+ *   as createIndex adds one;
  * - SQLite cannot add a constraint: the table is rebuilt with it, keeping its rows.
  */
 export async function addUnique(queryRunner: QueryRunner, tableName: string, def: UniqueDef): Promise<void> {
@@ -30,14 +39,38 @@ export async function addUnique(queryRunner: QueryRunner, tableName: string, def
         queryRunner.createUniqueConstraint(await sqliteTableForRebuild(queryRunner, tableName), unique()),
       );
       return;
-    case 'postgres':
-      return withTableChange(
-        queryRunner,
-        tableName,
-        (table) => queryRunner.createUniqueConstraint(table, unique()),
-        (table) => table.addUniqueConstraint(unique()),
-      );
+    case 'postgres': {
+      const cache = (table: Table) => {
+        if (!table.uniques.some((u) => u.name === def.name)) table.addUniqueConstraint(unique());
+      };
+      // An unnamed one is named by TypeORM's naming strategy, which only its own statement applies.
+      if (!def.name || !canRunOutsideTransaction(queryRunner)) {
+        return withTableChange(queryRunner, tableName, (table) => queryRunner.createUniqueConstraint(table, unique()), cache);
+      }
+      const name = def.name;
+      return withTableChange(queryRunner, tableName, () => outsideTransaction(queryRunner, () => addUniqueUsingIndex(queryRunner, tableName, name, def.columns)), cache);
+    }
   }
+}
+
+/**
+ * PostgreSQL, outside any transaction. A rerun finds what an interrupted one left: the constraint
+ * itself (kept when resumable, see resumable.ts; otherwise the statements fail as the plain form
+ * would), or its index, INVALID (built again by buildIndexConcurrently) or built but not yet attached
+ * (attached now, when it is what this constraint needs).
+ */
+async function addUniqueUsingIndex(queryRunner: QueryRunner, tableName: string, name: string, columns: string[]): Promise<void> {
+  const q = (n: string) => queryRunner.connection.driver.escape(n);
+  if (resumable(queryRunner) && (await pgConstraint(queryRunner, tableName, name))?.type === 'u') return;
+  const index = await pgIndex(queryRunner, name);
+  if (index?.valid && !index.constraint) {
+    if (index.table !== tableName || !index.unique || index.columns.join(',') !== columns.join(',')) {
+      throw new Error(`Cannot add the unique constraint ${name} on ${tableName}(${columns.join(', ')}): an index of that name is already there on ${index.table}(${index.columns.join(', ')})`);
+    }
+  } else {
+    await buildIndexConcurrently(queryRunner, tableName, { name, columns, unique: true });
+  }
+  await queryRunner.query(`ALTER TABLE ${q(tableName)} ADD CONSTRAINT ${q(name)} UNIQUE USING INDEX ${q(name)}`);
 }
 
 /** `op.drop_constraint(name, table, type_='unique')`, per backend as addUnique. */
