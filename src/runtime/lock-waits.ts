@@ -157,11 +157,38 @@ export class MigrationLockWaits {
           outcome: 'the statements of this revision before it are kept (MySQL commits DDL at once), and a rerun continues from them',
           where: () => this.whereFor(sql),
         },
-        () => send(...args),
+        () => (INSTANT.test(sql) ? this.withoutQueueing(send, args) : send(...args)),
       );
     };
   }
+
+  /**
+   * MySQL: an instant ALTER needs its table's metadata lock for a moment only, so it asks for it
+   * without queueing (lock_wait_timeout = 0, MariaDB's NOWAIT), again every few ms up to the
+   * timeout. Queued, it would hold back every statement of the services on that table for as long
+   * as a slow reader kept it waiting. A longer ALTER (INPLACE, COPY) queues, bounded by the timeout,
+   * or each try would redo its work and then fail at the end, where it needs the lock again.
+   */
+  private async withoutQueueing(send: Send, args: unknown[]): Promise<unknown> {
+    const deadline = Date.now() + this.policy.timeoutSeconds * 1000;
+    const bounded = lockWaitStatements('mysql', this.policy.timeoutSeconds).find((s) => /\block_wait_timeout\b/.test(s) && !/innodb/.test(s))!;
+    await send('SET SESSION lock_wait_timeout = 0');
+    try {
+      for (;;) {
+        try {
+          return await send(...args);
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'ER_LOCK_WAIT_TIMEOUT' || Date.now() >= deadline) throw error;
+        }
+        await sleep(LOCK_POLL_MS);
+      }
+    } finally {
+      await send(bounded);
+    }
+  }
 }
+
+const INSTANT = /\bALGORITHM\s*=\s*INSTANT\b/i;
 
 const key = (lock: TableLock) => `${lock.table} ${lock.mode}`;
 
