@@ -9,6 +9,8 @@ export { RevisionChain } from './script/chain';
 export { currentVersion } from './api/version';
 export type { VersionResult } from './api/version';
 export { upgrade, downgrade, migrationScript } from './api/migrate';
+export { plan } from './api/plan';
+export type { Plan, PlanStatement, PlanStep } from './api/plan';
 export { stamp } from './api/stamp';
 export { createSchema } from './api/create-schema';
 export { history } from './api/history';

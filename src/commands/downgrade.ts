@@ -1,24 +1,31 @@
 import { Args, Flags } from '../cli/oclif';
 import { BaseCommand } from '../cli/base-command';
 import { lockFlags } from '../cli/lock-flags';
+import { renderPlan } from '../cli/plan-output';
+import { plan } from '../api/plan';
 import { downgrade, migrationScript } from '../api/migrate';
 import { pickRevision } from './upgrade';
 
 export default class Downgrade extends BaseCommand<typeof Downgrade> {
   static summary = 'Downgrade the database to an earlier revision (default: base).';
   static description =
-    'Undoes each revision in turn, printing "Running downgrade B -> A, message". REVISION is an id, a unique prefix, base, or relative (-1, written --revision=-1). With --sql, prints the SQL script for FROM:TO instead, without connecting.';
+    'Undoes each revision in turn, printing "Running downgrade B -> A, message". REVISION is an id, a unique prefix, base, or relative (-1, written --revision=-1). With --sql, prints the SQL script for FROM:TO instead, without connecting. With --plan, connects and changes nothing: prints each statement the run would send, as upgrade --plan does.';
   static examples = [
     '<%= config.bin %> downgrade --revision=-1',
     '<%= config.bin %> downgrade --revision 609bec748f2a',
     '<%= config.bin %> downgrade --sql head:609bec748f2a > downgrade.sql',
+    '<%= config.bin %> downgrade --plan --revision=-1',
   ];
   static args = {
     revision: Args.string({ description: 'Revision to downgrade to (or FROM:TO with --sql); same as --revision.', required: false }),
   };
   static flags = {
     revision: Flags.string({ description: 'Revision to downgrade to.', helpValue: 'REVISION' }),
-    sql: Flags.boolean({ description: 'Print the SQL for FROM:TO instead of running it; does not connect.' }),
+    sql: Flags.boolean({ description: 'Print the SQL for FROM:TO instead of running it; does not connect.', exclusive: ['plan'] }),
+    plan: Flags.boolean({
+      description: "Connect, change nothing, and print each pending statement with its table, lock, rewrite, scan and the table's rows.",
+    }),
+    json: Flags.boolean({ description: 'With --plan: print the plan as one JSON document.', dependsOn: ['plan'] }),
     ...lockFlags,
   };
 
@@ -27,6 +34,11 @@ export default class Downgrade extends BaseCommand<typeof Downgrade> {
     const chain = this.chain();
     if (this.flags.sql) {
       process.stdout.write(await migrationScript(this.connectionUrl(), chain, 'downgrade', target, this.lockPolicy()));
+      return;
+    }
+    if (this.flags.plan) {
+      const [result, backend] = await this.withSession(async (s) => [await plan(s, chain, 'downgrade', target), s.spec.backend] as const);
+      process.stdout.write(this.flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderPlan(result, backend, 'downgrade', chain));
       return;
     }
     const result = await this.withSession((session) => downgrade(session, chain, target, { lockPolicy: this.lockPolicy() }));

@@ -1,25 +1,33 @@
 import { Args, Flags } from '../cli/oclif';
 import { BaseCommand } from '../cli/base-command';
 import { lockFlags } from '../cli/lock-flags';
+import { renderPlan } from '../cli/plan-output';
+import { plan } from '../api/plan';
 import { migrationScript, upgrade } from '../api/migrate';
 import { UserError } from '../errors';
 
 export default class Upgrade extends BaseCommand<typeof Upgrade> {
   static summary = 'Upgrade the database to a later revision (default: head).';
   static description =
-    'Runs each revision in turn, printing "Running upgrade A -> B, message". REVISION is an id, a unique prefix, head, or relative (+2). Runs are locked: a second run waits, then continues from where the first stopped. With --sql, prints the SQL script for [FROM:]TO instead, without connecting.';
+    'Runs each revision in turn, printing "Running upgrade A -> B, message". REVISION is an id, a unique prefix, head, or relative (+2). Runs are locked: a second run waits, then continues from where the first stopped. With --sql, prints the SQL script for [FROM:]TO instead, without connecting. With --plan, connects and changes nothing: for each pending revision, from the database\'s current one to REVISION, prints each statement the run would send with its table, the lock it takes in the server\'s terms (MariaDB: the ALTER algorithm and LOCK level too), whether it rewrites or copies the table, whether it reads every row, and the table\'s estimated rows.';
   static examples = [
     '<%= config.bin %> upgrade',
     '<%= config.bin %> upgrade --revision 609bec748f2a',
     '<%= config.bin %> upgrade --revision +1',
     '<%= config.bin %> upgrade --sql 609bec748f2a:head > upgrade.sql',
+    '<%= config.bin %> upgrade --plan',
+    '<%= config.bin %> upgrade --plan --revision +1 --json',
   ];
   static args = {
     revision: Args.string({ description: 'Revision to upgrade to (or FROM:TO with --sql); same as --revision.', required: false }),
   };
   static flags = {
     revision: Flags.string({ description: 'Revision to upgrade to.', helpValue: 'REVISION' }),
-    sql: Flags.boolean({ description: 'Print the SQL for [FROM:]TO (FROM defaults to base) instead of running it; does not connect.' }),
+    sql: Flags.boolean({ description: 'Print the SQL for [FROM:]TO (FROM defaults to base) instead of running it; does not connect.', exclusive: ['plan'] }),
+    plan: Flags.boolean({
+      description: "Connect, change nothing, and print each pending statement with its table, lock, rewrite, scan and the table's rows.",
+    }),
+    json: Flags.boolean({ description: 'With --plan: print the plan as one JSON document.', dependsOn: ['plan'] }),
     ...lockFlags,
   };
 
@@ -28,6 +36,11 @@ export default class Upgrade extends BaseCommand<typeof Upgrade> {
     const chain = this.chain();
     if (this.flags.sql) {
       process.stdout.write(await migrationScript(this.connectionUrl(), chain, 'upgrade', target, this.lockPolicy()));
+      return;
+    }
+    if (this.flags.plan) {
+      const [result, backend] = await this.withSession(async (s) => [await plan(s, chain, 'upgrade', target), s.spec.backend] as const);
+      process.stdout.write(this.flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderPlan(result, backend, 'upgrade', chain));
       return;
     }
     const result = await this.withSession((session) => upgrade(session, chain, target, { lockPolicy: this.lockPolicy() }));

@@ -1,0 +1,54 @@
+import type { Session } from '../connection/session';
+import type { SqlExecutor } from '../connection/sql-executor';
+import { BackendFacts, classifySteps, planSteps, tablesToEstimate } from '../plan/build';
+import { loadMysqlFacts } from '../plan/classify-mysql';
+import { loadPostgresFacts } from '../plan/classify-postgres';
+import { estimateRows } from '../plan/estimate-rows';
+import { recordSteps } from '../plan/statements';
+import type { Plan } from '../plan/types';
+import type { Direction } from '../runtime/migrate';
+import { withRunner } from '../runtime/transaction';
+import { refuseUnversionedWatcherTables } from '../runtime/unversioned-tables';
+import { VersionTable } from '../runtime/version-table';
+import type { RevisionChain } from '../script/chain';
+import { checkKnown, downgradeSteps, resolveTarget, upgradeSteps } from '../script/plan';
+
+export type { Plan, PlanStatement, PlanStep } from '../plan/types';
+
+/**
+ * `upgrade --plan` / `downgrade --plan`: what the run would do, statement by statement, and what each
+ * statement costs on this server (its locks, whether it rewrites or reads the table, the table's
+ * rows), without changing anything: the database is only read (its version, its catalog, row
+ * estimates); the statements come from the pending revisions run on the offline runner, as `--sql`
+ * gets them, and the range is resolved from the database's version as the run resolves it.
+ */
+export async function plan(session: Session, chain: RevisionChain, direction: Direction, target: string): Promise<Plan> {
+  const { dialect, spec } = session;
+  return withRunner(session.dataSource, async (runner) => {
+    const versions = new VersionTable(runner, dialect);
+    const state = await versions.read();
+    const current = state.revision;
+    // The same refusals as the run, so that a plan is never shown for a run that would not start.
+    const resuming = dialect.backend === 'mysql' && state.exists;
+    if (direction === 'upgrade' && current === null && !resuming) await refuseUnversionedWatcherTables(runner);
+    checkKnown(chain, current);
+    const to = resolveTarget(chain, current, target);
+    const steps = direction === 'upgrade' ? upgradeSteps(chain, current, to) : downgradeSteps(chain, current, to);
+
+    const recorded = await recordSteps(spec, dialect, chain, current, steps, { createVersionTable: !state.exists });
+    const classified = classifySteps(dialect.backend, await backendFacts(runner, dialect.backend), recorded);
+    const rows = await estimateRows(runner, dialect, tablesToEstimate(classified));
+    return { from: current, to, steps: planSteps(classified, rows) };
+  });
+}
+
+async function backendFacts(sql: SqlExecutor, backend: Session['dialect']['backend']): Promise<BackendFacts> {
+  switch (backend) {
+    case 'postgres':
+      return { backend, facts: await loadPostgresFacts(sql) };
+    case 'mysql':
+      return { backend, facts: await loadMysqlFacts(sql) };
+    case 'sqlite':
+      return { backend };
+  }
+}

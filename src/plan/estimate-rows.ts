@@ -1,0 +1,70 @@
+import type { Backend } from '../connection/url';
+import type { SqlExecutor } from '../connection/sql-executor';
+import type { Dialect } from '../dialect';
+import type { RowsSource } from './types';
+
+export interface RowEstimate {
+  rows: number | null;
+  source: RowsSource | null;
+}
+
+/**
+ * Above this many rows a count stops: counting a large table that has no statistics would cost what
+ * the plan is meant to warn about. The estimate is then "at least" this many.
+ */
+export const COUNT_CAP = 1_000_000;
+
+/**
+ * The number of rows of each table, as cheaply as the server can tell:
+ * - PostgreSQL: pg_class.reltuples, kept by ANALYZE and autovacuum; -1 means the table was never
+ *   analyzed (a restored dump, a table filled since its creation), and it is counted instead;
+ * - MariaDB: information_schema.TABLES.TABLE_ROWS, InnoDB's running estimate;
+ * - SQLite: sqlite_stat1 when ANALYZE has run for the table, else count(*), which SQLite answers from
+ *   the table's b-tree.
+ * A table that does not exist (yet) gets null.
+ */
+export async function estimateRows(sql: SqlExecutor, dialect: Dialect, tables: string[]): Promise<Map<string, RowEstimate>> {
+  const found = new Map<string, RowEstimate>();
+  for (const table of tables) found.set(table, await estimateOne(sql, dialect, table));
+  return found;
+}
+
+async function estimateOne(sql: SqlExecutor, dialect: Dialect, table: string): Promise<RowEstimate> {
+  const backend: Backend = dialect.backend;
+  const exists = dialect.tableExistsQuery(table);
+  if (((await sql.query(exists.sql, exists.parameters)) as unknown[]).length === 0) return { rows: null, source: null };
+  if (backend === 'postgres') {
+    const [row] = (await sql.query(
+      'SELECT c.reltuples::float8 AS reltuples FROM pg_class c WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace',
+      [table],
+    )) as { reltuples: number | string }[];
+    const reltuples = Number(row?.reltuples ?? -1);
+    if (reltuples >= 0) return { rows: Math.round(reltuples), source: 'statistics' };
+    return cappedCount(sql, dialect, table);
+  }
+  if (backend === 'mysql') {
+    const [row] = (await sql.query('SELECT TABLE_ROWS AS table_rows FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [table])) as {
+      table_rows: number | string | null;
+    }[];
+    if (row?.table_rows !== null && row?.table_rows !== undefined) return { rows: Number(row.table_rows), source: 'statistics' };
+    return cappedCount(sql, dialect, table);
+  }
+  const stat = await sqliteStat(sql, table);
+  if (stat !== undefined) return { rows: stat, source: 'statistics' };
+  return cappedCount(sql, dialect, table);
+}
+
+/** sqlite_stat1's row count for the table (the first number of its `stat`), when ANALYZE wrote one. */
+async function sqliteStat(sql: SqlExecutor, table: string): Promise<number | undefined> {
+  const present = (await sql.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")) as unknown[];
+  if (present.length === 0) return undefined;
+  const rows = (await sql.query('SELECT stat FROM sqlite_stat1 WHERE tbl = ?', [table])) as { stat: string }[];
+  const counts = rows.map((r) => Number(String(r.stat).split(' ')[0])).filter((n) => Number.isFinite(n));
+  return counts.length ? Math.max(...counts) : undefined;
+}
+
+async function cappedCount(sql: SqlExecutor, dialect: Dialect, table: string): Promise<RowEstimate> {
+  const [row] = (await sql.query(`SELECT count(*) AS n FROM (SELECT 1 AS one FROM ${dialect.quote(table)} LIMIT ${COUNT_CAP + 1}) capped`)) as { n: number | string }[];
+  const n = Number(row?.n ?? 0);
+  return n > COUNT_CAP ? { rows: COUNT_CAP, source: 'count-at-least' } : { rows: n, source: 'count' };
+}

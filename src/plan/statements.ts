@@ -1,0 +1,91 @@
+import type { Table } from 'typeorm';
+import { dataSourceOptions } from '../connection/data-source-options';
+import type { SqlExecutor } from '../connection/sql-executor';
+import type { ConnectionSpec } from '../connection/url';
+import type { Dialect } from '../dialect';
+import { createOfflineRunner } from '../runtime/offline-runner';
+import { VersionTable } from '../runtime/version-table';
+import type { RevisionChain } from '../script/chain';
+import { Step, upgradeSteps } from '../script/plan';
+
+/** One statement a run would send, with the schema it was rendered against. */
+export interface RecordedStatement {
+  sql: string;
+  /** The in-memory tables just before the statement (see ClassifyInput.schema). */
+  schema: ReadonlyMap<string, Table>;
+  /** Sent by the version table, not by the revision. */
+  version: boolean;
+}
+
+export interface RecordedStep {
+  step: Step;
+  statements: RecordedStatement[];
+}
+
+/**
+ * The statements of `steps`, obtained as `--sql` obtains them: the revisions from base to `current`
+ * are replayed on the offline runner with recording off (so that TypeORM knows the tables), then the
+ * pending ones run with recording on. What the plan describes is therefore what the revisions send,
+ * not a second description of them.
+ *
+ * The version table's statements are included, from the runtime's own VersionTable, the code the
+ * real run uses: when `createVersionTable` (the database has no alembic_version yet), its CREATE
+ * TABLE opens the first step, as the run creates it before running anything; each step ends with
+ * its INSERT / UPDATE / DELETE of the version row.
+ */
+export async function recordSteps(
+  spec: ConnectionSpec,
+  dialect: Dialect,
+  chain: RevisionChain,
+  current: string | null,
+  steps: Step[],
+  options: { createVersionTable: boolean },
+): Promise<RecordedStep[]> {
+  const { DataSource } = await import('typeorm');
+  // A DataSource that is never initialized: nothing here can reach the database.
+  const offline = createOfflineRunner(new DataSource(dataSourceOptions(spec)), dialect);
+  for (const step of upgradeSteps(chain, null, current)) await step.revision.up(offline.runner);
+
+  const self = offline.runner as unknown as {
+    query(sql: string, parameters?: unknown[]): Promise<unknown>;
+    loadTables(names?: string[]): Promise<Table[]>;
+  };
+  const send = self.query.bind(self);
+  let recorded: RecordedStatement[] = [];
+  let version = false;
+  // Each statement is kept with the tables as they were just before it: the offline runner updates
+  // its tables after TypeORM has sent an operation's statements.
+  self.query = async (sql: string, parameters?: unknown[]) => {
+    const before = offline.statements.length;
+    const schema = offline.recording ? new Map((await self.loadTables()).map((t) => [t.name, t])) : new Map<string, Table>();
+    const result = await send(sql, parameters);
+    for (const text of offline.statements.slice(before)) recorded.push({ sql: text, schema, version });
+    return result;
+  };
+  // The version table reads whether it exists before writing: here it does (or is created first).
+  const versionSql: SqlExecutor = {
+    query: async (sql: string, parameters?: unknown[]) => (/^\s*SELECT\b/i.test(sql) ? [{ exists: 1 }] : self.query(sql, parameters)),
+  };
+  const versions = new VersionTable(versionSql, dialect);
+
+  const out: RecordedStep[] = [];
+  offline.recording = true;
+  try {
+    for (const [i, step] of steps.entries()) {
+      recorded = [];
+      if (i === 0 && options.createVersionTable) {
+        version = true;
+        await versions.create();
+        version = false;
+      }
+      await (step.direction === 'up' ? step.revision.up(offline.runner) : step.revision.down(offline.runner));
+      version = true;
+      await versions.write(step.from, step.to);
+      version = false;
+      out.push({ step, statements: recorded });
+    }
+  } finally {
+    offline.recording = false;
+  }
+  return out;
+}
