@@ -1,41 +1,26 @@
-import { statementTable } from '../connection/statement-table';
+import { classifyInput } from '../plan/classify';
+import { PostgresClassifier } from '../plan/classify-postgres';
+import type { TableLock } from '../plan/types';
 
-/** A table lock a PostgreSQL statement takes, in the server's own words (LOCK TABLE's modes). */
-export interface TableLock {
-  table: string;
-  mode: 'ACCESS EXCLUSIVE' | 'SHARE ROW EXCLUSIVE' | 'SHARE' | 'SHARE UPDATE EXCLUSIVE';
-}
+export type { TableLock } from '../plan/types';
 
-const NAME = String.raw`(?:"[^"]+"|[\w$]+)(?:\.(?:"[^"]+"|[\w$]+))?`;
-const unquote = (name: string) => name.split('.').pop()!.replace(/^"|"$/g, '');
+/** The lock modes that conflict with what Watcher's services take (ACCESS SHARE, ROW SHARE, ROW EXCLUSIVE). */
+const STALLS_THE_SERVICES = new Set(['SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE']);
 
 /**
- * The table locks a schema statement will ask for that can stall the services: the ones that
- * conflict with their reads or writes. Data statements (their ROW EXCLUSIVE conflicts with none of
- * the services' statements) and CONCURRENTLY builds (they take SHARE UPDATE EXCLUSIVE, outside a
- * transaction) give none.
+ * The table locks a schema statement will ask for that can stall the services, as `--plan` names
+ * them (src/plan/classify-postgres.ts): one reading of the statement for what the tool says and for
+ * what it does. Read without the server's catalog facts, which only refine rewrites and scans, and
+ * the locks on referenced tables that a dropped foreign key takes (those then wait in the queue,
+ * bounded by lock_timeout). Data statements and CONCURRENTLY builds give none.
  */
 export function tableLocks(sql: string): TableLock[] {
-  const text = sql.trim();
   // A table that may not be there: the statement must find out, not a LOCK that would fail first.
-  if (/^(ALTER|DROP)\s+TABLE\s+IF\s+EXISTS\b/i.test(text)) return [];
-  if (/^ALTER\s+TABLE\b/i.test(text)) {
-    const table = statementTable(text);
-    if (!table) return [];
-    if (/\bVALIDATE\s+CONSTRAINT\b/i.test(text)) return [{ table, mode: 'SHARE UPDATE EXCLUSIVE' }];
-    const referenced = new RegExp(String.raw`\bFOREIGN\s+KEY\b[\s\S]*?\bREFERENCES\s+(${NAME})`, 'i').exec(text);
-    if (referenced && /^ALTER\s+TABLE\s+\S+\s+ADD\s+(CONSTRAINT\s+\S+\s+)?FOREIGN\s+KEY\b/i.test(text)) {
-      return [
-        { table, mode: 'SHARE ROW EXCLUSIVE' },
-        { table: unquote(referenced[1]), mode: 'SHARE ROW EXCLUSIVE' },
-      ];
-    }
-    return [{ table, mode: 'ACCESS EXCLUSIVE' }];
-  }
-  if (/^CREATE\s+(UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY\b)/i.test(text) || /^DROP\s+TABLE\b/i.test(text)) {
-    const table = statementTable(text);
-    if (!table) return [];
-    return [{ table, mode: /^DROP/i.test(text) ? 'ACCESS EXCLUSIVE' : 'SHARE' }];
-  }
-  return [];
+  if (/^\s*(ALTER|DROP)\s+TABLE\s+IF\s+EXISTS\b/i.test(sql)) return [];
+  const classifier = new PostgresClassifier({ columns: new Map(), constraints: new Map(), indexes: new Map() });
+  const classified = classifier.classify(classifyInput('postgres', sql, new Map(), false));
+  if (classified.kind !== 'ddl') return [];
+  // The table a CREATE TABLE makes is not there yet to be locked, and nobody waits for it.
+  const created = classified.effect?.created;
+  return classified.locks.filter((lock) => STALLS_THE_SERVICES.has(lock.mode) && lock.table !== created);
 }
