@@ -28,6 +28,7 @@ import { loadRevisions } from '../src/script/load';
 import { upgrade } from '../src/api/migrate';
 import { Backend, createTempDatabase, libpqUrl, mysqlClientArgs, pgTool, sqlQuery } from '../test/support/backends';
 import { LiveTraffic, TrafficReport } from './live-traffic';
+import { markdownTable, runBenchmark } from './report';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RATE = Number(process.env.BENCH_RATE ?? 50);
@@ -222,12 +223,7 @@ async function main(): Promise<void> {
     }
   }
   console.log();
-  const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...table.map(line)].join('\n'));
+  console.log(markdownTable(header, table));
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

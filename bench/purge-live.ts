@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { Backend, createTempDatabase, sqlQuery } from '../test/support/backends';
 import { writeConfig } from '../test/support/cli';
 import { LiveTraffic, hotUpdates } from './live-traffic';
+import { markdownTable, runBenchmark } from './report';
 
 const BIN = path.join(__dirname, '..', 'bin', 'run.js');
 const AUDITS = Number(process.env.BENCH_AUDITS ?? 111_000);
@@ -129,12 +130,7 @@ async function main(): Promise<void> {
     }
   }
   console.log();
-  const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...table.map(line)].join('\n'));
+  console.log(markdownTable(header, table));
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);
