@@ -18,7 +18,7 @@ export { dropColumn } from './drop-column';
 export { alterColumnNullability } from './alter-column';
 export { sqliteTableForRebuild, withSqliteForeignKeysOff } from './sqlite-rebuild';
 export { placeholder } from './placeholder';
-export { datetimeAsText, pythonDatetimeText } from './datetime-text';
+export { datetimeAsText, pythonDatetimeSql, pythonDatetimeText } from './datetime-text';
 export { isOffline, OFFLINE_MARK } from './offline';
 export { resumable } from './resumable';
 export type { IndexDef } from './create-index';
