@@ -31,3 +31,5 @@ export type { TransactionControl } from './outside-transaction';
 export { outsideTransaction, hasCommittedPart } from './outside-transaction';
 export type { RevisionProgress } from './progress';
 export { reportProgress } from './progress';
+export type { BatchedUpdateDef } from './batched-update';
+export { batchedUpdate } from './batched-update';
