@@ -42,10 +42,10 @@ const CHUNK_KEYS = 10_000;
 
 /**
  * Applies `UPDATE <table> SET <set> WHERE <key> BETWEEN a AND b AND (<where>)` over ascending key
- * ranges of `chunkKeys` values, outside the revision's transaction: each statement commits on its own,
- * so Watcher's services, which keep running, never wait on more than one chunk's row locks (on
- * SQLite, the write lock is free between chunks). No row is read, only the next range's first key (one
- * index probe, which also skips the gaps purges leave), so memory does not grow with the table.
+ * ranges of `chunkKeys` values, outside the revision's transaction (not on SQLite: see below): each
+ * statement commits on its own, so Watcher's services, which keep running, never wait on more than
+ * one chunk's row locks. No row is read, only the next range's first key (one index probe, which
+ * also skips the gaps purges leave), so memory does not grow with the table.
  * Reports progress (rows changed / rows to change) after every chunk. Returns the rows changed.
  *
  * Offline, with no rows to find ranges in, the same statement is written once, without the range:
@@ -58,7 +58,12 @@ export async function batchedUpdate(queryRunner: QueryRunner, def: BatchedUpdate
   const p = (n: number) => placeholder(backend, n);
   const update = (range: string) => `UPDATE ${def.target ?? def.table} SET ${def.set} WHERE ${range}(${def.where})`;
 
-  return outsideTransaction(queryRunner, async () => {
+  // SQLite has no row locks to pile up, only its one write lock, and the whole revision holds it for
+  // a few seconds per million rows. It has no run lock either (src/runtime/run-guard.ts): between
+  // two chunks committed on their own, a second run of ours would find the revision not done yet and
+  // run it too. So there the chunks stay in the revision's transaction, all or nothing.
+  const apart = <T>(work: () => Promise<T>) => (backend === 'sqlite' ? work() : outsideTransaction(queryRunner, work));
+  return apart(async () => {
     if (isOffline(queryRunner)) {
       await queryRunner.query(update(''));
       return 0;
