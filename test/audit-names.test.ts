@@ -5,8 +5,8 @@
 //   SQLite), the strategy's name else the goal's (soft-deleted or not; a missing row does not count),
 //   cut to 63 characters by shortening the owner, counted in code points, multi-byte and 4-byte
 //   characters included; and `--sql` gives the same names as the online run;
-// - the work is done in key-range chunks that each commit on their own, with progress after each
-//   chunk, reported through the API;
+// - the work is done in key-range chunks that each commit on their own (not on SQLite), with progress
+//   after each chunk, reported through the API;
 // - a run killed half way is finished by a rerun;
 // - progress reaches a terminal (and only a terminal).
 import { expect } from 'chai';
@@ -227,7 +227,7 @@ for (const backend of BACKENDS) {
       expect(audits(offline.db.url, backend)).to.deep.equal(after);
     });
 
-    it('names in chunks that each commit on their own, reporting progress after each through the API, printing nothing', async () => {
+    it('names in chunks that each commit on their own (SQLite: in the revision), with progress after each through the API, printing nothing', async () => {
       const { db } = await fresh();
       const count = 25_000;
       sqlQuery(db.url, unnamedAuditsSql(backend, count));
@@ -252,8 +252,9 @@ for (const backend of BACKENDS) {
       expect(reports.length, 'reports').to.be.greaterThan(2);
       for (const [i, r] of reports.entries()) {
         expect(r.total).to.equal(count);
-        // What a report counts is committed already: the services see it, and hold no lock on it.
-        expect(r.committed, `report ${i}`).to.equal(r.done);
+        // What a report counts is committed already: the services see it, and we hold no lock on it.
+        // Not on SQLite, whose chunks stay in the revision's transaction (src/portable/batched-update.ts).
+        expect(r.committed, `report ${i}`).to.equal(backend === 'sqlite' ? 0 : r.done);
         if (i > 0) expect(r.done - reports[i - 1].done, `chunk ${i}`).to.be.within(1, 20_000);
       }
       expect(reports[reports.length - 1].done).to.equal(count);
@@ -273,8 +274,11 @@ for (const backend of BACKENDS) {
       });
       expect(run.signal, run.stderr.slice(-2000)).to.equal('SIGKILL');
       expect(sqlQuery(killed.db.url, 'SELECT version_num FROM alembic_version;').trim()).to.equal('3cfc94cecf4e');
-      // The first chunk was committed on its own: it stays named, and the rerun must resume.
-      expect(Number(sqlQuery(killed.db.url, 'SELECT COUNT(*) FROM audits WHERE name IS NOT NULL;').trim())).to.be.at.least(10_000);
+      // The first chunk was committed on its own: it stays named, and the rerun must resume. SQLite's
+      // chunks are in the revision's transaction (src/portable/batched-update.ts): none is kept.
+      const named = Number(sqlQuery(killed.db.url, 'SELECT COUNT(*) FROM audits WHERE name IS NOT NULL;').trim());
+      if (backend === 'sqlite') expect(named).to.equal(0);
+      else expect(named).to.be.at.least(10_000);
       ok(runCli(['--config-file', killed.conf, 'upgrade', '--revision', 'a86240e89a29']), 'the rerun');
       ok(runCli(['--config-file', whole.conf, 'upgrade', '--revision', 'a86240e89a29']), 'the uninterrupted run');
       const names = (url: string) => sqlQuery(url, 'SELECT id, name FROM audits ORDER BY id;');
