@@ -17,9 +17,10 @@
  *
  * One set-based UPDATE computes the names on the server (src/portable/datetime-text.ts has
  * str(datetime) in SQL, equal to what a row-by-row read of the timestamp as text gave), applied in key
- * ranges that each commit on their own (src/portable/batched-update.ts), so that Watcher's services are
- * never held up by more than one range's row locks; a run killed half way is finished by a rerun,
- * which names only what is still unnamed. `--sql` writes the same UPDATE once, without the ranges.
+ * ranges that each commit on their own on PostgreSQL and MySQL (src/portable/batched-update.ts; on
+ * SQLite they stay in the revision's transaction), so that Watcher's services are never held up by
+ * more than one range's row locks; a run killed half way is finished by a rerun, which names only what
+ * is still unnamed. `--sql` writes the same UPDATE once, without the ranges.
  *
  * Upstream's downgrade means to set every name back to NULL and, for the same reason, does nothing.
  * Ours does nothing on purpose: the names are data the operator may have changed since, and
