@@ -15,26 +15,22 @@
  *   strategy name may itself be 63 long): when too long, the strategy or goal name is shortened, not
  *   the timestamp, which is what tells an owner's audits apart.
  *
- * The rows are read in batches of BATCH by ascending id, timestamps formatted by the server (see
- * src/portable/datetime-text.ts), and updated one by one with bound parameters, so memory stays
- * bounded and the same code runs on the three backends.
+ * One set-based UPDATE computes the names on the server (src/portable/datetime-text.ts has
+ * str(datetime) in SQL, equal to what a row-by-row read of the timestamp as text gave), applied in key
+ * ranges that each commit on their own on PostgreSQL and MySQL (src/portable/batched-update.ts; on
+ * SQLite they stay in the revision's transaction), so that Watcher's services are never held up by
+ * more than one range's row locks; a run killed half way is finished by a rerun, which names only what
+ * is still unnamed. `--sql` writes the same UPDATE once, without the ranges.
  *
  * Upstream's downgrade means to set every name back to NULL and, for the same reason, does nothing.
  * Ours does nothing on purpose: the names are data the operator may have changed since, and
  * 3cfc94cecf4e's downgrade drops the column anyway.
  */
 import { defineRevision } from '../src/script/revision';
-import { Backend, backendOf, datetimeAsText, isOffline, placeholder, pythonDatetimeText } from '../src/portable';
+import { Backend, backendOf, batchedUpdate, pythonDatetimeSql } from '../src/portable';
+import type { BatchedUpdateDef } from '../src/portable';
 
-const BATCH = 500;
 const NAME_LENGTH = 63;
-
-interface UnnamedAudit {
-  id: number | string;
-  strategy_name: string | null;
-  goal_name: string | null;
-  created_at: unknown;
-}
 
 export const revision = defineRevision({
   id: 'a86240e89a29',
@@ -43,31 +39,8 @@ export const revision = defineRevision({
   created: '2017-12-21T13:00:09.278587',
 
   async up(queryRunner) {
-    const backend = backendOf(queryRunner);
-    if (isOffline(queryRunner)) {
-      // A script cannot read rows first: the same naming as one set-based statement.
-      await queryRunner.query(setBasedUpdate(backend));
-      return;
-    }
-    const p = (n: number) => placeholder(backend, n);
-    const select =
-      `SELECT a.id AS id, s.name AS strategy_name, g.name AS goal_name, ` +
-      `${datetimeAsText(backend, 'a.created_at')} AS created_at ` +
-      `FROM audits a LEFT JOIN strategies s ON s.id = a.strategy_id LEFT JOIN goals g ON g.id = a.goal_id ` +
-      `WHERE a.name IS NULL AND a.id > ${p(1)} ORDER BY a.id LIMIT ${BATCH}`;
-    const update = `UPDATE audits SET name = ${p(1)} WHERE id = ${p(2)}`;
-
-    // Audits left unnamed on purpose are behind `after`, so each batch makes progress.
-    let after = 0;
-    for (;;) {
-      const rows = (await queryRunner.query(select, [after])) as UnnamedAudit[];
-      for (const row of rows) {
-        const name = auditName(row);
-        if (name !== null) await queryRunner.query(update, [name, row.id]);
-      }
-      if (rows.length < BATCH) break;
-      after = Number(rows[rows.length - 1].id);
-    }
+    // Counting the unnamed audits is one plain scan; the few among them without an owner stay unnamed.
+    await batchedUpdate(queryRunner, { table: 'audits', ...auditNaming(backendOf(queryRunner)), todo: 'name IS NULL', what: 'naming audits' });
   },
 
   async down() {
@@ -75,40 +48,35 @@ export const revision = defineRevision({
   },
 });
 
-function auditName(row: UnnamedAudit): string | null {
-  const owner = row.strategy_name ?? row.goal_name;
-  if (owner === null) return null;
-  const suffix = `-${pythonDatetimeText(row.created_at)}`;
-  // Counted in characters (code points), as VARCHAR(63) counts them.
-  const room = Math.max(0, NAME_LENGTH - Array.from(suffix).length);
-  return Array.from(owner).slice(0, room).join('') + suffix;
-}
-
-/** str(created_at) as Python prints it, computed by the server: no `.ffffff` when it is zero. */
-function pythonDatetimeSql(backend: Backend, expr: string): string {
+/**
+ * The naming as an UPDATE: the audits with no name whose strategy or goal row exists (soft-deleted or
+ * not), named `<owner>-<str(created_at)>` with the owner cut so that the whole fits NAME_LENGTH
+ * characters (code points, as VARCHAR(63) counts them on all three backends).
+ */
+function auditNaming(backend: Backend): Pick<BatchedUpdateDef, 'target' | 'set' | 'where'> {
+  const created = pythonDatetimeSql(backend, 'audits.created_at');
   switch (backend) {
+    case 'mysql': {
+      // Joined, not looked up per row: measured on MariaDB, correlated subqueries here cost about as
+      // much again as writing the row.
+      const owner = 'COALESCE(s.name, g.name)';
+      return {
+        target: 'audits LEFT JOIN strategies s ON s.id = audits.strategy_id LEFT JOIN goals g ON g.id = audits.goal_id',
+        set: `audits.name = CONCAT(SUBSTRING(${owner}, 1, ${NAME_LENGTH - 1} - CHAR_LENGTH(${created})), '-', ${created})`,
+        where: `audits.name IS NULL AND ${owner} IS NOT NULL`,
+      };
+    }
     case 'postgres':
-      return `CASE WHEN ${expr} IS NULL THEN 'None' WHEN to_char(${expr}, 'US') = '000000' THEN to_char(${expr}, 'YYYY-MM-DD HH24:MI:SS') ELSE to_char(${expr}, 'YYYY-MM-DD HH24:MI:SS.US') END`;
-    case 'mysql':
-      return `CASE WHEN ${expr} IS NULL THEN 'None' WHEN MICROSECOND(${expr}) = 0 THEN DATE_FORMAT(${expr}, '%Y-%m-%d %H:%i:%s') ELSE DATE_FORMAT(${expr}, '%Y-%m-%d %H:%i:%s.%f') END`;
     case 'sqlite': {
-      // SQLite holds the text its writer stored, `YYYY-MM-DD HH:MM:SS[.ffffff]`.
-      const date = `substr(${expr}, 1, 10) || ' ' || substr(${expr}, 12, 8)`;
-      const fraction = `substr(substr(${expr}, 21) || '000000', 1, 6)`;
-      return `CASE WHEN ${expr} IS NULL THEN 'None' WHEN rtrim(substr(${expr}, 21), '0') = '' THEN ${date} ELSE ${date} || '.' || ${fraction} END`;
+      // PostgreSQL cannot LEFT JOIN the table it updates; its per-row lookups cost little here.
+      const owner =
+        'COALESCE((SELECT s.name FROM strategies s WHERE s.id = audits.strategy_id), ' +
+        '(SELECT g.name FROM goals g WHERE g.id = audits.goal_id))';
+      // Only SQLite can hold a timestamp longer than the column (any text can be stored): the owner
+      // then gives way entirely, and SQLite, which does not enforce the length, keeps the rest.
+      const room = `${NAME_LENGTH - 1} - length(${created})`;
+      const name = `substr(${owner}, 1, ${backend === 'sqlite' ? `max(0, ${room})` : room}) || '-' || ${created}`;
+      return { set: `name = ${name}`, where: `name IS NULL AND ${owner} IS NOT NULL` };
     }
   }
-}
-
-/** The offline form of `up`: every unnamed audit with a strategy or goal, named in one UPDATE. */
-function setBasedUpdate(backend: Backend): string {
-  const owner =
-    'COALESCE((SELECT s.name FROM strategies s WHERE s.id = audits.strategy_id), ' +
-    '(SELECT g.name FROM goals g WHERE g.id = audits.goal_id))';
-  const suffix = pythonDatetimeSql(backend, 'audits.created_at');
-  const name =
-    backend === 'mysql'
-      ? `CONCAT(SUBSTRING(${owner}, 1, ${NAME_LENGTH - 1} - CHAR_LENGTH(${suffix})), '-', ${suffix})`
-      : `substr(${owner}, 1, ${NAME_LENGTH - 1} - length(${suffix})) || '-' || ${suffix}`;
-  return `UPDATE audits SET name = ${name} WHERE name IS NULL AND ${owner} IS NOT NULL`;
 }

@@ -9,6 +9,8 @@ export { RevisionChain } from './script/chain';
 export { currentVersion } from './api/version';
 export type { VersionResult } from './api/version';
 export { upgrade, downgrade, migrationScript } from './api/migrate';
+export type { MigrateOptions } from './api/migrate';
+export type { RevisionProgress } from './portable/progress';
 export { plan } from './api/plan';
 export type { Plan, PlanStatement, PlanStep } from './api/plan';
 export { stamp } from './api/stamp';

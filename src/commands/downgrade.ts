@@ -3,6 +3,8 @@ import { BaseCommand } from '../cli/base-command';
 import { lockFlags } from '../cli/lock-flags';
 import { renderPlan } from '../cli/plan-output';
 import { plan } from '../api/plan';
+import { RevisionProgressDisplay } from '../cli/revision-progress';
+import type { RevisionProgress } from '../portable/progress';
 import { downgrade, migrationScript } from '../api/migrate';
 import { pickRevision } from './upgrade';
 
@@ -41,7 +43,9 @@ export default class Downgrade extends BaseCommand<typeof Downgrade> {
       process.stdout.write(this.flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderPlan(result, backend, 'downgrade', chain));
       return;
     }
-    const result = await this.withSession((session) => downgrade(session, chain, target, { lockPolicy: this.lockPolicy() }));
+    const display = new RevisionProgressDisplay(Boolean(process.stderr.isTTY));
+    const options = { lockPolicy: this.lockPolicy(), onProgress: (p: RevisionProgress) => display.update(p) };
+    const result = await this.withSession((session) => downgrade(session, chain, target, options)).finally(() => display.stop());
     this.logger.verbose(`Undid ${result.applied.length} revision(s); now at ${result.to ?? 'base'}`);
   }
 }
