@@ -131,3 +131,67 @@ describe('upgrade on a live database', function () {
     });
   }
 });
+
+describe('a PostgreSQL revision killed after a step that ran outside its transaction', function () {
+  this.timeout(120_000);
+  it('is resumed by the rerun in a new process, skipping what the first run committed', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { REPO_ROOT } = await import('./support/cli');
+    const kit = JSON.stringify(path.join(REPO_ROOT, 'dist', 'src', 'portable'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-partial-'));
+    fs.writeFileSync(
+      path.join(dir, 'aaaa00000001_t.js'),
+      `exports.revision = { id: 'aaaa00000001', parent: null, message: 'table t', created: '2026-01-01T00:00:00',
+        up: async (q) => { await q.query('CREATE TABLE t (id integer PRIMARY KEY)'); await q.query('INSERT INTO t SELECT generate_series(1, 1000)'); },
+        down: async (q) => { await q.query('DROP TABLE t'); } };\n`,
+    );
+    // A column, then an index that PostgreSQL builds CONCURRENTLY, outside the revision's transaction.
+    fs.writeFileSync(
+      path.join(dir, 'bbbb00000002_b.js'),
+      `const k = require(${kit});
+      exports.revision = { id: 'bbbb00000002', parent: 'aaaa00000001', message: 'b and its index', created: '2026-01-01T00:00:00',
+        up: async (q) => { await k.addColumn(q, 't', k.column('b', k.sa.Integer)); await k.createIndex(q, 't', { name: 'ix_t_b', columns: ['b'] }); },
+        down: async (q) => { await k.dropIndex(q, 't', 'ix_t_b'); await k.dropColumn(q, 't', 'b'); } };\n`,
+    );
+    const db = await createTempDatabase('postgresql');
+    try {
+      const conf = writeConfig(db.url);
+      const cli = (...args: string[]) => ['--config-file', conf, '--migrations-dir', dir, ...args];
+      expect(runCli(cli('upgrade', 'aaaa00000001')).status).to.equal(0);
+      // An open snapshot (of another table) makes CREATE INDEX CONCURRENTLY wait; the run is killed while it waits, and
+      // its server session with it (a lost node), leaving the column committed and the index INVALID.
+      const holder = await holdLock(db.url, 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SELECT 1;', { reader: true });
+      const run = startCli(cli('upgrade', '--lock-timeout', '60'));
+      try {
+        await run.stderrMatch(/Running upgrade aaaa00000001 -> bbbb00000002/);
+        for (const deadline = Date.now() + 20_000; ; ) {
+          const waiting = sqlQuery(db.url, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%' AND wait_event_type = 'Lock';").trim();
+          if (waiting === '1') break;
+          if (Date.now() > deadline) throw new Error('the index build never waited');
+          await sleep(100);
+        }
+        run.kill();
+        sqlQuery(db.url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%';");
+        await run.done;
+      } finally {
+        await holder.release();
+      }
+      expect(versionOf(conf)).to.equal('aaaa00000001');
+      expect(sqlQuery(db.url, "SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND column_name = 'b';").trim()).to.equal('1');
+
+      const rerun = runCli(cli('upgrade'));
+      expect(rerun.status, rerun.stderr).to.equal(0);
+      expect(rerun.stderr).to.match(/WARNING upgrade aaaa00000001 -> bbbb00000002: an interrupted run committed part of this revision; resuming it/);
+      expect(versionOf(conf)).to.equal('bbbb00000002');
+      expect(sqlQuery(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_t_b'::regclass;").trim()).to.equal('t');
+      // The note is gone: the schema is the one an uninterrupted run leaves.
+      expect(sqlQuery(db.url, "SELECT coalesce(obj_description('alembic_version'::regclass, 'pg_class'), 'none');").trim()).to.equal('none');
+      const down = runCli(cli('downgrade', 'aaaa00000001'));
+      expect(down.status, down.stderr).to.equal(0);
+    } finally {
+      await db.drop();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { ProgressListener, setProgressListener } from '../portable/progress';
 import { RevisionChain } from '../script/chain';
 import { checkKnown, downgradeSteps, resolveTarget, Step, upgradeSteps } from '../script/plan';
 import { MigrationLockWaits } from './lock-waits';
+import { PartialRevisionNote } from './partial-revision';
 import { runGuardFor } from './run-guard';
 import { refuseUnversionedWatcherTables } from './unversioned-tables';
 import { hasTransactionalDdl, withRunner } from './transaction';
@@ -54,7 +55,18 @@ export async function migrate(
     await waits.apply();
     const guard = runGuardFor(runner, dialect, log);
     await guard.acquire();
-    setTransactionControl(runner, guard);
+    const partial = new PartialRevisionNote(runner, dialect);
+    /** The revision now running, and whether its note is on alembic_version. */
+    let running: { id: string; noted: boolean } | undefined;
+    setTransactionControl(runner, {
+      outside: async (work) => {
+        if (running && !running.noted) {
+          await partial.write(running.id); // committed by the step's COMMIT, with what came before it
+          running.noted = true;
+        }
+        return guard.outside(work);
+      },
+    });
     setProgressListener(runner, options.onProgress);
     const applied: MigrateResult['applied'] = [];
     let current: string | null = null;
@@ -93,7 +105,14 @@ export async function migrate(
             await waits.lockWhatTheRevisionNeeds();
             if (announced !== step) log.info(`Running ${label}, ${step.revision.message}`);
             announced = step;
+            const noted = (await partial.read()) === step.revision.id;
+            if (noted && !(running?.id === step.revision.id && running.noted)) {
+              log.warning(`${label}: an interrupted run committed part of this revision; resuming it, skipping what is done`);
+            }
+            running = { id: step.revision.id, noted };
+            if (noted) markCommittedPart(runner, true);
             await (step.direction === 'up' ? step.revision.up(runner) : step.revision.down(runner));
+            if (running.noted) await partial.clear();
             await versions.write(step.from, step.to);
             return { version: step.to, ran: true };
           }),

@@ -1,0 +1,46 @@
+import type { QueryRunner } from 'typeorm';
+import { Dialect } from '../dialect';
+import { VERSION_TABLE } from './version-table';
+
+/**
+ * PostgreSQL rolls a revision back whole, except where one of its steps had to run outside the
+ * revision's transaction (CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT, a batched data change):
+ * what came before that step is committed, with alembic_version still at the previous revision. A
+ * run killed there leaves part of the revision done, and its rerun, in a new process, would stop at
+ * the first step it finds done ("column already exists").
+ *
+ * So before such a commit the revision leaves a note on alembic_version, as a table comment (which
+ * the reference ignores, and which takes no schema change), naming itself; the final transaction of
+ * the revision, the one that moves the version, removes it. A rerun that finds the note for the
+ * revision it starts resumes it, skipping what is done, as MySQL's reruns do (resumable.ts).
+ */
+export class PartialRevisionNote {
+  constructor(
+    private readonly runner: QueryRunner,
+    private readonly dialect: Dialect,
+  ) {}
+
+  private get applies(): boolean {
+    return this.dialect.backend === 'postgres';
+  }
+
+  private readonly prefix = 'watcher-db-manage: partly applied revision ';
+
+  /** The revision an interrupted run left partly applied, if any. */
+  async read(): Promise<string | undefined> {
+    if (!this.applies) return undefined;
+    const [row] = (await this.runner.query('SELECT obj_description(to_regclass($1), $2) AS note', [VERSION_TABLE.name, 'pg_class'])) as { note: string | null }[];
+    const note = row?.note ?? '';
+    return note.startsWith(this.prefix) ? note.slice(this.prefix.length) : undefined;
+  }
+
+  async write(revision: string): Promise<void> {
+    if (!this.applies) return;
+    await this.runner.query(`COMMENT ON TABLE ${this.dialect.quote(VERSION_TABLE.name)} IS ${this.dialect.stringLiteral(this.prefix + revision)}`);
+  }
+
+  async clear(): Promise<void> {
+    if (!this.applies) return;
+    await this.runner.query(`COMMENT ON TABLE ${this.dialect.quote(VERSION_TABLE.name)} IS NULL`);
+  }
+}
