@@ -456,15 +456,7 @@ export class MysqlClassifier implements Classifier {
   /** The columns of a CREATE TABLE, as the new table will have them. */
   private columnsOfCreate(t: Token[], table: string): Map<string, LiveColumn> {
     const columns = new Map<string, LiveColumn>();
-    const open = t.findIndex((x) => isPunct(x, '('));
-    if (open < 0) return columns;
-    let depth = 0;
-    let close = open;
-    for (; close < t.length; close++) {
-      if (isPunct(t[close], '(')) depth++;
-      if (isPunct(t[close], ')') && --depth === 0) break;
-    }
-    for (const part of splitTopLevel(t.slice(open + 1, close))) {
+    for (const part of definitionsOfCreate(t)) {
       if (isWord(part[0], 'CONSTRAINT', 'PRIMARY', 'UNIQUE', 'INDEX', 'KEY', 'FOREIGN', 'CHECK', 'FULLTEXT', 'SPATIAL')) continue;
       const named = nameAt(part, 0);
       if (named) columns.set(named.name, this.liveColumn(table, columnDefinition(part, named.next)));
@@ -526,18 +518,23 @@ function columnList(t: Token[], from: number): string[] {
   return names;
 }
 
-/** The indexes a CREATE TABLE declares (the primary key as PRIMARY). */
-function indexesOfCreate(t: Token[]): Map<string, string[]> {
-  const indexes = new Map<string, string[]>();
+/** The comma-separated definitions (columns, keys, constraints) inside a CREATE TABLE's parentheses. */
+function definitionsOfCreate(t: Token[]): Token[][] {
   const open = t.findIndex((x) => isPunct(x, '('));
-  if (open < 0) return indexes;
+  if (open < 0) return [];
   let depth = 0;
   let close = open;
   for (; close < t.length; close++) {
     if (isPunct(t[close], '(')) depth++;
     if (isPunct(t[close], ')') && --depth === 0) break;
   }
-  for (const part of splitTopLevel(t.slice(open + 1, close))) {
+  return splitTopLevel(t.slice(open + 1, close));
+}
+
+/** The indexes a CREATE TABLE declares (the primary key as PRIMARY). */
+function indexesOfCreate(t: Token[]): Map<string, string[]> {
+  const indexes = new Map<string, string[]>();
+  for (const part of definitionsOfCreate(t)) {
     let at = 0;
     let constraintName: string | undefined;
     if (isWord(part[0], 'CONSTRAINT')) {
