@@ -1,6 +1,7 @@
 import type { Backend } from './url';
 import { UserError } from '../errors';
 import { Logger } from '../log';
+import { setTimeout as wait } from 'node:timers/promises';
 
 /**
  * How long the tool lets one of its statements wait for a lock held by someone else (Watcher's
@@ -40,7 +41,7 @@ export function lockWaitStatements(backend: Backend, seconds: number): string[] 
  * long writer leaves the lock free for longer than one such sleep. Elsewhere, waiters are queued.
  */
 export async function yieldWriteLock(backend: Backend): Promise<void> {
-  if (backend === 'sqlite') await new Promise<void>((resolve) => setTimeout(resolve, SQLITE_WRITER_GAP_MS));
+  if (backend === 'sqlite') await wait(SQLITE_WRITER_GAP_MS);
 }
 
 const SQLITE_WRITER_GAP_MS = 110;
@@ -93,7 +94,6 @@ export interface ConflictRetryOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `attempt` (one whole transaction, which must have rolled back when it throws) until it
@@ -101,7 +101,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  * `policy.retries + 1` times (then a LockConflictError, one line).
  */
 export async function retryOnLockConflict<T>(options: ConflictRetryOptions, attempt: () => Promise<T>): Promise<T> {
-  const sleep = options.sleep ?? realSleep;
+  const sleep = options.sleep ?? ((ms: number) => wait(ms));
   const total = options.policy.retries + 1;
   for (let tried = 1; ; tried++) {
     try {

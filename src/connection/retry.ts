@@ -1,4 +1,5 @@
 import { Logger } from '../log';
+import { setTimeout as wait } from 'node:timers/promises';
 
 /** oslo.db's `[database] max_retries` and `retry_interval`, for the initial connection only. */
 export interface RetryPolicy {
@@ -21,7 +22,6 @@ export interface RetryHooks {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `attempt` until it succeeds, a failure is not transient, or the retries are used up; the last
@@ -29,7 +29,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  * started the database and the tool together sees why the tool is waiting.
  */
 export async function withRetries<T>(policy: RetryPolicy, hooks: RetryHooks, attempt: () => Promise<T>): Promise<T> {
-  const sleep = hooks.sleep ?? realSleep;
+  const sleep = hooks.sleep ?? ((ms: number) => wait(ms));
   const forever = policy.maxRetries < 0;
   const total = policy.maxRetries + 1;
   for (let tried = 1; ; tried++) {

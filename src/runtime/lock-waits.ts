@@ -6,11 +6,11 @@ import type { SqlExecutor } from '../connection/sql-executor';
 import { Dialect } from '../dialect';
 import { Logger } from '../log';
 import { TableLock, tableLocks } from './postgres-table-locks';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 type Send = (...args: unknown[]) => Promise<unknown>;
 /** Between two tries for a table lock that is taken: short, as every try costs a round trip only. */
 const LOCK_POLL_MS = 20;
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The lock policy applied to a migration run's connection (src/connection/lock-policy.ts): every

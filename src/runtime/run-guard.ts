@@ -4,6 +4,7 @@ import { DatabaseStateError } from '../errors';
 import { Logger } from '../log';
 import { yieldWriteLock } from '../connection/lock-policy';
 import type { TransactionControl } from '../portable/outside-transaction';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * How one backend keeps a migration run safe: a lock held for the whole run where the server has
@@ -23,8 +24,6 @@ export const WAIT_MESSAGE = 'Another watcher-db-manage run holds the migration l
 const PG_LOCK_KEY = [0x77646d, 0x6d696772];
 /** How often a waiting run asks for the run lock again. */
 const POLL_MS = 250;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function runGuardFor(runner: QueryRunner, dialect: Dialect, log: Logger): RunGuard {
   switch (dialect.backend) {
