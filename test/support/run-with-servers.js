@@ -11,6 +11,7 @@
 //   WDM_TEST_PG_BIN        directory holding initdb/psql/pg_dump of the server's version
 //   WDM_TEST_REFERENCE_DIR directory D such that D/watcher is the reference with overlay.py applied
 //   WDM_TEST_PG_SOCKET_DIR, WDM_TEST_MYSQL_SOCKET  the servers' Unix sockets
+// It also installs what the Galera tests need (galera-4, rsync); they start their cluster themselves.
 // The servers and all temporary directories are removed afterwards, also on SIGINT/SIGTERM, and the
 // exit code is CMD's.
 'use strict';
@@ -101,6 +102,9 @@ function missingPackages() {
   }
   if (!['mariadbd', 'mariadb-install-db', 'mariadb', 'mariadb-admin', 'mysqldump'].every(which)) missing.push('mariadb-server');
   if (!which('sqlite3')) missing.push('sqlite3');
+  // The Galera tests start a three-node cluster of their own (test/support/galera-cluster.ts).
+  if (!fs.existsSync('/usr/lib/galera/libgalera_smm.so')) missing.push('galera-4');
+  if (!which('rsync')) missing.push('rsync');
   if (!fs.existsSync(PYTHON) || !pythonReferenceInstalled()) missing.push('python3-watcher', 'python3-psycopg2', 'python3-pymysql');
   return missing;
 }
