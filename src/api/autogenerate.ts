@@ -25,7 +25,7 @@ export interface DiffOptions {
 export async function diffDatabase(session: Session, chain: RevisionChain, options: DiffOptions = {}): Promise<SchemaOperation[]> {
   const wanted = await entitySchema(options.entities ?? WATCHER_ENTITIES);
   const head = chain.revisions.size === 0 ? null : chain.head().id;
-  return withRunner(session.dataSource, async (runner) => {
+  return withRunner(session, async (runner) => {
     const current = await new VersionTable(runner, session.dialect).current();
     if (current !== head) {
       throw new DatabaseStateError(

@@ -30,7 +30,7 @@ export async function createSchema(session: Session, chain: RevisionChain): Prom
   const head = chain.head().id;
   const schema = await entitySchema();
   const { dialect, log } = session;
-  return withRunner(session.dataSource, async (runner) => {
+  return withRunner(session, async (runner) => {
     const versions = new VersionTable(runner, dialect);
     const existing = await versions.readAll();
     if (existing !== null) {

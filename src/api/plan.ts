@@ -24,7 +24,7 @@ export type { Plan, PlanStatement, PlanStep } from '../plan/types';
  */
 export async function plan(session: Session, chain: RevisionChain, direction: Direction, target: string): Promise<Plan> {
   const { dialect, spec } = session;
-  return withRunner(session.dataSource, async (runner) => {
+  return withRunner(session, async (runner) => {
     const versions = new VersionTable(runner, dialect);
     const state = await versions.read();
     const current = state.revision;

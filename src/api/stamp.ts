@@ -14,7 +14,7 @@ export interface StampResult {
  */
 export async function stamp(session: Session, chain: RevisionChain, target: string, options: { purge?: boolean } = {}): Promise<StampResult> {
   const to = chain.resolve(target);
-  return withRunner(session.dataSource, (runner) =>
+  return withRunner(session, (runner) =>
     inTransaction(runner, async () => {
       const table = new VersionTable(runner, session.dialect);
       // --purge, as Alembic's: whatever the table holds (several rows, an unknown id) is erased first,

@@ -1,5 +1,6 @@
 import { ConnectionError } from '../errors';
 import { redactSecrets } from './redact';
+import { isNodeNotReadyError } from './galera';
 import { ConnectionSpec } from './url';
 
 const BACKEND_NAMES = { sqlite: 'SQLite', postgres: 'PostgreSQL', mysql: 'MySQL' } as const;
@@ -33,6 +34,8 @@ export function connectionError(spec: ConnectionSpec, cause: unknown): Connectio
  */
 export function isTransientConnectError(spec: ConnectionSpec, cause: unknown): boolean {
   if (spec.backend === 'sqlite') return false;
+  // A Galera node outside the primary component, donor, desynced or joining: it will be back.
+  if (isNodeNotReadyError(cause)) return true;
   const err = cause as { code?: string; message?: string };
   switch (err.code) {
     case 'ECONNREFUSED':
@@ -62,6 +65,9 @@ export function secretsOf(spec: ConnectionSpec): string[] {
 }
 
 function reasonFor(spec: ConnectionSpec, err: { code?: string; message?: string }): string {
+  if (err.code !== 'WDM_GALERA_NOT_READY' && isNodeNotReadyError(err)) {
+    return `the Galera node is not ready (${(err.message ?? '').trim()})`;
+  }
   switch (err.code) {
     case 'ECONNREFUSED':
       return 'connection refused (is the server running and listening there?)';

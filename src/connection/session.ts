@@ -9,6 +9,7 @@ import { NO_RETRY, RetryPolicy, withRetries } from './retry';
 import { SqlExecutor } from './sql-executor';
 import { SqlLogger } from './sql-logger';
 import { ConnectionSpec, parseConnectionUrl } from './url';
+import { GALERA_SESSION_STATEMENTS, GaleraNode, GaleraNodeNotReady, describeForLog, describeGaleraNode, notReadyReason } from './galera';
 
 /** What every session offers: where the database is, how its SQL is spelled, statements, a log. */
 export interface SessionBase {
@@ -16,6 +17,8 @@ export interface SessionBase {
   dialect: Dialect;
   sql: SqlExecutor;
   log: Logger;
+  /** The Galera node behind a MySQL connection, when the server is one (galera.ts). */
+  galera?: GaleraNode;
 }
 
 /**
@@ -29,6 +32,8 @@ export interface DriverSession extends SessionBase {
 /** A connection through TypeORM, for what needs its schema API (migrations, autogenerate). */
 export interface Session extends SessionBase {
   dataSource: DataSource;
+  /** Applies the server's session settings to a connection of the pool (withRunner calls it). */
+  prepareConnection(sql: SqlExecutor): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,7 +67,7 @@ export async function openSession(url: string, options: OpenOptions = {}): Promi
   log.verbose(`Connecting to ${spec.redactedUrl}`);
   const { DataSource } = await import('typeorm');
   // A DataSource whose initialize() failed is not reused: each attempt starts from a new one.
-  const dataSource = await connectWithRetries(spec, options, log, async () => {
+  const { dataSource, galera } = await connectWithRetries(spec, options, log, async () => {
     const attempt = new DataSource({
       ...dataSourceOptions(spec),
       logging: true,
@@ -73,19 +78,22 @@ export async function openSession(url: string, options: OpenOptions = {}): Promi
       await attempt.initialize();
       // better-sqlite3 opens any file; reading the schema is what finds one that is not a database.
       if (spec.backend === 'sqlite') await attempt.query('SELECT count(*) FROM sqlite_master');
-      return attempt;
+      return { dataSource: attempt, galera: await inspectServer(spec, attempt) };
     } catch (cause) {
       await attempt.destroy().catch(() => undefined);
       throw cause;
     }
   });
   log.verbose(`Connected to ${describeTarget(spec)}`);
+  if (galera) log.verbose(describeForLog(galera));
   return {
     spec,
     dialect: dialectFor(spec.backend),
     dataSource,
     sql: dataSource,
     log,
+    galera,
+    prepareConnection: (sql) => applySessionSettings(galera, sql),
     close: () => (dataSource.isInitialized ? dataSource.destroy() : Promise.resolve()),
   };
 }
@@ -108,14 +116,44 @@ export async function withDriverSession<T>(url: string, options: OpenOptions, wo
   const spec = parseConnectionUrl(url);
   const log = options.log ?? silentLogger;
   log.verbose(`Connecting to ${spec.redactedUrl}`);
-  const client = await connectWithRetries(spec, options, log, () => openDriverClient(spec, log, secretsOf(spec)));
+  const { client, galera } = await connectWithRetries(spec, options, log, async () => {
+    const attempt = await openDriverClient(spec, log, secretsOf(spec));
+    try {
+      const node = await inspectServer(spec, attempt);
+      await applySessionSettings(node, attempt);
+      return { client: attempt, galera: node };
+    } catch (cause) {
+      await attempt.close().catch(() => undefined);
+      throw cause;
+    }
+  });
   log.verbose(`Connected to ${describeTarget(spec)}`);
+  if (galera) log.verbose(describeForLog(galera));
   try {
-    return await work({ spec, dialect: dialectFor(spec.backend), sql: client, log });
+    return await work({ spec, dialect: dialectFor(spec.backend), sql: client, log, galera });
   } catch (error) {
     // As withRunner does for TypeORM's connections (all TypeORM work goes through it).
     throw environmentFailure(error) ?? error;
   } finally {
     await client.close().catch(() => undefined);
   }
+}
+
+/**
+ * What the server behind a new connection is, when that changes what the tool does: a Galera node
+ * (MySQL backends only). A node that may not be used yet fails the attempt with an error that the
+ * connection retries treat as a server still starting.
+ */
+async function inspectServer(spec: ConnectionSpec, sql: SqlExecutor): Promise<GaleraNode | undefined> {
+  if (spec.backend !== 'mysql') return undefined;
+  const node = await describeGaleraNode(sql);
+  const notReady = node && notReadyReason(node);
+  if (notReady) throw new GaleraNodeNotReady(notReady);
+  return node;
+}
+
+/** Session settings every connection to this server needs (Galera's causal reads). */
+async function applySessionSettings(galera: GaleraNode | undefined, sql: SqlExecutor): Promise<void> {
+  if (!galera) return;
+  for (const statement of GALERA_SESSION_STATEMENTS) await sql.query(statement);
 }

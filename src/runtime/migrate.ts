@@ -44,7 +44,7 @@ export async function migrate(
   options: MigrateOptions = {},
 ): Promise<MigrateResult> {
   const { dialect, log } = session;
-  return withRunner(session.dataSource, async (runner) => {
+  return withRunner(session, async (runner) => {
     const versions = new VersionTable(runner, dialect);
     // Validate what can be validated before locking, so a typo fails fast and changes nothing.
     const before = await versions.current();

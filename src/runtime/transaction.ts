@@ -27,7 +27,7 @@ interface EventSource {
 }
 
 /**
- * Gives `work` a dedicated connection and releases it afterwards.
+ * Gives `work` a dedicated connection, with the server's session settings, and releases it afterwards.
  *
  * When the server ends the connection between two statements (an administrator's
  * pg_terminate_backend, a restart), TypeORM's PostgreSQL runner hears it as an 'error' event and
@@ -36,16 +36,17 @@ interface EventSource {
  * the lost connection, with the server's reason.
  */
 export async function withRunner<T>(
-  dataSource: { createQueryRunner(): QueryRunner },
+  session: { dataSource: { createQueryRunner(): QueryRunner }; prepareConnection?(sql: QueryRunner): Promise<void> },
   work: (runner: QueryRunner) => Promise<T>,
 ): Promise<T> {
-  const runner = dataSource.createQueryRunner();
+  const runner = session.dataSource.createQueryRunner();
   const connection = (await runner.connect()) as Partial<EventSource> | undefined;
   let lost: Error | undefined;
   const onError = (error: Error) => (lost ??= error);
   const events = typeof connection?.on === 'function' ? (connection as EventSource) : undefined;
   events?.on('error', onError);
   try {
+    await session.prepareConnection?.(runner);
     return await work(runner);
   } catch (error) {
     if (lost) throw new ConnectionError(`Lost the connection to the database: ${lost.message}`);
