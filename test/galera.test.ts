@@ -2,7 +2,16 @@
 // ../shared/spec/galera.md says Galera changes, scenario by scenario.
 import { expect } from 'chai';
 import { GaleraCluster, galeraCluster } from './support/galera-cluster';
-import { runCli, writeConfig } from './support/cli';
+import { runCli, startCli, writeConfig } from './support/cli';
+import { CLUSTER_LOCK_TABLE } from '../src/runtime/cluster-lock';
+
+const HEAD = 'f56ba02662b4';
+/** How many revisions an upgrade from base applies. */
+const CHAIN_LENGTH = 12;
+
+function runningLines(stderr: string): string[] {
+  return stderr.split('\n').filter((line) => /Running (upgrade|downgrade)/.test(line));
+}
 import { dumpSchema, referenceDump } from './support/schema-dump';
 
 describe('Galera cluster', function () {
@@ -34,5 +43,110 @@ describe('Galera cluster', function () {
       await cluster.sql(node.index, 'SET SESSION wsrep_sync_wait = 1; SELECT 1', db);
       expect(dumpSchema(cluster.url(node.index, db)), node.name).to.equal(expected);
     }
+  });
+
+  /** Waits until every node has applied what the cluster committed, then the table names on node `i`. */
+  async function tables(i: number, db: string): Promise<string[]> {
+    const out = await cluster.sql(i, `SET SESSION wsrep_sync_wait = 1; SHOW TABLES`, db);
+    return out.trim().split('\n').filter(Boolean).sort();
+  }
+
+  async function expectReferenceEverywhere(db: string): Promise<void> {
+    const expected = referenceDump('mysql-upgrade-head.sql');
+    for (const node of cluster.nodes) {
+      expect(await tables(node.index, db), node.name).to.not.include(CLUSTER_LOCK_TABLE);
+      expect(dumpSchema(cluster.url(node.index, db)), node.name).to.equal(expected);
+    }
+  }
+
+  describe('the run lock', () => {
+    it('three upgrades started together through three nodes all succeed and apply each revision once', async () => {
+      const db = await freshDatabase();
+      const runs = cluster.nodes.map((node) => startCli(['--config-file', writeConfig(cluster.url(node.index, db)), 'upgrade']));
+      const results = await Promise.all(runs.map((r) => r.done));
+      for (const r of results) expect(r.status, r.stderr).to.equal(0);
+      const steps = results.flatMap((r) => runningLines(r.stderr));
+      expect(steps, results.map((r) => r.stderr).join('\n---\n')).to.have.length(CHAIN_LENGTH);
+      expect(new Set(steps).size).to.equal(CHAIN_LENGTH);
+      // The runs that did not go first said that they waited, and for whom.
+      const waited = results.filter((r) => /holds the migration lock on this database; waiting for it to finish \(held by upgrade, pid \d+/.test(r.stderr));
+      expect(waited.length, results.map((r) => r.stderr).join('\n---\n')).to.be.at.least(1);
+      await expectReferenceEverywhere(db);
+    });
+
+    it('an upgrade, a stamp and a downgrade through different nodes do not interleave', async () => {
+      const db = await freshDatabase();
+      expect(runCli(['--config-file', writeConfig(cluster.url(0, db)), 'upgrade']).status).to.equal(0);
+      const down = startCli(['--config-file', writeConfig(cluster.url(1, db)), 'downgrade', '-1']);
+      const stamp = startCli(['--config-file', writeConfig(cluster.url(2, db)), 'stamp', HEAD]);
+      const [d, s] = await Promise.all([down.done, stamp.done]);
+      expect(d.status, d.stderr).to.equal(0);
+      expect(s.status, s.stderr).to.equal(0);
+      const version = runCli(['--config-file', writeConfig(cluster.url(0, db)), 'version']).stdout.trim();
+      const below = /Running downgrade f56ba02662b4 -> (\w+)/.exec(d.stderr)?.[1];
+      const stampedFrom = /Running stamp_revision (\w*) -> /.exec(s.stderr)?.[1];
+      expect(below, d.stderr).to.match(/^[0-9a-f]{12}$/);
+      // Whichever went second worked from what the first left: a stamp after the downgrade read the
+      // revision below the head and put the head back; one before it read the head, and the downgrade
+      // then left the revision below it.
+      if (stampedFrom === below) expect(version).to.equal(HEAD);
+      else {
+        expect(stampedFrom, s.stderr).to.equal(HEAD);
+        expect(version).to.equal(below);
+      }
+      expect(await tables(0, db)).to.not.include(CLUSTER_LOCK_TABLE);
+    });
+
+    it('takes over at once from a run killed -9 on the same node, saying so in one line', async () => {
+      const db = await freshDatabase();
+      const conf = writeConfig(cluster.url(0, db));
+      const first = startCli(['--config-file', conf, 'upgrade']);
+      await first.stderrMatch(/Running upgrade/);
+      first.kill();
+      await first.done;
+      const started = Date.now();
+      const again = runCli(['--config-file', conf, 'upgrade']);
+      expect(again.status, again.stderr).to.equal(0);
+      expect(Date.now() - started).to.be.below(15_000);
+      const takeover = again.stderr.split('\n').filter((l) => l.includes('Took over the migration lock'));
+      expect(takeover, again.stderr).to.have.length(1);
+      expect(takeover[0]).to.match(/from upgrade, pid \d+ on .* \(node node1\): its connection to this node is gone/);
+      await expectReferenceEverywhere(db);
+    });
+
+    it('takes over within 30 s, through another node, from a run killed -9 there', async () => {
+      const db = await freshDatabase();
+      const first = startCli(['--config-file', writeConfig(cluster.url(0, db)), 'upgrade']);
+      await first.stderrMatch(/Running upgrade/);
+      first.kill();
+      await first.done;
+      const started = Date.now();
+      const again = runCli(['--config-file', writeConfig(cluster.url(1, db)), 'upgrade']);
+      const seconds = (Date.now() - started) / 1000;
+      expect(again.status, again.stderr).to.equal(0);
+      expect(seconds).to.be.below(30);
+      expect(again.stderr).to.match(/waiting for it to finish \(held by upgrade, pid \d+ .*, through node node1\)/);
+      expect(again.stderr).to.match(/Took over the migration lock from upgrade, pid \d+ .* \(node node1\): no heartbeat for 1\d s/);
+      await expectReferenceEverywhere(db);
+    });
+
+    it('a run through another node completes after the node of the run holding the lock dies, and the node rejoins', async () => {
+      const db = await freshDatabase();
+      const first = startCli(['--config-file', writeConfig(cluster.url(2, db)), 'upgrade']);
+      await first.stderrMatch(/Running upgrade/);
+      await cluster.kill(2);
+      const killed = await first.done;
+      expect(killed.status).to.not.equal(0);
+      try {
+        await cluster.waitForClusterSize(2);
+        const again = runCli(['--config-file', writeConfig(cluster.url(0, db)), 'upgrade']);
+        expect(again.status, again.stderr).to.equal(0);
+        expect(again.stderr).to.match(/Took over the migration lock from upgrade, pid \d+ .* \(node node3\)/);
+      } finally {
+        await cluster.restart(2);
+      }
+      await cluster.waitForClusterSize(3);
+      await expectReferenceEverywhere(db);
+    });
   });
 });

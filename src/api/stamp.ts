@@ -2,6 +2,7 @@ import { Session } from '../connection/session';
 import { RevisionChain } from '../script/chain';
 import { inTransaction, withRunner } from '../runtime/transaction';
 import { VersionTable } from '../runtime/version-table';
+import { runGuardFor } from '../runtime/run-guard';
 
 export interface StampResult {
   from: string | null;

@@ -7,8 +7,13 @@ import { sortByDependency } from '../schema/sort-tables';
 import { KeyColumns, keyColumnOrder, keyId } from './key-columns';
 import { columnTypeOf } from './live-types';
 
-/** Tables that are not the application's: Alembic's bookkeeping (shared with the reference). */
-const IGNORED_TABLES = new Set(['alembic_version']);
+import { CLUSTER_LOCK_TABLE } from '../runtime/cluster-lock';
+
+/**
+ * Tables that are not the application's: Alembic's bookkeeping (shared with the reference), and the
+ * Galera run lock's, which exists only while a run holds the lock (or after one was killed).
+ */
+const IGNORED_TABLES = new Set(['alembic_version', CLUSTER_LOCK_TABLE]);
 
 /**
  * The live schema, in the same neutral model the entities are turned into, so the two can be

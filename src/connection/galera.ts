@@ -101,3 +101,17 @@ export function isNodeNotReadyError(error: unknown): boolean {
  *   the operator may have set for more.
  */
 export const GALERA_SESSION_STATEMENTS = ['SET SESSION wsrep_sync_wait = @@session.wsrep_sync_wait | 1'];
+
+/**
+ * Most rows one transaction of ours changes on a Galera cluster when nothing smaller is asked for.
+ * A transaction is replicated as one write set at commit and the other nodes apply it whole, their
+ * own writes waiting meanwhile: measured here, transactions of about 2,000 rows stalled writes on
+ * another node 0.47 s at worst, a 37 MiB one 6-12 s.
+ */
+export const GALERA_ROWS_PER_TRANSACTION = 2_000;
+
+/** Rows per transaction on this node's cluster: the default above, within wsrep_max_ws_rows. */
+export function rowsPerTransaction(node: GaleraNode): number {
+  const limit = node.maxWriteSetRows > 0 ? node.maxWriteSetRows : Number.POSITIVE_INFINITY;
+  return Math.max(1, Math.min(GALERA_ROWS_PER_TRANSACTION, limit));
+}

@@ -152,6 +152,21 @@ async function inspectServer(spec: ConnectionSpec, sql: SqlExecutor): Promise<Ga
   return node;
 }
 
+/**
+ * One more connection to the session's database, with the same settings, for work that must go on
+ * while the session's own connection is busy (the Galera run lock's heartbeat). Closed by the caller.
+ */
+export async function openSideConnection(session: SessionBase): Promise<DriverClient> {
+  const client = await openDriverClient(session.spec, session.log, secretsOf(session.spec));
+  try {
+    await applySessionSettings(session.galera, client);
+    return client;
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw error;
+  }
+}
+
 /** Session settings every connection to this server needs (Galera's causal reads). */
 async function applySessionSettings(galera: GaleraNode | undefined, sql: SqlExecutor): Promise<void> {
   if (!galera) return;

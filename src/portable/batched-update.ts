@@ -4,6 +4,7 @@ import { isOffline } from './offline';
 import { outsideTransaction } from './outside-transaction';
 import { placeholder } from './placeholder';
 import { reportProgress } from './progress';
+import { rowsPerTransaction } from './transaction-size';
 
 /** A data change over a whole table, made by one UPDATE statement per range of keys. */
 export interface BatchedUpdateDef {
@@ -54,7 +55,8 @@ const CHUNK_KEYS = 10_000;
 export async function batchedUpdate(queryRunner: QueryRunner, def: BatchedUpdateDef): Promise<number> {
   const backend = backendOf(queryRunner);
   const key = def.key ?? 'id';
-  const width = def.chunkKeys ?? CHUNK_KEYS;
+  // A range holds at most `width` rows; a Galera cluster may want fewer per write set.
+  const width = Math.min(def.chunkKeys ?? CHUNK_KEYS, rowsPerTransaction(queryRunner) ?? Number.POSITIVE_INFINITY);
   const p = (n: number) => placeholder(backend, n);
   const update = (range: string) => `UPDATE ${def.target ?? def.table} SET ${def.set} WHERE ${range}(${def.where})`;
 

@@ -2,6 +2,8 @@ import { Session } from '../connection/session';
 import { DEFAULT_LOCK_POLICY, LockPolicy } from '../connection/lock-policy';
 import { markCommittedPart, setTransactionControl } from '../portable/outside-transaction';
 import { ProgressListener, setProgressListener } from '../portable/progress';
+import { setRowsPerTransaction } from '../portable/transaction-size';
+import { rowsPerTransaction } from '../connection/galera';
 import { RevisionChain } from '../script/chain';
 import { checkKnown, downgradeSteps, resolveTarget, Step, upgradeSteps } from '../script/plan';
 import { MigrationLockWaits } from './lock-waits';
@@ -53,7 +55,7 @@ export async function migrate(
 
     const waits = new MigrationLockWaits(runner, dialect, session.dataSource, options.lockPolicy ?? DEFAULT_LOCK_POLICY, log);
     await waits.apply();
-    const guard = runGuardFor(runner, dialect, log);
+    const guard = runGuardFor(runner, session, direction);
     await guard.acquire();
     const partial = new PartialRevisionNote(runner, dialect);
     /** The revision now running, and whether its note is on alembic_version. */
@@ -68,6 +70,7 @@ export async function migrate(
       },
     });
     setProgressListener(runner, options.onProgress);
+    setRowsPerTransaction(runner, session.galera && rowsPerTransaction(session.galera));
     const applied: MigrateResult['applied'] = [];
     let current: string | null = null;
     try {
@@ -92,6 +95,7 @@ export async function migrate(
         const steps: Step[] = direction === 'upgrade' ? upgradeSteps(chain, current, to) : downgradeSteps(chain, current, to);
         const step = steps[0];
         if (!step) break;
+        guard.assertHeld();
         const label = `${direction} ${step.from ?? ''} -> ${step.to ?? ''}`;
         waits.beginRevision(label);
         const outcome = hasTransactionalDdl(dialect)
@@ -130,6 +134,7 @@ export async function migrate(
     } finally {
       setTransactionControl(runner, undefined);
       setProgressListener(runner, undefined);
+      setRowsPerTransaction(runner, undefined);
       markCommittedPart(runner, false);
     }
     await guard.release();

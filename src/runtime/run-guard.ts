@@ -1,7 +1,8 @@
 import type { QueryRunner } from 'typeorm';
-import { Dialect } from '../dialect';
 import { DatabaseStateError } from '../errors';
 import { Logger } from '../log';
+import { SessionBase, openSideConnection } from '../connection/session';
+import { ClusterLock } from './cluster-lock';
 import { yieldWriteLock } from '../connection/lock-policy';
 import type { TransactionControl } from '../portable/outside-transaction';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,6 +18,8 @@ export interface RunGuard extends TransactionControl {
   /** Runs one revision and its version update; on PostgreSQL and SQLite all or nothing. */
   atomically<T>(work: () => Promise<T>): Promise<T>;
   release(): Promise<void>;
+  /** Throws when the run lock was lost meanwhile (only a Galera lease can be); called before each revision. */
+  assertHeld(): void;
 }
 
 export const WAIT_MESSAGE = 'Another watcher-db-manage run holds the migration lock on this database; waiting for it to finish';
@@ -25,12 +28,13 @@ const PG_LOCK_KEY = [0x77646d, 0x6d696772];
 /** How often a waiting run asks for the run lock again. */
 const POLL_MS = 250;
 
-export function runGuardFor(runner: QueryRunner, dialect: Dialect, log: Logger): RunGuard {
-  switch (dialect.backend) {
+/** `what` names the run for other runs' waiting messages: "upgrade", "stamp". */
+export function runGuardFor(runner: QueryRunner, session: SessionBase, what: string): RunGuard {
+  switch (session.dialect.backend) {
     case 'postgres':
-      return new PostgresGuard(runner, log);
+      return new PostgresGuard(runner, session.log);
     case 'mysql':
-      return new MysqlGuard(runner, log);
+      return session.galera ? new GaleraGuard(session, what) : new MysqlGuard(runner, session.log);
     case 'sqlite':
       return new SqliteGuard(runner);
   }
@@ -77,6 +81,8 @@ class PostgresGuard implements RunGuard {
   async release(): Promise<void> {
     await this.runner.query('SELECT pg_advisory_unlock($1, $2)', PG_LOCK_KEY);
   }
+
+  assertHeld(): void {}
 }
 
 /** MySQL commits each DDL statement at once: no atomic revision, but the version follows each one. */
@@ -111,6 +117,50 @@ class MysqlGuard implements RunGuard {
 
   async release(): Promise<void> {
     await this.runner.query('SELECT RELEASE_LOCK(?)', [this.lockName]);
+  }
+
+  assertHeld(): void {}
+}
+
+/**
+ * MySQL's guard on a Galera cluster: the same, with a cluster-wide lease (cluster-lock.ts) for a run
+ * lock, since GET_LOCK locks one node only.
+ */
+class GaleraGuard implements RunGuard {
+  private lock?: ClusterLock;
+
+  constructor(
+    private readonly session: SessionBase,
+    private readonly what: string,
+  ) {}
+
+  async acquire(): Promise<void> {
+    const lock = new ClusterLock(await openSideConnection(this.session), this.session.log, this.what, WAIT_MESSAGE);
+    try {
+      await lock.acquire();
+    } catch (error) {
+      await lock.release().catch(() => undefined);
+      throw error;
+    }
+    this.lock = lock;
+  }
+
+  atomically<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
+  outside<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
+  assertHeld(): void {
+    this.lock?.assertHeld();
+  }
+
+  async release(): Promise<void> {
+    const lock = this.lock;
+    this.lock = undefined;
+    await lock?.release();
   }
 }
 
@@ -159,4 +209,6 @@ class SqliteGuard implements RunGuard {
   async release(): Promise<void> {
     await this.runner.query('PRAGMA foreign_keys = ON');
   }
+
+  assertHeld(): void {}
 }
