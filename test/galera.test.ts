@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { GaleraCluster, galeraCluster } from './support/galera-cluster';
 import { runCli, startCli, writeConfig } from './support/cli';
 import { CLUSTER_LOCK_TABLE } from '../src/runtime/cluster-lock';
+import { unnamedAuditsSql } from './support/unnamed-audits';
 
 const HEAD = 'f56ba02662b4';
 /** How many revisions an upgrade from base applies. */
@@ -147,6 +148,97 @@ describe('Galera cluster', function () {
       }
       await cluster.waitForClusterSize(3);
       await expectReferenceEverywhere(db);
+    });
+  });
+
+  describe('nodes that are not ready', () => {
+    /** A config with quick connection retries (the defaults wait 10 x 10 s). */
+    const quickRetries = (url: string, retries: number) => writeConfig(url, '', `max_retries = ${retries}\nretry_interval = 1`);
+
+    it('a node outside the primary component is retried as a server still starting, then reported in one line', async () => {
+      const db = await freshDatabase();
+      await cluster.isolate(2);
+      let r;
+      try {
+        r = runCli(['--config-file', quickRetries(cluster.url(2, db), 2), 'version']);
+      } finally {
+        await cluster.rejoin(2);
+      }
+      expect(r.status).to.equal(1);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines.filter((l) => /outside the primary component \(wsrep_cluster_status non-Primary\); retrying in 1 s \(attempt [23] of 3\)/.test(l)), r.stderr).to.have.length(2);
+      expect(lines[lines.length - 1]).to.match(/^watcher-db-manage: error: Cannot connect to MySQL at 127\.0\.0\.1:\d+ \(database '\w+'\): the Galera node is outside the primary component/);
+      expect(r.stderr).to.not.match(/\n\s+at /);
+    });
+
+    it('an upgrade through an isolated node waits for it to rejoin, then completes', async () => {
+      const db = await freshDatabase();
+      await cluster.isolate(1);
+      const run = startCli(['--config-file', quickRetries(cluster.url(1, db), 60), 'upgrade']);
+      try {
+        await run.stderrMatch(/outside the primary component.*retrying in 1 s/);
+      } finally {
+        await cluster.rejoin(1);
+      }
+      const r = await run.done;
+      expect(r.status, r.stderr).to.equal(0);
+      await expectReferenceEverywhere(db);
+    });
+
+    it('a desynced (donor) node is retried too', async () => {
+      const db = await freshDatabase();
+      await cluster.sql(1, 'SET GLOBAL wsrep_desync = ON');
+      let r;
+      try {
+        await cluster.waitFor(1, (st) => st.state === 'Donor/Desynced', 'to be desynced');
+        r = runCli(['--config-file', quickRetries(cluster.url(1, db), 1), 'version']);
+      } finally {
+        await cluster.sql(1, 'SET GLOBAL wsrep_desync = OFF');
+        await cluster.waitFor(1, (st) => st.state === 'Synced', 'to be synced');
+      }
+      expect(r.status).to.equal(1);
+      expect(r.stderr).to.match(/the Galera node is not synced \(wsrep_local_state_comment Donor\/Desynced\); retrying in 1 s \(attempt 2 of 2\)/);
+    });
+  });
+
+  describe('reads', () => {
+    it('says under -v that it talks to a Galera node, and reads causally in every command that decides from what it reads', async () => {
+      const db = await freshDatabase();
+      const conf = writeConfig(cluster.url(1, db));
+      expect(runCli(['--config-file', conf, 'upgrade']).status).to.equal(0);
+      const verbose = runCli(['--config-file', conf, '-v', 'version']);
+      expect(verbose.stderr).to.match(/Galera cluster detected: node node2, 3 node\(s\), Primary, Synced; wsrep_max_ws_rows no limit/);
+      for (const args of [['version'], ['check'], ['downgrade', '--plan', '-1'], ['purge', '--dry-run']]) {
+        const r = runCli(['--config-file', conf, '--debug', ...args]);
+        // check exits 1 at head, as the reference's: its models and its revisions differ (the spec).
+        expect(r.status, `${args.join(' ')}: ${r.stderr.slice(-2000)}`).to.equal(args[0] === 'check' ? 1 : 0);
+        const sql = r.stderr.split('\n').filter((l) => /\b(SELECT|SET)\b/.test(l));
+        const settingAt = sql.findIndex((l) => l.includes('wsrep_sync_wait'));
+        const firstRead = sql.findIndex((l) => /alembic_version|FROM `?(goals|audits)/.test(l));
+        expect(settingAt, `${args.join(' ')}: ${r.stderr.slice(0, 2000)}`).to.be.at.least(0);
+        expect(settingAt, args.join(' ')).to.be.below(firstRead);
+      }
+    });
+  });
+
+  describe('a86240e89a29 (naming audits)', () => {
+    it('stays within wsrep_max_ws_rows = 5000', async () => {
+      const db = await freshDatabase();
+      const conf = writeConfig(cluster.url(0, db));
+      expect(runCli(['--config-file', conf, 'upgrade', '3cfc94cecf4e']).status).to.equal(0);
+      await cluster.sql(0, unnamedAuditsSql('mysql', 12_000), db);
+      await cluster.sql(0, 'SET GLOBAL wsrep_max_ws_rows = 5000');
+      let r;
+      try {
+        r = runCli(['--config-file', conf, 'upgrade', 'a86240e89a29']);
+      } finally {
+        await cluster.sql(0, 'SET GLOBAL wsrep_max_ws_rows = 0');
+      }
+      expect(r.status, r.stderr).to.equal(0);
+      for (const node of cluster.nodes) {
+        const unnamed = await cluster.sql(node.index, 'SET SESSION wsrep_sync_wait = 1; SELECT COUNT(*) FROM audits WHERE name IS NULL', db);
+        expect(unnamed.trim(), node.name).to.equal('0');
+      }
     });
   });
 });
