@@ -319,6 +319,13 @@ function registerCleanup(cluster: GaleraCluster): void {
   if (cleanupRegistered) return;
   cleanupRegistered = true;
   process.once('exit', () => cluster.killAllNow());
+  // A signal would end mocha without 'exit': the nodes would outlive the run.
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    process.once(signal, () => {
+      cluster.killAllNow();
+      process.exit(code);
+    });
+  }
 }
 
 /** Mocha root hook: the shared cluster goes when the run ends. */
