@@ -98,6 +98,22 @@ describe('Galera cluster', function () {
       expect(await tables(0, db)).to.not.include(CLUSTER_LOCK_TABLE);
     });
 
+    it('works in strict mode (REQUIRED_PRIMARY_KEY, STRICT_REPLICATION)', async () => {
+      const db = await freshDatabase();
+      const strict = (mode: string) => Promise.all(cluster.nodes.map((node) => cluster.sql(node.index, `SET GLOBAL wsrep_mode = '${mode}'`)));
+      await strict('REQUIRED_PRIMARY_KEY,STRICT_REPLICATION');
+      let results;
+      try {
+        const runs = [0, 1].map((i) => startCli(['--config-file', writeConfig(cluster.url(i, db)), 'upgrade']));
+        results = await Promise.all(runs.map((r) => r.done));
+      } finally {
+        await strict('');
+      }
+      for (const r of results) expect(r.status, r.stderr).to.equal(0);
+      expect(results.flatMap((r) => runningLines(r.stderr))).to.have.length(CHAIN_LENGTH);
+      await expectReferenceEverywhere(db);
+    });
+
     it('takes over at once from a run killed -9 on the same node, saying so in one line', async () => {
       const db = await freshDatabase();
       const conf = writeConfig(cluster.url(0, db));
