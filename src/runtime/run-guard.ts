@@ -212,3 +212,20 @@ class SqliteGuard implements RunGuard {
 
   assertHeld(): void {}
 }
+
+/**
+ * Runs `work` under the run lock when the session's server is a Galera node, for commands that need
+ * no revision guard but must not run beside another run of ours there (purge): on Galera two purges,
+ * or a purge beside an upgrade's DDL, through two nodes would abort each other's transactions at
+ * certification, so one waits instead. Elsewhere `work` runs as it always has.
+ */
+export async function underClusterRunLock<T>(session: SessionBase, what: string, work: () => Promise<T>): Promise<T> {
+  if (!session.galera) return work();
+  const guard = new GaleraGuard(session, what);
+  await guard.acquire();
+  try {
+    return await work();
+  } finally {
+    await guard.release();
+  }
+}
