@@ -4,6 +4,7 @@ import { currentVersion } from './version';
 import { UserError } from '../errors';
 import { BatchPlan, planBatches } from '../purge/batches';
 import { buildCheckIndexes, dropLeftoverIndexes } from '../purge/check-indexes';
+import { galeraBatchSize } from '../purge/galera-batch-size';
 import { checkKeysOurselves } from '../purge/sqlite-keys';
 import { DeleteContext, DeleteProgress, Deleted, deleteInBatches, deleteSelection } from '../purge/delete';
 import { Counts, KINDS, Kind, emptyCounts, subtract, withTotal } from '../purge/kinds';
@@ -25,8 +26,9 @@ export interface PurgeOptions {
   /** --dry-run: select and count, delete nothing. */
   dryRun?: boolean;
   /**
-   * --batch-size: delete in transactions of about this many rows, each made of whole subtrees,
-   * instead of one transaction (for Galera's write-set limits). Undefined: one transaction.
+   * --batch-size: delete in transactions of at most this many rows (see batches.ts) instead of one
+   * transaction. Undefined: one transaction, except on a Galera node, where purge picks a size
+   * within the cluster's write-set limits and small enough not to stall the other nodes (galera.ts).
    */
   batchSize?: number;
   /** How long a statement may wait for a service's lock, and how often a transaction that lost is run again. */
@@ -119,7 +121,8 @@ export function validatePurgeOptions(options: PurgeOptions): void {
 
 /**
  * Purges soft-deleted Watcher objects as the reference selects them (rules 1-6 of the spec), closed
- * over every link and made safe (rules 7-8), and deleted in one transaction, children first.
+ * over every link and made safe (rules 7-8), and deleted children first: in one transaction, or in
+ * batches with `batchSize` and always on a Galera node.
  */
 export async function purge(session: DriverSession, options: PurgeOptions = {}, hooks: PurgeHooks = {}): Promise<PurgeResult> {
   validatePurgeOptions(options);
@@ -154,7 +157,7 @@ export async function purge(session: DriverSession, options: PurgeOptions = {}, 
     const decision = await retryOnLockConflict({ policy: lock, log, what: 'reading the selection', outcome: 'no row was deleted' }, async () => {
       const mark = ws.mark();
       try {
-        return await readSnapshot(ws, (src) => decide(ws, src, rules, options, step));
+        return await readSnapshot(ws, (src) => decide(ws, src, rules, options, step, session));
       } catch (error) {
         await ws.dropSince(mark);
         throw error;
@@ -179,7 +182,7 @@ export async function purge(session: DriverSession, options: PurgeOptions = {}, 
       return { ...result, outcome: counts.total === 0 ? 'nothing' : 'declined' };
     }
     const progress: DeleteProgress = (event) => hooks.progress?.({ stage: 'deleting', ...event });
-    const deleted = await deleteDecided({ ws, lock, log, progress }, decision, options);
+    const deleted = await deleteDecided({ ws, lock, log, progress, galera: session.galera }, decision);
     return { ...result, outcome: 'purged', ...deleted };
   } finally {
     await ws.dispose();
@@ -198,7 +201,14 @@ interface Decision {
 }
 
 /** Rules 1-8 on the snapshot `src`, and the batch plan when deleting in batches. */
-async function decide(ws: Workspace, src: Sources, rules: SelectionRules, options: PurgeOptions, step: (name: string) => void): Promise<Decision> {
+async function decide(
+  ws: Workspace,
+  src: Sources,
+  rules: SelectionRules,
+  options: PurgeOptions,
+  step: (name: string) => void,
+  session: Pick<DriverSession, 'galera' | 'log'>,
+): Promise<Decision> {
   const selection = await Selection.build(ws, src, rules, step);
   const selected = await selection.counts();
   const overMax = options.maxNumber !== undefined && selected.total > options.maxNumber;
@@ -211,11 +221,25 @@ async function decide(ws: Workspace, src: Sources, rules: SelectionRules, option
   const kept = await selection.makeSafe();
   const counts = await selection.counts();
   let plan: BatchPlan | undefined;
-  if (options.batchSize !== undefined && !options.dryRun && counts.total > 0) {
+  const batchSize = options.dryRun || counts.total === 0 ? undefined : await chooseBatchSize(ws, session, options.batchSize);
+  if (batchSize !== undefined) {
     step('batches');
-    plan = await planBatches(ws, src, selection.tables, options.batchSize);
+    plan = await planBatches(ws, src, selection.tables, batchSize);
   }
   return { tables: selection.tables, selected, overMax, goalsWithinMax, kept, counts, plan };
+}
+
+/**
+ * Rows per transaction: --batch-size, or undefined for one transaction. On a Galera node there is
+ * always a size: one large transaction would go over wsrep_max_ws_rows, or stall every other node
+ * while they apply it (galera-batch-size.ts).
+ */
+async function chooseBatchSize(ws: Workspace, session: Pick<DriverSession, 'galera' | 'log'>, explicit?: number): Promise<number | undefined> {
+  if (!session.galera) return explicit;
+  const chosen = await galeraBatchSize(ws, session.galera, explicit);
+  if (chosen.lowered) session.log.warning(chosen.lowered);
+  session.log.verbose(chosen.note);
+  return chosen.size;
 }
 
 /**
@@ -225,7 +249,6 @@ async function decide(ws: Workspace, src: Sources, rules: SelectionRules, option
 async function deleteDecided(
   context: DeleteContext,
   decision: Decision,
-  options: PurgeOptions,
 ): Promise<Pick<PurgeResult, 'counts' | 'efficacyIndicators' | 'transactions' | 'notDeleted'>> {
   const { ws, log } = context;
   const { counts, plan } = decision;
@@ -236,7 +259,7 @@ async function deleteDecided(
       log.verbose(`Deleting ${counts.total} objects in one transaction`);
       deleted = { ...(await deleteSelection(context, decision.tables)), transactions: 1 };
     } else {
-      log.verbose(`Deleting ${plan.rows} rows in ${plan.count} transactions of at most ${options.batchSize} rows`);
+      log.verbose(`Deleting ${plan.rows} rows in ${plan.count} transactions of at most ${plan.size} rows`);
       deleted = await deleteInBatches(context, plan);
     }
   } finally {

@@ -4,6 +4,7 @@ import { lockFlags } from '../cli/lock-flags';
 import { LinePrompter, answerIsYes } from '../cli/line-prompter';
 import { PurgeProgressDisplay } from '../cli/purge-progress';
 import { Counts, PurgeHooks, PurgeOptions, PurgeResult, purge, validatePurgeOptions } from '../api/purge';
+import { STALL_SAFE_ROWS } from '../connection/galera';
 import { UserError } from '../errors';
 import { KINDS, LABELS } from '../purge/kinds';
 import { renderCountTable } from '../purge/table';
@@ -22,7 +23,10 @@ export default class Purge extends BaseCommand<typeof Purge> {
     'a failure rolls back its own batch only and never leaves a row whose parent is gone. Watcher\'s services keep',
     'working meanwhile: the selection is read from one snapshot without locks, every lock wait is bounded by',
     '--lock-timeout, and a transaction that loses to a service\'s lock is retried (--lock-retries). The counts',
-    'printed are the rows really deleted. On a terminal, progress is shown on standard error.',
+    'printed are the rows really deleted. On a terminal, progress is shown on standard error. On a MariaDB Galera',
+    `node, purge deletes in batches even without --batch-size (at most ${STALL_SAFE_ROWS} rows, within the cluster's`,
+    'wsrep_max_ws_rows and wsrep_max_ws_size; -v says the size), so that no transaction goes over those limits or',
+    'stalls the other nodes, and a transaction that loses a certification conflict to another node is retried.',
   ].join(' ');
   static examples = [
     '<%= config.bin %> purge --dry-run',
@@ -53,7 +57,9 @@ export default class Purge extends BaseCommand<typeof Purge> {
     'dry-run': Flags.boolean({ description: 'Only show what would be purged.' }),
     yes: Flags.boolean({ char: 'y', description: 'Answer yes to every question (for automation).' }),
     'batch-size': Flags.integer({
-      description: 'Delete in transactions of at most N rows (efficacy indicators count), children first, instead of one transaction.',
+      description:
+        'Delete in transactions of at most N rows (efficacy indicators count), children first, instead of one transaction. ' +
+        `On Galera the default is a size within the cluster's write-set limits, at most ${STALL_SAFE_ROWS}.`,
       helpValue: 'N',
     }),
     ...lockFlags,

@@ -1,3 +1,4 @@
+import { UserError } from '../errors';
 import { SqlExecutor } from './sql-executor';
 
 /**
@@ -103,15 +104,73 @@ export function isNodeNotReadyError(error: unknown): boolean {
 export const GALERA_SESSION_STATEMENTS = ['SET SESSION wsrep_sync_wait = @@session.wsrep_sync_wait | 1'];
 
 /**
- * Most rows one transaction of ours changes on a Galera cluster when nothing smaller is asked for.
- * A transaction is replicated as one write set at commit and the other nodes apply it whole, their
- * own writes waiting meanwhile: measured here, transactions of about 2,000 rows stalled writes on
- * another node 0.47 s at worst, a 37 MiB one 6-12 s.
+ * Rows per transaction that keep the other nodes from stalling more than about 1 s. A write set is
+ * applied on every other node after it commits, and their writes wait behind it: measured here
+ * (../shared/spec/galera.md, and a purge of 120,000 rows through node1 with a writer on node2), the
+ * worst write on node2 waited 1.6 s behind one transaction, 0.6 s behind 20,000-row ones, 0.19 s
+ * behind 5,000 and 0.17 s (0.47 s on a busier machine) behind 2,000. Applying costs per row more
+ * than per byte (a 37 MiB write set of 400,000 small rows stalled 6-12 s), so the target is in rows.
  */
-export const GALERA_ROWS_PER_TRANSACTION = 2_000;
+export const STALL_SAFE_ROWS = 2000;
 
-/** Rows per transaction on this node's cluster: the default above, within wsrep_max_ws_rows. */
+/** How many rows one transaction may change on this cluster, and which bound decided it. */
+export interface WriteSetBudget {
+  rows: number;
+  /** What set `rows`, for -v: the stall target, or one of the cluster's limits. */
+  boundBy: string;
+}
+
+/**
+ * The most rows of about `bytesPerRow` bytes each that one transaction should change: within
+ * wsrep_max_ws_rows (which counts exactly the rows a transaction changes, temporary tables aside:
+ * measured, a 5,000-row transaction passes a limit of 5000) and half of wsrep_max_ws_size (a write
+ * set also carries keys and event headers, and rows are not all the average), and no more than
+ * STALL_SAFE_ROWS.
+ */
+export function writeSetBudget(node: GaleraNode, bytesPerRow: number): WriteSetBudget {
+  const bounds: WriteSetBudget[] = [{ rows: STALL_SAFE_ROWS, boundBy: 'so that the other nodes stall under 1 s' }];
+  if (node.maxWriteSetRows > 0) bounds.push({ rows: node.maxWriteSetRows, boundBy: `wsrep_max_ws_rows ${node.maxWriteSetRows}` });
+  if (node.maxWriteSetBytes > 0) {
+    bounds.push({
+      rows: Math.floor(node.maxWriteSetBytes / 2 / Math.max(1, bytesPerRow)),
+      boundBy: `half of wsrep_max_ws_size ${node.maxWriteSetBytes} bytes at about ${bytesPerRow} bytes a row`,
+    });
+  }
+  const tightest = bounds.reduce((a, b) => (b.rows < a.rows ? b : a));
+  return { rows: Math.max(1, tightest.rows), boundBy: tightest.boundBy };
+}
+
+/** One of the two write-set limits a Galera node enforces on the transactions it starts. */
+export type WriteSetLimit = 'wsrep_max_ws_rows' | 'wsrep_max_ws_size';
+
+/**
+ * The write-set limit a server error says a transaction went over, or undefined. Measured on
+ * MariaDB 10.11: ER_ERROR_DURING_COMMIT (1180) "wsrep_max_ws_rows exceeded", at the statement that
+ * went over, the transaction then rolled back; ER_UNKNOWN_ERROR (1105) "Maximum writeset size
+ * exceeded". Matched on the text: 1180 also reports other failures at commit.
+ */
+export function writeSetLimitExceeded(error: unknown): WriteSetLimit | undefined {
+  const message = String((error as { message?: unknown } | undefined)?.message ?? '');
+  if (/wsrep_max_ws_rows exceeded/i.test(message)) return 'wsrep_max_ws_rows';
+  if (/Maximum writeset size exceeded/i.test(message)) return 'wsrep_max_ws_size';
+  return undefined;
+}
+
+/** A transaction went over one of the cluster's write-set limits (and was rolled back). */
+export class WriteSetLimitError extends UserError {}
+
+/** The limit's value now on the node behind `sql` (an operator may have changed it since we connected). */
+export async function currentWriteSetLimit(sql: SqlExecutor, limit: WriteSetLimit): Promise<number | undefined> {
+  const rows = (await sql.query(`SELECT @@GLOBAL.${limit} AS value`).catch(() => [])) as { value?: unknown }[];
+  const value = Number(rows[0]?.value);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * Rows per statement for a revision's batched data change on this cluster (a86240e89a29's UPDATE of
+ * audits): the write-set budget for rows of up to 1 KiB, as purge assumes at least (an audit with
+ * its JSON parameters and scope is well under that).
+ */
 export function rowsPerTransaction(node: GaleraNode): number {
-  const limit = node.maxWriteSetRows > 0 ? node.maxWriteSetRows : Number.POSITIVE_INFINITY;
-  return Math.max(1, Math.min(GALERA_ROWS_PER_TRANSACTION, limit));
+  return writeSetBudget(node, 1024).rows;
 }

@@ -47,19 +47,35 @@ export async function yieldWriteLock(backend: Backend): Promise<void> {
 const SQLITE_WRITER_GAP_MS = 110;
 
 /** What kind of lock conflict made a statement fail. */
-export type LockConflict = 'deadlock' | 'serialization failure' | 'lock timeout' | 'database is locked';
+export type LockConflict =
+  | 'deadlock'
+  | 'certification conflict'
+  | 'deadlock or certification conflict'
+  | 'serialization failure'
+  | 'lock timeout'
+  | 'database is locked';
 
 /**
  * The lock conflict an error reports, or undefined when it is something else. These failures say
  * nothing about the statement itself: the same transaction, run again a little later, may pass.
- * (A Galera certification conflict is reported as a MySQL deadlock.)
+ *
+ * A Galera node aborts a transaction that conflicts with one another node committed first (it lost
+ * certification, or the applier of the other's write set needed its locks). MariaDB 10.11 reports
+ * that as a plain deadlock (1213, InnoDB's "Deadlock found when trying to get lock", measured at
+ * the next statement and at COMMIT); other builds say "WSREP detected deadlock/conflict and aborted
+ * the transaction" or "Deadlock: wsrep aborted transaction", with 1213 or as ER_ERROR_DURING_COMMIT
+ * (1180, "Got error 35 '...' during COMMIT"): for those two codes the text decides, since 1180 is
+ * also what wsrep_max_ws_rows fails with, which no retry cures. `options.galera` names a bare 1213
+ * for what it may be there.
  */
-export function lockConflict(error: unknown): LockConflict | undefined {
-  const code = (error as { code?: unknown } | undefined)?.code;
+export function lockConflict(error: unknown, options: { galera?: boolean } = {}): LockConflict | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const wsrepAborted = /WSREP detected deadlock\/conflict|wsrep aborted transaction/i.test(String(message ?? ''));
+  if (wsrepAborted && (code === 'ER_LOCK_DEADLOCK' || code === 'ER_ERROR_DURING_COMMIT')) return 'certification conflict';
   switch (code) {
     case '40P01': // PostgreSQL deadlock_detected
-    case 'ER_LOCK_DEADLOCK': // MySQL 1213, also Galera's certification failure
-      return 'deadlock';
+    case 'ER_LOCK_DEADLOCK': // MySQL 1213
+      return options.galera ? 'deadlock or certification conflict' : 'deadlock';
     case '40001': // PostgreSQL serialization_failure
       return 'serialization failure';
     case '55P03': // PostgreSQL lock_not_available: lock_timeout ran out
@@ -87,6 +103,8 @@ export interface ConflictRetryOptions {
   what: string;
   /** Where the failure happened ("on actions, held by pid 42 ..."), when the caller can tell. */
   where?(error: unknown): string | undefined | Promise<string | undefined>;
+  /** The server is a Galera node: a deadlock there may be a certification conflict (lockConflict). */
+  galera?: boolean;
   /** Other failures worth a retry in this caller's context, with the name to give them. */
   alsoRetry?(error: unknown): string | undefined;
   /** Appended to the final error: what the failure left behind. */
@@ -107,7 +125,7 @@ export async function retryOnLockConflict<T>(options: ConflictRetryOptions, atte
     try {
       return await attempt();
     } catch (error) {
-      const conflict = lockConflict(error) ?? options.alsoRetry?.(error);
+      const conflict = lockConflict(error, { galera: options.galera }) ?? options.alsoRetry?.(error);
       if (conflict === undefined) throw error;
       const where = await options.where?.(error);
       const reason = `${conflict}${where ? ` ${where}` : ''} (${oneLine(error)})`;

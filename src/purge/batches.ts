@@ -32,6 +32,8 @@ export interface BatchPlan {
   count: number;
   /** Rows in all batches. */
   rows: number;
+  /** Most rows of one batch. */
+  size: number;
 }
 
 /** Order of the tables within one subtree: leaves first. */
@@ -89,7 +91,7 @@ export async function planBatches(ws: Workspace, src: Sources, selected: Record<
   const [row] = await ws.run<{ rows: number | string | null }[]>(`SELECT MAX(n) AS ${ws.q('rows')} FROM ${position}`);
   await ws.drop(position);
   const rows = Number(row.rows ?? 0);
-  return { tables, count: Math.ceil(rows / size), rows };
+  return { tables, count: Math.ceil(rows / size), rows, size };
 }
 
 /** `(n - 1) / size` in integer arithmetic, `size` bound as the first parameter. */

@@ -1,3 +1,4 @@
+import { GaleraNode, WriteSetLimitError, currentWriteSetLimit, writeSetLimitExceeded } from '../connection/galera';
 import { LockPolicy, retryOnLockConflict } from '../connection/lock-policy';
 import { Logger } from '../log';
 import { BatchPlan, BatchedTable } from './batches';
@@ -26,6 +27,8 @@ export interface DeleteContext {
   lock: LockPolicy;
   log: Logger;
   progress: DeleteProgress;
+  /** The Galera node the purge talks to, when it is one: its conflicts and limits are named as such. */
+  galera?: GaleraNode;
 }
 
 /**
@@ -60,38 +63,67 @@ export async function deleteInBatches(context: DeleteContext, plan: BatchPlan): 
   const { ws } = context;
   const total = emptyDeleted();
   for (let batch = 0; batch < plan.count; batch++) {
-    const done = await inTransaction(context, `purge batch ${batch + 1} of ${plan.count}`, async () => {
+    const what = `purge batch ${batch + 1} of ${plan.count}`;
+    const done = await inTransaction(context, what, async () => {
       const deleted = emptyDeleted();
       for (const table of DELETE_ORDER) add(deleted, table, await deleteRows(ws, table, { ids: plan.tables[table], batch }));
       return deleted;
-    });
+    }, batch);
     for (const kind of KINDS) total.counts[kind] += done.counts[kind];
     total.efficacyIndicators += done.efficacyIndicators;
-    context.progress({ batch: batch + 1, batches: plan.count, rows: done.counts.total + done.efficacyIndicators });
+    const rows = done.counts.total + done.efficacyIndicators;
+    // Said under -v as well as shown on a terminal: how far a purge got that then failed or was killed.
+    context.log.verbose(`Committed ${what}: ${rows} rows`);
+    context.progress({ batch: batch + 1, batches: plan.count, rows });
   }
   return { counts: withTotal(total.counts), efficacyIndicators: total.efficacyIndicators, transactions: plan.count };
 }
 
-/** One transaction, run again under the lock policy when it loses to a lock conflict. */
-function inTransaction(context: DeleteContext, what: string, work: () => Promise<Deleted>): Promise<Deleted> {
-  return retryOnLockConflict(
-    {
-      policy: context.lock,
-      log: context.log,
-      what,
-      where: (error) => {
-        const table = (error as { purgeTable?: string }).purgeTable;
-        return table ? `on ${table}` : undefined;
+/**
+ * One transaction, run again under the lock policy when it loses to a lock conflict (on Galera,
+ * also to a write another node committed first). `batchesBefore`, in batches, is how many were
+ * committed before this one: said when the transaction goes over a write-set limit of the cluster.
+ */
+async function inTransaction(context: DeleteContext, what: string, work: () => Promise<Deleted>, batchesBefore?: number): Promise<Deleted> {
+  try {
+    return await retryOnLockConflict(
+      {
+        policy: context.lock,
+        log: context.log,
+        what,
+        galera: context.galera !== undefined,
+        where: (error) => {
+          const table = (error as { purgeTable?: string }).purgeTable;
+          return table ? `on ${table}` : undefined;
+        },
+        // A service added a row under one being deleted after the guard looked (PostgreSQL's key
+        // check runs at the end of the statement): run again, the guard then keeps that parent.
+        alsoRetry: (error) => (isForeignKeyViolation(error) ? 'a row was added under one being deleted' : undefined),
+        outcome: 'that transaction was rolled back: nothing of it was deleted',
       },
-      // A service added a row under one being deleted after the guard looked (PostgreSQL's key
-      // check runs at the end of the statement): run again, the guard then keeps that parent.
-      alsoRetry: (error) => (isForeignKeyViolation(error) ? 'a row was added under one being deleted' : undefined),
-      outcome: 'that transaction was rolled back: nothing of it was deleted',
-    },
-    async () => {
-      const result = await context.ws.transaction(work);
-      return { counts: withTotal(result.counts), efficacyIndicators: result.efficacyIndicators };
-    },
+      async () => {
+        const result = await context.ws.transaction(work);
+        return { counts: withTotal(result.counts), efficacyIndicators: result.efficacyIndicators };
+      },
+    );
+  } catch (error) {
+    throw (await writeSetLimitError(context, what, error, batchesBefore)) ?? error;
+  }
+}
+
+/**
+ * A transaction over wsrep_max_ws_rows or wsrep_max_ws_size fails the same way however often it is
+ * run: one line that names the limit (its value now: an operator may have lowered it meanwhile) and
+ * what to do. The server rolled the transaction back; batches before it stay committed.
+ */
+async function writeSetLimitError(context: DeleteContext, what: string, error: unknown, batchesBefore?: number): Promise<WriteSetLimitError | undefined> {
+  const limit = writeSetLimitExceeded(error);
+  if (limit === undefined) return undefined;
+  const value = await currentWriteSetLimit(context.ws.connection, limit);
+  const kept = !batchesBefore ? 'nothing was deleted' : `the ${batchesBefore} batch(es) before it stay deleted`;
+  const advice = batchesBefore === undefined ? 'run again with --batch-size' : 'run again with a smaller --batch-size';
+  return new WriteSetLimitError(
+    `${what} exceeded the cluster's ${limit}${value === undefined ? '' : ` (${value})`} and was rolled back (${kept}): ${advice}`,
   );
 }
 
