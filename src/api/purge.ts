@@ -5,6 +5,7 @@ import { UserError } from '../errors';
 import { BatchPlan, planBatches } from '../purge/batches';
 import { buildCheckIndexes, dropLeftoverIndexes } from '../purge/check-indexes';
 import { galeraBatchSize } from '../purge/galera-batch-size';
+import { underClusterRunLock } from '../runtime/run-guard';
 import { checkKeysOurselves } from '../purge/sqlite-keys';
 import { DeleteContext, DeleteProgress, Deleted, deleteInBatches, deleteSelection } from '../purge/delete';
 import { Counts, KINDS, Kind, emptyCounts, subtract, withTotal } from '../purge/kinds';
@@ -126,6 +127,12 @@ export function validatePurgeOptions(options: PurgeOptions): void {
  */
 export async function purge(session: DriverSession, options: PurgeOptions = {}, hooks: PurgeHooks = {}): Promise<PurgeResult> {
   validatePurgeOptions(options);
+  // A dry run changes nothing, so it never waits for another run.
+  if (options.dryRun) return purgeNow(session, options, hooks);
+  return underClusterRunLock(session, 'purge', () => purgeNow(session, options, hooks));
+}
+
+async function purgeNow(session: DriverSession, options: PurgeOptions, hooks: PurgeHooks): Promise<PurgeResult> {
   const excludeOrphans = Boolean(options.excludeOrphans);
   const ws = new Workspace(session.sql, session.dialect);
   // Purge reads the columns every revision has had; a database no revision was applied to (no

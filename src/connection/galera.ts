@@ -96,12 +96,13 @@ export function isNodeNotReadyError(error: unknown): boolean {
 
 /**
  * Session settings on every connection to a Galera node:
- * - wsrep_sync_wait bit 1: each read first waits until this node has applied every transaction the
- *   cluster committed before it, so what the tool decides from (the version, purge's selection and
- *   counts, a plan, check) includes writes made through other nodes a moment ago. OR-ed into what
- *   the operator may have set for more.
+ * - wsrep_sync_wait bits 1 (reads) and 4 (INSERT, so INSERT ... SELECT): each such statement first
+ *   waits until this node has applied every transaction the cluster committed before it, so what
+ *   the tool decides from (the version, purge's selection, which INSERT ... SELECT copies into
+ *   temporary tables, and its counts, a plan, check) includes writes made through other nodes a
+ *   moment ago. OR-ed into what the operator may have set for more.
  */
-export const GALERA_SESSION_STATEMENTS = ['SET SESSION wsrep_sync_wait = @@session.wsrep_sync_wait | 1'];
+export const GALERA_SESSION_STATEMENTS = ['SET SESSION wsrep_sync_wait = @@session.wsrep_sync_wait | 5'];
 
 /**
  * Rows per transaction that keep the other nodes from stalling more than about 1 s. A write set is

@@ -164,6 +164,10 @@ export class ClusterLock {
     await this.beating;
     try {
       if (!this.lost && this.heartbeat) await this.sql.query(`DROP TABLE IF EXISTS ${CLUSTER_LOCK_TABLE}`);
+    } catch (error) {
+      // The run's work is done (or failed for its own reason, which must be what is reported): a
+      // lease left behind is taken over by the next run, as a killed run's is.
+      this.log.warning(`Could not release the migration lock (${(error as Error).message}); the next run takes it over`);
     } finally {
       this.heartbeat = undefined;
       await this.sql.close().catch(() => undefined);

@@ -223,9 +223,14 @@ export async function underClusterRunLock<T>(session: SessionBase, what: string,
   if (!session.galera) return work();
   const guard = new GaleraGuard(session, what);
   await guard.acquire();
+  let result: T;
   try {
-    return await work();
-  } finally {
-    await guard.release();
+    result = await work();
+  } catch (error) {
+    // What made the work fail is what the operator must read, not a release that failed with it.
+    await guard.release().catch(() => undefined);
+    throw error;
   }
+  await guard.release();
+  return result;
 }
