@@ -15,7 +15,7 @@
 // The dataset is test/support/purge-dataset.ts's generator in the shape of bench/purge.ts's spec
 // database (20 goals, 5 strategies and 10 audit templates per goal, audits each with one action plan,
 // one action and one efficacy indicator; 80 % soft deleted long ago, 10 % recently, cascading),
-// scaled by the number of audits. It is loaded through node1 in transactions of BENCH_LOAD_ROWS rows
+// scaled by the number of audits: nearly every object is purged (a few dozen survive). It is loaded through node1 in transactions of BENCH_LOAD_ROWS rows
 // (default 5000; multi-row INSERTs of 500), each one write set, timed apart from the results.
 // After each purge the rows left are checked against the purge rules' oracle, on node1 and node2.
 //
@@ -293,7 +293,8 @@ function dataset(): Dataset {
   const goals = 20;
   const fixed = goals * (1 + 5 + 10); // goals, strategies, audit templates
   const auditsPerGoal = Math.max(1, Math.round((OBJECTS - fixed) / 3 / goals));
-  return makeDataset(11, {
+  // Seed 2, not bench/purge.ts's 11: at 11 only one goal survives the purge, which checks little.
+  return makeDataset(2, {
     goals, strategiesPerGoal: 5, templatesPerGoal: 10, auditsPerGoal, plansPerAudit: 1, actionsPerPlan: 1,
     tangle: 0, old: 0.8, young: 0.1, cascade: true,
   });
