@@ -79,3 +79,16 @@ for (const [name, args, oursOnly] of cases) {
   );
 }
 if (!reference) console.log('(the Python reference is not installed: python3-watcher; only our times are shown)');
+
+// The Galera benchmark (bench/galera.sh: a 3-node cluster of its own and a single server, upgrade and a
+// purge of a million objects with the worst write stall on another node; an hour or more) runs here only
+// when asked: BENCH_GALERA=1 npm run bench (WDM_BENCH_OBJECTS=50000 for a quick one).
+if (process.env.BENCH_GALERA === '1') {
+  console.log();
+  const galera = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'test', 'support', 'run-with-servers.js'), 'npx', 'ts-node', '--transpile-only', path.join(ROOT, 'bench', 'galera.ts')],
+    { cwd: ROOT, stdio: 'inherit', env },
+  );
+  if (galera.status !== 0) process.exit(galera.status ?? 1);
+}
