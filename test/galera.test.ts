@@ -114,6 +114,29 @@ describe('Galera cluster', function () {
       await expectReferenceEverywhere(db);
     });
 
+    it('check ignores the lock table a killed run leaves, and the next run removes it', async () => {
+      const db = await freshDatabase();
+      const conf = writeConfig(cluster.url(0, db));
+      expect(runCli(['--config-file', conf, 'upgrade']).status).to.equal(0);
+      const before = runCli(['--config-file', conf, 'check', '--json']);
+      // What a run killed -9 (through another node) leaves: the table with its lease row.
+      await cluster.sql(
+        1,
+        `CREATE TABLE ${CLUSTER_LOCK_TABLE} (id INT NOT NULL PRIMARY KEY, token VARCHAR(64) NOT NULL, holder VARCHAR(255) NOT NULL, ` +
+          `node VARCHAR(255) NOT NULL, connection_id BIGINT NOT NULL, beat BIGINT NOT NULL, beat_at DATETIME(6) NOT NULL) ENGINE=InnoDB; ` +
+          `INSERT INTO ${CLUSTER_LOCK_TABLE} VALUES (1, 'gone', 'upgrade, pid 1 on elsewhere', 'node2', 1, 7, UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE)`,
+        db,
+      );
+      const after = runCli(['--config-file', conf, 'check', '--json']);
+      expect(after.status).to.equal(before.status);
+      expect(after.stdout).to.equal(before.stdout);
+      // The lease is a minute old by the server's clock: taken over at once, and gone after the run.
+      const stamp = runCli(['--config-file', conf, 'stamp', HEAD]);
+      expect(stamp.status, stamp.stderr).to.equal(0);
+      expect(stamp.stderr).to.match(/Took over the migration lock from upgrade, pid 1 on elsewhere \(node node2\): its last heartbeat was 6\d s ago/);
+      await expectReferenceEverywhere(db);
+    });
+
     it('takes over at once from a run killed -9 on the same node, saying so in one line', async () => {
       const db = await freshDatabase();
       const conf = writeConfig(cluster.url(0, db));
