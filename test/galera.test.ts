@@ -2,8 +2,9 @@
 // ../shared/spec/galera.md says Galera changes, scenario by scenario.
 import { expect } from 'chai';
 import { GaleraCluster, galeraCluster } from './support/galera-cluster';
-import { runCli, startCli, writeConfig } from './support/cli';
-import { CLUSTER_LOCK_TABLE } from '../src/runtime/cluster-lock';
+import { RunningCli, runCli, startCli, writeConfig } from './support/cli';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CLUSTER_LOCK_TABLE, CREATE_LEASE_TABLE } from '../src/runtime/cluster-lock';
 import { unnamedAuditsSql } from './support/unnamed-audits';
 
 const HEAD = 'f56ba02662b4';
@@ -75,26 +76,30 @@ describe('Galera cluster', function () {
       await expectReferenceEverywhere(db);
     });
 
-    it('an upgrade, a stamp and a downgrade through different nodes do not interleave', async () => {
+    it('a stamp through another node waits while another run holds the lock, then works from where it ended', async () => {
       const db = await freshDatabase();
-      expect(runCli(['--config-file', writeConfig(cluster.url(0, db)), 'upgrade']).status).to.equal(0);
-      const down = startCli(['--config-file', writeConfig(cluster.url(1, db)), 'downgrade', '-1']);
-      const stamp = startCli(['--config-file', writeConfig(cluster.url(2, db)), 'stamp', HEAD]);
-      const [d, s] = await Promise.all([down.done, stamp.done]);
-      expect(d.status, d.stderr).to.equal(0);
-      expect(s.status, s.stderr).to.equal(0);
-      const version = runCli(['--config-file', writeConfig(cluster.url(0, db)), 'version']).stdout.trim();
-      const below = /Running downgrade f56ba02662b4 -> (\w+)/.exec(d.stderr)?.[1];
-      const stampedFrom = /Running stamp_revision (\w*) -> /.exec(s.stderr)?.[1];
-      expect(below, d.stderr).to.match(/^[0-9a-f]{12}$/);
-      // Whichever went second worked from what the first left: a stamp after the downgrade read the
-      // revision below the head and put the head back; one before it read the head, and the downgrade
-      // then left the revision below it.
-      if (stampedFrom === below) expect(version).to.equal(HEAD);
-      else {
-        expect(stampedFrom, s.stderr).to.equal(HEAD);
-        expect(version).to.equal(below);
+      const conf = writeConfig(cluster.url(0, db));
+      expect(runCli(['--config-file', conf, 'upgrade']).status).to.equal(0);
+      // Another run's lease, through node1, kept alive by the test as that run's heartbeat would.
+      await cluster.sql(0, `${CREATE_LEASE_TABLE}; INSERT INTO ${CLUSTER_LOCK_TABLE} VALUES (1, 'other', 'a run of the test', 'node1', 1, 0, UTC_TIMESTAMP(6))`, db);
+      const heartbeat = setInterval(() => void cluster.sql(0, `UPDATE ${CLUSTER_LOCK_TABLE} SET beat = beat + 1, beat_at = UTC_TIMESTAMP(6)`, db).catch(() => undefined), 1000);
+      let stamp: RunningCli;
+      try {
+        stamp = startCli(['--config-file', writeConfig(cluster.url(1, db)), 'stamp', '609bec748f2a']);
+        await stamp.stderrMatch(/waiting for it to finish \(held by a run of the test, through node node1\)/);
+        await sleep(3000);
+        // Still waiting: nothing was stamped while the other run held the lock.
+        expect(runCli(['--config-file', conf, 'version']).stdout.trim()).to.equal(HEAD);
+        // The other run ends, and moves the version as it goes.
+        await cluster.sql(0, `UPDATE alembic_version SET version_num = '7150a7d8f228'; DROP TABLE ${CLUSTER_LOCK_TABLE}`, db);
+      } finally {
+        clearInterval(heartbeat);
       }
+      const s = await stamp!.done;
+      expect(s.status, s.stderr).to.equal(0);
+      // The stamp read the version once the other run had ended.
+      expect(s.stderr).to.include('Running stamp_revision 7150a7d8f228 -> 609bec748f2a');
+      expect(runCli(['--config-file', conf, 'version']).stdout.trim()).to.equal('609bec748f2a');
       expect(await tables(0, db)).to.not.include(CLUSTER_LOCK_TABLE);
     });
 
@@ -122,8 +127,7 @@ describe('Galera cluster', function () {
       // What a run killed -9 (through another node) leaves: the table with its lease row.
       await cluster.sql(
         1,
-        `CREATE TABLE ${CLUSTER_LOCK_TABLE} (id INT NOT NULL PRIMARY KEY, token VARCHAR(64) NOT NULL, holder VARCHAR(255) NOT NULL, ` +
-          `node VARCHAR(255) NOT NULL, connection_id BIGINT NOT NULL, beat BIGINT NOT NULL, beat_at DATETIME(6) NOT NULL) ENGINE=InnoDB; ` +
+        `${CREATE_LEASE_TABLE}; ` +
           `INSERT INTO ${CLUSTER_LOCK_TABLE} VALUES (1, 'gone', 'upgrade, pid 1 on elsewhere', 'node2', 1, 7, UTC_TIMESTAMP(6) - INTERVAL 1 MINUTE)`,
         db,
       );
@@ -133,7 +137,7 @@ describe('Galera cluster', function () {
       // The lease is a minute old by the server's clock: taken over at once, and gone after the run.
       const stamp = runCli(['--config-file', conf, 'stamp', HEAD]);
       expect(stamp.status, stamp.stderr).to.equal(0);
-      expect(stamp.stderr).to.match(/Took over the migration lock from upgrade, pid 1 on elsewhere \(node node2\): its last heartbeat was 6\d s ago/);
+      expect(stamp.stderr, stamp.stderr).to.match(/Took over the migration lock from upgrade, pid 1 on elsewhere \(node node2\): its last heartbeat was 6\d s ago/);
       await expectReferenceEverywhere(db);
     });
 

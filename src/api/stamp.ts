@@ -15,15 +15,27 @@ export interface StampResult {
  */
 export async function stamp(session: Session, chain: RevisionChain, target: string, options: { purge?: boolean } = {}): Promise<StampResult> {
   const to = chain.resolve(target);
-  return withRunner(session, (runner) =>
-    inTransaction(runner, async () => {
-      const table = new VersionTable(runner, session.dialect);
-      // --purge, as Alembic's: whatever the table holds (several rows, an unknown id) is erased first,
-      // which is how an operator repairs a damaged alembic_version with the tool itself.
-      const from = options.purge ? await table.erase() : await table.current();
-      session.log.info(`Running stamp_revision ${from ?? ''} -> ${to ?? ''}`);
-      await table.write(options.purge ? null : from, to);
-      return { from, to };
-    }),
-  );
+  return withRunner(session, async (runner) => {
+    // Under the run lock, as upgrade: a stamp and an upgrade through two nodes must not interleave.
+    const guard = runGuardFor(runner, session, 'stamp');
+    await guard.acquire();
+    let result: StampResult;
+    try {
+      result = await inTransaction(runner, async () => {
+        const table = new VersionTable(runner, session.dialect);
+        // --purge, as Alembic's: whatever the table holds (several rows, an unknown id) is erased first,
+        // which is how an operator repairs a damaged alembic_version with the tool itself.
+        const from = options.purge ? await table.erase() : await table.current();
+        session.log.info(`Running stamp_revision ${from ?? ''} -> ${to ?? ''}`);
+        await table.write(options.purge ? null : from, to);
+        return { from, to };
+      });
+    } catch (error) {
+      // The stamp's own failure is what the operator must read, not a release that failed with it.
+      await guard.release().catch(() => undefined);
+      throw error;
+    }
+    await guard.release();
+    return result;
+  });
 }

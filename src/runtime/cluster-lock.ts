@@ -29,6 +29,12 @@ import { Logger } from '../log';
  */
 export const CLUSTER_LOCK_TABLE = 'watcher_db_manage_run_lock';
 
+/** The lease's table: a primary key and InnoDB, as Galera's strict mode requires. */
+export const CREATE_LEASE_TABLE =
+  `CREATE TABLE IF NOT EXISTS ${CLUSTER_LOCK_TABLE} (id INT NOT NULL PRIMARY KEY, token VARCHAR(64) NOT NULL, ` +
+  'holder VARCHAR(255) NOT NULL, node VARCHAR(255) NOT NULL, connection_id BIGINT NOT NULL, ' +
+  'beat BIGINT NOT NULL, beat_at DATETIME(6) NOT NULL) ENGINE=InnoDB';
+
 const HEARTBEAT_MS = 2_000;
 /** No new beat seen for this long: the holder is gone. Two takeovers of a killed run fit in 30 s. */
 const STALE_MS = 15_000;
@@ -73,11 +79,7 @@ export class ClusterLock {
     let seen: { token: string; beat: string; since: number } | undefined;
     for (;;) {
       try {
-        await this.sql.query(
-          `CREATE TABLE IF NOT EXISTS ${CLUSTER_LOCK_TABLE} (id INT NOT NULL PRIMARY KEY, token VARCHAR(64) NOT NULL, ` +
-            'holder VARCHAR(255) NOT NULL, node VARCHAR(255) NOT NULL, connection_id BIGINT NOT NULL, ' +
-            'beat BIGINT NOT NULL, beat_at DATETIME(6) NOT NULL) ENGINE=InnoDB',
-        );
+        await this.sql.query(CREATE_LEASE_TABLE);
         const started = Date.now();
         const row = await this.read();
         const now = Date.now();
