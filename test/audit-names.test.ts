@@ -307,7 +307,7 @@ describe('a86240e89a29 progress on a terminal (postgresql)', function () {
     const conf = writeConfig(made.db.url, '', 'lock_timeout = 30');
     sqlQuery(made.db.url, unnamedAuditsSql('postgresql', 40_000));
     const holder = await holdLock(made.db.url, 'SELECT id FROM audits WHERE id = 15000 FOR UPDATE;');
-    const env = { ...process.env, TERM: 'xterm' };
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm' };
     delete env.CI; // oclif shows no spinner under CI
     delete env.OS_DATABASE__CONNECTION;
     const command = [process.execPath, path.join(REPO_ROOT, 'bin', 'run.js'), '--config-file', conf, 'upgrade', '--revision', 'a86240e89a29'];
@@ -347,7 +347,7 @@ describe('a86240e89a29 progress on a terminal (postgresql)', function () {
     dbs.push(made.db);
     sqlQuery(made.db.url, unnamedAuditsSql('postgresql', 100));
     const command = [process.execPath, path.join(REPO_ROOT, 'bin', 'run.js'), '--config-file', made.conf, 'upgrade', '--revision', 'a86240e89a29'];
-    const env = { ...process.env, TERM: 'xterm' };
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm' };
     delete env.CI;
     const r = spawnSync('script', ['-qfec', command.map((a) => `'${a}'`).join(' '), '/dev/null'], { env, encoding: 'utf8' });
     expect(r.status, r.stdout).to.equal(0);
