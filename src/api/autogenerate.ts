@@ -7,7 +7,7 @@ import { DatabaseStateError, UserError } from '../errors';
 import { SchemaOperation } from '../operations';
 import { backendOf } from '../portable/backend';
 import { RevisionChain } from '../script/chain';
-import { defaultMigrationsDir } from '../script/load';
+import { newRevisionDir } from '../script/new-revision-dir';
 import { withRunner } from '../runtime/transaction';
 import { VersionTable } from '../runtime/version-table';
 import { createRevision, RevisionOptions, RevisionResult } from './revision';
@@ -52,8 +52,9 @@ export async function autogenerateRevision(
   options: RevisionOptions & DiffOptions,
 ): Promise<AutogenerateResult> {
   if (!options.message.trim()) throw new UserError('A revision needs a message: revision -m "what it changes" --autogenerate');
+  // Before the database is read: an installation that cannot take the file says so at once.
+  const dir = newRevisionDir(options.migrationsDir);
   const operations = await diffDatabase(session, chain, options);
-  const dir = options.migrationsDir ?? defaultMigrationsDir();
   const body = renderRevisionBody(operations, dir);
   return { ...createRevision(chain, { ...options, body }), operations };
 }

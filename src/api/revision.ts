@@ -1,6 +1,6 @@
 import { UserError } from '../errors';
 import { RevisionChain } from '../script/chain';
-import { defaultMigrationsDir } from '../script/load';
+import { newRevisionDir } from '../script/new-revision-dir';
 import { newRevisionId, writeRevision } from '../script/write-revision';
 
 export interface RevisionOptions {
@@ -27,7 +27,7 @@ export function createRevision(chain: RevisionChain, options: RevisionOptions): 
   if (chain.get(id)) throw new UserError(`Revision id ${id} already exists`);
   const file = writeRevision(
     { id, parent, message: options.message, created: options.created ?? new Date(), ...options.body },
-    options.migrationsDir ?? defaultMigrationsDir(),
+    newRevisionDir(options.migrationsDir),
   );
   return { id, parent, file };
 }

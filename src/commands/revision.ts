@@ -6,7 +6,7 @@ import { createRevision } from '../api/revision';
 export default class Revision extends BaseCommand<typeof Revision> {
   static summary = 'Create a new revision file on top of the current head, empty or (--autogenerate) from the entities.';
   static description =
-    'Writes migrations/<id>_<slug>.ts (or into --migrations-dir) with a new 12-hex-digit id, the head as parent, the message and the date, and empty up/down to fill in with TypeORM QueryRunner operations. Run `npm run build` (or bin/dev.js) before upgrading with it. With --autogenerate the database must be at head: up gets the operations that bring it to the entities (tables, columns, types, nullability, unique keys, indexes, foreign keys), down their inverse.';
+    'Writes <id>_<slug>.ts into the checkout\'s source migrations/ (an installed package: into --migrations-dir, which it then needs) with a new 12-hex-digit id, the head as parent, the message and the date, and empty up/down to fill in with TypeORM QueryRunner operations. Run `npm run build` (or bin/dev.js) before upgrading with it. With --autogenerate the database must be at head: up gets the operations that bring it to the entities (tables, columns, types, nullability, unique keys, indexes, foreign keys), down their inverse.';
   static examples = [
     '<%= config.bin %> revision -m "add foo to audits"',
     '<%= config.bin %> revision -m "add foo" --migrations-dir ./migrations',
