@@ -23,6 +23,8 @@ const random = prng(SEED);
 /** An integer in [lo, hi]. */
 const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 
+/** The line a revision cut between two of its own commits leaves in a PostgreSQL schema dump. */
+const PARTIAL_NOTE = /^COMMENT ON TABLE public\.alembic_version IS 'watcher-db-manage: partly applied revision (\w+)';\n/m;
 const CHAIN = ['001', '0f6042416884', 'd098df6021e2', 'd09a5945e4a0', '3cfc94cecf4e', 'a86240e89a29', '52804f2498c4', '4b16194c56bc', '609bec748f2a', '15f7375ca737', '7150a7d8f228', 'f56ba02662b4'];
 
 before(() => {
@@ -179,8 +181,15 @@ for (const backend of BACKENDS) {
               // One transaction: all or nothing.
               expect([before.rows, reference.rows], `${context}: rows after the kill`).to.deep.include(after.rows);
             } else if (backend !== 'mysql') {
-              // Transactional DDL: no revision is left half done.
-              expect(after.schema, `${context}: schema after the kill, at ${after.version || 'base'}`).to.equal(await schemaAtRevision(backend, after.version));
+              // Transactional DDL: no revision is left half done, but for the steps a revision commits
+              // on their own (a86240e89a29's batched UPDATEs, PostgreSQL): cut between two of them, it
+              // leaves its note on alembic_version (src/runtime/partial-revision.ts), naming itself,
+              // for the rerun below to resume. The note is all it changes of the schema.
+              const note = PARTIAL_NOTE.exec(after.schema);
+              if (note) expect(note[1], `${context}: the partly applied revision's note`).to.equal(CHAIN[CHAIN.indexOf(after.version) + 1]);
+              expect(after.schema.replace(PARTIAL_NOTE, ''), `${context}: schema after the kill, at ${after.version || 'base'}`).to.equal(
+                await schemaAtRevision(backend, after.version),
+              );
             }
             if (backend === 'sqlite') expect(sqlQuery(db.url, 'PRAGMA integrity_check;').trim()).to.equal('ok');
             const rerun = runCli(['--config-file', conf, ...op.command]);
