@@ -1,4 +1,5 @@
 import { WATCHER_ENTITIES } from '../../entities';
+import { annotate, Annotation, Annotator } from '../autogenerate/annotation';
 import { compareSchemas } from '../autogenerate/compare';
 import { describeDatabase } from '../autogenerate/describe';
 import { renderRevisionBody } from '../autogenerate/render';
@@ -18,11 +19,24 @@ export interface DiffOptions {
   entities?: Function[];
 }
 
+/** Where the annotations of a generated revision come from; each is a module of its own. */
+const ANNOTATORS: Annotator[] = [];
+
+export interface Diff {
+  operations: SchemaOperation[];
+  /** What the developer must read about some of them (see annotation.ts); empty for `check`. */
+  annotations: Annotation[];
+}
+
 /**
  * What it takes to bring the database to the entities, as operations. The database must be at the
  * chain's head: a diff against an older schema would repeat what the missing revisions do.
  */
 export async function diffDatabase(session: Session, chain: RevisionChain, options: DiffOptions = {}): Promise<SchemaOperation[]> {
+  return (await readDiff(session, chain, options, [])).operations;
+}
+
+async function readDiff(session: Session, chain: RevisionChain, options: DiffOptions, annotators: Annotator[]): Promise<Diff> {
   const wanted = await entitySchema(options.entities ?? WATCHER_ENTITIES);
   const head = chain.revisions.size === 0 ? null : chain.head().id;
   return withRunner(session, async (runner) => {
@@ -33,13 +47,12 @@ export async function diffDatabase(session: Session, chain: RevisionChain, optio
       );
     }
     const live = await describeDatabase(runner);
-    return compareSchemas(backendOf(runner), wanted, live);
+    const operations = compareSchemas(backendOf(runner), wanted, live);
+    return { operations, annotations: await annotate(runner, operations, annotators) };
   });
 }
 
-export interface AutogenerateResult extends RevisionResult {
-  operations: SchemaOperation[];
-}
+export interface AutogenerateResult extends RevisionResult, Diff {}
 
 /**
  * `revision -m MSG --autogenerate`: a revision whose `up` brings the database to the entities and
@@ -54,7 +67,7 @@ export async function autogenerateRevision(
   if (!options.message.trim()) throw new UserError('A revision needs a message: revision -m "what it changes" --autogenerate');
   // Before the database is read: an installation that cannot take the file says so at once.
   const dir = newRevisionDir(options.migrationsDir);
-  const operations = await diffDatabase(session, chain, options);
-  const body = renderRevisionBody(operations, dir);
-  return { ...createRevision(chain, { ...options, body }), operations };
+  const diff = await readDiff(session, chain, options, ANNOTATORS);
+  const body = renderRevisionBody(diff.operations, dir, diff.annotations);
+  return { ...createRevision(chain, { ...options, body }), ...diff };
 }

@@ -18,15 +18,16 @@ export default class Revision extends BaseCommand<typeof Revision> {
     autogenerate: Flags.boolean({ description: 'Fill up/down with what differs between the entities and the database (at head).' }),
   };
 
-  async run(): Promise<{ id: string; parent: string | null; file: string; operations?: string[] }> {
+  async run(): Promise<{ id: string; parent: string | null; file: string; operations?: string[]; warnings?: string[] }> {
     const options = { message: this.flags.message, migrationsDir: this.flags['migrations-dir'] };
     if (this.flags.autogenerate) {
       const chain = this.chain();
-      const { operations, ...result } = await this.withSession((session) => autogenerateRevision(session, chain, options));
+      const { operations, annotations, ...result } = await this.withSession((session) => autogenerateRevision(session, chain, options));
       for (const op of operations) this.logger.info(op.describe());
+      for (const a of annotations) this.logger.warning(a.text);
       if (operations.length === 0) this.logger.info('No changes detected');
       this.log(`Generating ${result.file} ... done`);
-      return { ...result, operations: operations.map((op) => op.describe()) };
+      return { ...result, operations: operations.map((op) => op.describe()), warnings: annotations.map((a) => a.text) };
     }
     const result = createRevision(this.chain(), options);
     this.log(`Generating ${result.file} ... done`);

@@ -5,6 +5,7 @@ import { renderAddColumn, renderAlterColumnNullability, renderAlterColumnType, r
 import {
   renderAddForeignKey, renderAddIndex, renderAddUnique, renderDropForeignKey, renderDropIndex, renderDropUnique,
 } from './constraint';
+import type { Annotation } from '../annotation';
 import { Rendered } from './rendered';
 import { renderAddTable, renderDropTable } from './table';
 
@@ -49,19 +50,21 @@ const INDENT = '    ';
 
 /**
  * `up` runs the operations, `down` their inverses in reverse order; each statement is preceded by a
- * comment saying what was detected (in `down`, what it undoes), with a blank line between operations.
+ * comment saying what was detected (in `down`, what it undoes), under the annotations of that operation
+ * (in `up`), with a blank line between operations.
  * The kit is imported by a path relative to `dir`, where the file is written.
  */
-export function renderRevisionBody(ops: SchemaOperation[], dir: string): RenderedRevision {
+export function renderRevisionBody(ops: SchemaOperation[], dir: string, annotations: Annotation[] = []): RenderedRevision {
   const uses = new Set<string>();
-  const body = (list: SchemaOperation[], comment: (op: SchemaOperation, i: number) => string): string[] =>
+  const body = (list: SchemaOperation[], comments: (op: SchemaOperation, i: number) => string[]): string[] =>
     list.flatMap((op, i) => {
       const r = render(op);
       r.uses.forEach((u) => uses.add(u));
-      return [...(i > 0 ? [''] : []), `// ${comment(op, i)}`, ...r.lines].map((l) => (l === '' ? '' : INDENT + l));
+      return [...(i > 0 ? [''] : []), ...comments(op, i).map((c) => `// ${c}`), ...r.lines].map((l) => (l === '' ? '' : INDENT + l));
     });
-  const up = body(ops, (op) => op.describe());
-  const down = body(reverseAll(ops), (_op, i) => `Undo: ${ops[ops.length - 1 - i].describe().replace(/^Detected /, '')}`);
+  // The annotations go in `up` only: they are about what the revision does to today's database.
+  const up = body(ops, (op) => [...annotations.filter((a) => a.operation === op).map((a) => a.text), op.describe()]);
+  const down = body(reverseAll(ops), (_op, i) => [`Undo: ${ops[ops.length - 1 - i].describe().replace(/^Detected /, '')}`]);
   const imports = uses.size > 0 ? [`import { ${[...uses].sort().join(', ')} } from '${kitImport(dir)}';`] : [];
   return { up, down, imports };
 }
