@@ -2,7 +2,7 @@ import { Session } from '../connection/session';
 import { RevisionChain } from '../script/chain';
 import { inTransaction, withRunner } from '../runtime/transaction';
 import { VersionTable } from '../runtime/version-table';
-import { runGuardFor } from '../runtime/run-guard';
+import { runGuardFor, whileHolding } from '../runtime/run-guard';
 
 export interface StampResult {
   from: string | null;
@@ -17,11 +17,8 @@ export async function stamp(session: Session, chain: RevisionChain, target: stri
   const to = chain.resolve(target);
   return withRunner(session, async (runner) => {
     // Under the run lock, as upgrade: a stamp and an upgrade through two nodes must not interleave.
-    const guard = runGuardFor(runner, session, 'stamp');
-    await guard.acquire();
-    let result: StampResult;
-    try {
-      result = await inTransaction(runner, async () => {
+    return whileHolding(runGuardFor(runner, session, 'stamp'), () =>
+      inTransaction(runner, async () => {
         const table = new VersionTable(runner, session.dialect);
         // --purge, as Alembic's: whatever the table holds (several rows, an unknown id) is erased first,
         // which is how an operator repairs a damaged alembic_version with the tool itself.
@@ -29,13 +26,7 @@ export async function stamp(session: Session, chain: RevisionChain, target: stri
         session.log.info(`Running stamp_revision ${from ?? ''} -> ${to ?? ''}`);
         await table.write(options.purge ? null : from, to);
         return { from, to };
-      });
-    } catch (error) {
-      // The stamp's own failure is what the operator must read, not a release that failed with it.
-      await guard.release().catch(() => undefined);
-      throw error;
-    }
-    await guard.release();
-    return result;
+      }),
+    );
   });
 }

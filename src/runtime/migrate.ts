@@ -8,7 +8,7 @@ import { RevisionChain } from '../script/chain';
 import { checkKnown, downgradeSteps, resolveTarget, Step, upgradeSteps } from '../script/plan';
 import { MigrationLockWaits } from './lock-waits';
 import { PartialRevisionNote } from './partial-revision';
-import { runGuardFor } from './run-guard';
+import { runGuardFor, whileHolding } from './run-guard';
 import { refuseUnversionedWatcherTables } from './unversioned-tables';
 import { hasTransactionalDdl, withRunner } from './transaction';
 import { VersionTable } from './version-table';
@@ -56,88 +56,81 @@ export async function migrate(
     const waits = new MigrationLockWaits(runner, dialect, session.dataSource, options.lockPolicy ?? DEFAULT_LOCK_POLICY, log);
     await waits.apply();
     const guard = runGuardFor(runner, session, direction);
-    await guard.acquire();
-    const partial = new PartialRevisionNote(runner, dialect);
-    /** The revision now running, and whether its note is on alembic_version. */
-    let running: { id: string; noted: boolean } | undefined;
-    setTransactionControl(runner, {
-      outside: async (work) => {
-        if (running && !running.noted) {
-          await partial.write(running.id); // committed by the step's COMMIT, with what came before it
-          running.noted = true;
-        }
-        return guard.outside(work);
-      },
-    });
-    setProgressListener(runner, options.onProgress);
-    setRowsPerTransaction(runner, session.galera && rowsPerTransaction(session.galera));
-    const applied: MigrateResult['applied'] = [];
-    let current: string | null = null;
-    try {
-      const state = await waits.retryRevision('reading the version', 'nothing was changed', () =>
-        guard.atomically(async () => {
-          const found = await versions.read();
-          // Under the lock, so that tables a concurrent run just created are not taken for strangers.
-          // On MySQL, Watcher tables beside our own empty alembic_version are a first revision that an
-          // interrupted run left half done (DDL commits at once there): the kit resumes it.
-          const resuming = dialect.backend === 'mysql' && found.exists;
-          if (direction === 'upgrade' && found.revision === null && !resuming) await refuseUnversionedWatcherTables(runner);
-          if (!found.exists) await versions.create();
-          return found;
-        }),
-      );
-      current = state.revision;
-      checkKnown(chain, current);
-      const to = resolveTarget(chain, current, target);
-      let announced: Step | undefined;
-      for (;;) {
-        checkKnown(chain, current);
-        const steps: Step[] = direction === 'upgrade' ? upgradeSteps(chain, current, to) : downgradeSteps(chain, current, to);
-        const step = steps[0];
-        if (!step) break;
-        guard.assertHeld();
-        const label = `${direction} ${step.from ?? ''} -> ${step.to ?? ''}`;
-        waits.beginRevision(label);
-        const outcome = hasTransactionalDdl(dialect)
-          ? `it was rolled back; the database is at ${step.from ?? 'base'}`
-          : `the database is at ${step.from ?? 'base'}, with the statements of this revision that ran kept for a rerun to continue from`;
-        markCommittedPart(runner, false);
-        const reached = await waits.retryRevision(label, outcome, () =>
+    return whileHolding(guard, async () => {
+      const partial = new PartialRevisionNote(runner, dialect);
+      /** The revision now running, and whether its note is on alembic_version. */
+      let running: { id: string; noted: boolean } | undefined;
+      setTransactionControl(runner, {
+        outside: async (work) => {
+          if (running && !running.noted) {
+            await partial.write(running.id); // committed by the step's COMMIT, with what came before it
+            running.noted = true;
+          }
+          return guard.outside(work);
+        },
+      });
+      setProgressListener(runner, options.onProgress);
+      setRowsPerTransaction(runner, session.galera && rowsPerTransaction(session.galera));
+      const applied: MigrateResult['applied'] = [];
+      let current: string | null = null;
+      try {
+        const state = await waits.retryRevision('reading the version', 'nothing was changed', () =>
           guard.atomically(async () => {
-            const now = (await versions.read()).revision;
-            if (now !== step.from) return { version: now, ran: false }; // another run got there first
-            await waits.lockWhatTheRevisionNeeds();
-            if (announced !== step) log.info(`Running ${label}, ${step.revision.message}`);
-            announced = step;
-            const noted = (await partial.read()) === step.revision.id;
-            if (noted && !(running?.id === step.revision.id && running.noted)) {
-              log.warning(`${label}: an interrupted run committed part of this revision; resuming it, skipping what is done`);
-            }
-            running = { id: step.revision.id, noted };
-            if (noted) markCommittedPart(runner, true);
-            await (step.direction === 'up' ? step.revision.up(runner) : step.revision.down(runner));
-            if (running.noted) await partial.clear();
-            await versions.write(step.from, step.to);
-            return { version: step.to, ran: true };
+            const found = await versions.read();
+            // Under the lock, so that tables a concurrent run just created are not taken for strangers.
+            // On MySQL, Watcher tables beside our own empty alembic_version are a first revision that an
+            // interrupted run left half done (DDL commits at once there): the kit resumes it.
+            const resuming = dialect.backend === 'mysql' && found.exists;
+            if (direction === 'upgrade' && found.revision === null && !resuming) await refuseUnversionedWatcherTables(runner);
+            if (!found.exists) await versions.create();
+            return found;
           }),
         );
-        if (reached.ran) applied.push({ id: step.revision.id, direction: step.direction });
-        current = reached.version;
+        current = state.revision;
+        checkKnown(chain, current);
+        const to = resolveTarget(chain, current, target);
+        let announced: Step | undefined;
+        for (;;) {
+          checkKnown(chain, current);
+          const steps: Step[] = direction === 'upgrade' ? upgradeSteps(chain, current, to) : downgradeSteps(chain, current, to);
+          const step = steps[0];
+          if (!step) break;
+          guard.assertHeld();
+          const label = `${direction} ${step.from ?? ''} -> ${step.to ?? ''}`;
+          waits.beginRevision(label);
+          const outcome = hasTransactionalDdl(dialect)
+            ? `it was rolled back; the database is at ${step.from ?? 'base'}`
+            : `the database is at ${step.from ?? 'base'}, with the statements of this revision that ran kept for a rerun to continue from`;
+          markCommittedPart(runner, false);
+          const reached = await waits.retryRevision(label, outcome, () =>
+            guard.atomically(async () => {
+              const now = (await versions.read()).revision;
+              if (now !== step.from) return { version: now, ran: false }; // another run got there first
+              await waits.lockWhatTheRevisionNeeds();
+              if (announced !== step) log.info(`Running ${label}, ${step.revision.message}`);
+              announced = step;
+              const noted = (await partial.read()) === step.revision.id;
+              if (noted && !(running?.id === step.revision.id && running.noted)) {
+                log.warning(`${label}: an interrupted run committed part of this revision; resuming it, skipping what is done`);
+              }
+              running = { id: step.revision.id, noted };
+              if (noted) markCommittedPart(runner, true);
+              await (step.direction === 'up' ? step.revision.up(runner) : step.revision.down(runner));
+              if (running.noted) await partial.clear();
+              await versions.write(step.from, step.to);
+              return { version: step.to, ran: true };
+            }),
+          );
+          if (reached.ran) applied.push({ id: step.revision.id, direction: step.direction });
+          current = reached.version;
+        }
+      } finally {
+        setTransactionControl(runner, undefined);
+        setProgressListener(runner, undefined);
+        setRowsPerTransaction(runner, undefined);
+        markCommittedPart(runner, false);
       }
-    } catch (error) {
-      // What made the run fail is what the operator must read. Releasing can fail too, for the same
-      // cause: a dropped connection, or SQLite rolling the whole transaction back when the disk is
-      // full (its COMMIT then says "no transaction is active"). Lock and transaction end with the
-      // connection anyway.
-      await guard.release().catch(() => undefined);
-      throw error;
-    } finally {
-      setTransactionControl(runner, undefined);
-      setProgressListener(runner, undefined);
-      setRowsPerTransaction(runner, undefined);
-      markCommittedPart(runner, false);
-    }
-    await guard.release();
-    return { from: before, to: current, applied };
+      return { from: before, to: current, applied };
+    });
   });
 }

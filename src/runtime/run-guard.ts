@@ -221,13 +221,22 @@ class SqliteGuard implements RunGuard {
  */
 export async function underClusterRunLock<T>(session: SessionBase, what: string, work: () => Promise<T>): Promise<T> {
   if (!session.galera) return work();
-  const guard = new GaleraGuard(session, what);
+  return whileHolding(new GaleraGuard(session, what), work);
+}
+
+/**
+ * Takes the guard's run lock, runs `work` and releases the lock: the one place that says what a
+ * failure does to the lock. What made the work fail is what the operator must read, not a release
+ * that failed with it (a dropped connection, or SQLite rolling the whole transaction back when the
+ * disk is full, whose COMMIT then says "no transaction is active"); lock and transaction end with
+ * the connection anyway.
+ */
+export async function whileHolding<T>(guard: RunGuard, work: () => Promise<T>): Promise<T> {
   await guard.acquire();
   let result: T;
   try {
     result = await work();
   } catch (error) {
-    // What made the work fail is what the operator must read, not a release that failed with it.
     await guard.release().catch(() => undefined);
     throw error;
   }
