@@ -1,10 +1,11 @@
 import type { Backend } from '../portable/backend';
 import {
-  AddColumn, AddForeignKey, AddIndex, AddTable, AddUnique, AlterColumnNullability, AlterColumnType, DropColumn,
+  AddColumn, AddForeignKey, AddIndex, AddTable, AddUnique, AlterColumnDefault, AlterColumnNullability, AlterColumnType, DropColumn,
   DropForeignKey, DropIndex, DropTable, DropUnique, SchemaOperation,
 } from '../operations';
 import { ForeignKeyModel, IndexModel, KeyModel, SchemaModel, TableModel } from '../schema/model';
 import { sameStoredType } from './stored-type';
+import { sameDefault } from '../schema/column-default';
 
 /**
  * The operations that take the `live` schema to the `wanted` one (the entities'), in an order that
@@ -12,9 +13,10 @@ import { sameStoredType } from './stored-type';
  * and tables exist before keys are put on them. Reversing the list (each operation reversed) is then
  * an order that runs too.
  *
- * Detected: tables, columns, stored types, nullability, unique constraints and indexes (by name and
- * columns), foreign keys (by columns and target). Not guessed: renames (a rename shows as a drop and
- * an add), server defaults, autoincrement and primary keys.
+ * Detected: tables, columns, stored types, nullability, server defaults (by meaning, see
+ * column-default.ts), unique constraints and indexes (by name and columns), foreign keys (by columns
+ * and target). Not guessed: renames (a rename shows as a drop and an add), autoincrement and primary
+ * keys.
  */
 export function compareSchemas(backend: Backend, wanted: SchemaModel, live: SchemaModel): SchemaOperation[] {
   const liveByName = new Map(live.tables.map((t) => [t.name, t]));
@@ -51,6 +53,9 @@ export function compareSchemas(backend: Backend, wanted: SchemaModel, live: Sche
       }
       if (existing.nullable !== column.nullable) {
         alterColumns.push(new AlterColumnNullability(w.name, column.name, column.type, column.nullable));
+      }
+      if (!column.autoincrement && !sameDefault(column.type, existing.default, column.default)) {
+        alterColumns.push(new AlterColumnDefault(w.name, column.name, column.type, existing.default, column.default));
       }
     }
     for (const column of l.columns) if (!wantedColumns.has(column.name)) dropColumns.push(new DropColumn(l.name, column));

@@ -6,6 +6,9 @@ import { ColumnModel, IndexModel, KeyModel, SchemaModel, TableModel } from '../s
 import { sortByDependency } from '../schema/sort-tables';
 import { KeyColumns, keyColumnOrder, keyId } from './key-columns';
 import { columnTypeOf } from './live-types';
+import { liveDefaults } from './live-defaults';
+import type { ServerDefault } from '../portable/server-default';
+import { defaultOfType } from '../schema/column-default';
 
 import { CLUSTER_LOCK_TABLE } from '../runtime/cluster-lock';
 
@@ -28,6 +31,7 @@ const IGNORED_TABLES = new Set(['alembic_version', CLUSTER_LOCK_TABLE]);
  * - PostgreSQL lists a unique constraint once (not also as its index).
  * - Everywhere, the column order of keys comes from the catalogs (see key-columns.ts), and types
  *   that no generic type stores are an error rather than a guess.
+ * - Server defaults come from the catalogs (live-defaults.ts).
  */
 export async function describeDatabase(queryRunner: QueryRunner): Promise<SchemaModel> {
   const backend = backendOf(queryRunner);
@@ -36,7 +40,8 @@ export async function describeDatabase(queryRunner: QueryRunner): Promise<Schema
   const mysqlTypes = backend === 'mysql' ? await mysqlColumnTypes(queryRunner) : new Map<string, string>();
   const sqliteSql = backend === 'sqlite' ? await sqliteCreateStatements(queryRunner) : new Map<string, string>();
   const order = await keyColumnOrder(queryRunner, backend);
-  const models = tables.map((t) => tableModel(backend, t, mysqlTypes, sqliteSql.get(t.name) ?? '', order));
+  const defaults = await liveDefaults(queryRunner, backend);
+  const models = tables.map((t) => tableModel(backend, t, mysqlTypes, sqliteSql.get(t.name) ?? '', order, defaults));
   return { tables: sortByDependency(models) };
 }
 
@@ -46,6 +51,7 @@ function tableModel(
   mysqlTypes: Map<string, string>,
   sqliteSql: string,
   order: Map<string, KeyColumns>,
+  defaults: Map<string, ServerDefault | undefined>,
 ): TableModel {
   const keyColumns = (name: string | undefined, columns: string[]) => order.get(keyId('k', table.name, name))?.columns ?? [...columns];
   const columns: ColumnModel[] = table.columns.map((c) => {
@@ -56,7 +62,10 @@ function tableModel(
         `Column ${table.name}.${c.name} has type ${raw.columnType ?? raw.type}${raw.length ? `(${raw.length})` : ''}, which no portable type stores; autogenerate cannot compare it`,
       );
     }
-    return { name: c.name, type, nullable: c.isNullable && !c.isPrimary, autoincrement: c.isGenerated && c.generationStrategy === 'increment' };
+    const autoincrement = c.isGenerated && c.generationStrategy === 'increment';
+    // A serial column's nextval() is how it numbers itself, not a default anyone declared.
+    const value = autoincrement ? undefined : defaultOfType(type, defaults.get(`${table.name}.${c.name}`));
+    return { name: c.name, type, nullable: c.isNullable && !c.isPrimary, autoincrement, ...(value === undefined ? {} : { default: value }) };
   });
 
   const foreignKeys = table.foreignKeys.map((fk) => {

@@ -1,6 +1,7 @@
 import { ColumnModel, ColumnType, IndexModel, TableModel } from '../schema/model';
 
 import type { Backend } from '../connection/url';
+import { defaultSql } from '../portable/server-default';
 
 export type { Backend };
 
@@ -47,7 +48,9 @@ export abstract class Dialect {
   }
 
   protected renderColumn(table: TableModel, column: ColumnModel): string {
-    return `${this.quote(column.name)} ${this.renderType(column.type)}${column.nullable ? '' : ' NOT NULL'}`;
+    // The kit's spelling of a default, so create_schema and a revision write the same one.
+    const dflt = column.default === undefined ? '' : ` DEFAULT ${defaultSql(this.backend, column.default)}`;
+    return `${this.quote(column.name)} ${this.renderType(column.type)}${dflt}${column.nullable ? '' : ' NOT NULL'}`;
   }
 
   protected quoteList(names: string[]): string {

@@ -1,3 +1,5 @@
+import type { ServerDefault } from '../portable/server-default';
+import { describeDefault } from '../schema/column-default';
 import { ColumnModel, ColumnType, describeType } from '../schema/model';
 import { Operation, q } from './operation';
 
@@ -77,5 +79,26 @@ export class AlterColumnNullability implements Operation {
 
   reverse(): AlterColumnNullability {
     return new AlterColumnNullability(this.table, this.column, this.type, !this.nullable);
+  }
+}
+
+/** A server default added to, changed on or removed from a column of type `type` (undefined: none). */
+export class AlterColumnDefault implements Operation {
+  readonly kind = 'alter_column_default';
+
+  constructor(
+    readonly table: string,
+    readonly column: string,
+    readonly type: ColumnType,
+    readonly from: ServerDefault | undefined,
+    readonly to: ServerDefault | undefined,
+  ) {}
+
+  describe(): string {
+    return `Detected server default change from ${describeDefault(this.from)} to ${describeDefault(this.to)} on ${q(`${this.table}.${this.column}`)}`;
+  }
+
+  reverse(): AlterColumnDefault {
+    return new AlterColumnDefault(this.table, this.column, this.type, this.to, this.from);
   }
 }

@@ -1,10 +1,10 @@
-import { AddColumn, AlterColumnNullability, AlterColumnType, DropColumn } from './column';
+import { AddColumn, AlterColumnDefault, AlterColumnNullability, AlterColumnType, DropColumn } from './column';
 import { AddForeignKey, AddIndex, AddUnique, DropForeignKey, DropIndex, DropUnique } from './constraint';
 import { AddTable, DropTable } from './table';
 
 export type { Operation } from './operation';
 export { AddTable, DropTable } from './table';
-export { AddColumn, AlterColumnNullability, AlterColumnType, DropColumn } from './column';
+export { AddColumn, AlterColumnDefault, AlterColumnNullability, AlterColumnType, DropColumn } from './column';
 export { AddForeignKey, AddIndex, AddUnique, DropForeignKey, DropIndex, DropUnique } from './constraint';
 
 /** Every operation autogenerate can produce; renderers switch on `kind`. */
@@ -15,6 +15,7 @@ export type SchemaOperation =
   | DropColumn
   | AlterColumnType
   | AlterColumnNullability
+  | AlterColumnDefault
   | AddUnique
   | DropUnique
   | AddIndex

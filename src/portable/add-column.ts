@@ -1,28 +1,55 @@
 import type { QueryRunner } from 'typeorm';
+import { alterColumnNullability } from './alter-column';
 import { backendOf } from './backend';
+import { batchedUpdate } from './batched-update';
 import { ColumnDef, tableColumn } from './column';
 import { freshTable, replaceCachedTable } from './fresh-table';
 import { withOnlineAlters } from './mysql-algorithm';
 import { resumable } from './resumable';
+import { defaultSql, isConstantDefault, ServerDefault } from './server-default';
+import { sqliteTableForRebuild, withSqliteForeignKeysOff } from './sqlite-rebuild';
+
+export interface AddColumnOptions {
+  /**
+   * The value the rows already in the table get, for a NOT NULL column without a server default
+   * (which nothing else would fill): the column is added nullable, filled in batches, then made NOT
+   * NULL in the online form (alter-column.ts), so no step holds a lock for the whole table's time.
+   */
+  fill?: ServerDefault;
+}
 
 /**
  * `op.add_column(table, column)`: the column goes at the end of the table, as on the reference.
  *
- * PostgreSQL and MySQL get TypeORM's `ALTER TABLE ... ADD`. On SQLite TypeORM would rebuild the whole
- * table (copy every row, drop the old table, rename the new one); SQLite adds a nullable column in
- * place with `ALTER TABLE ... ADD COLUMN`, which is also what Alembic emits. The rebuild is not only
- * slower: dropping a table that other tables' rows reference fails while foreign keys are enforced.
+ * PostgreSQL and MySQL get TypeORM's `ALTER TABLE ... ADD`: with a constant default, a catalog
+ * change on both (PostgreSQL 11+ keeps the default for the existing rows instead of writing them;
+ * MySQL adds it INSTANT). On SQLite TypeORM would rebuild the whole table (copy every row, drop the
+ * old table, rename the new one); SQLite adds a column in place with `ALTER TABLE ... ADD COLUMN`,
+ * which is also what Alembic emits, unless the column is NOT NULL without a constant default, which
+ * SQLite refuses to add in place: then it is the rebuild, in which the existing rows get the default.
+ * The rebuild is not only slower: dropping a table that other tables' rows reference fails while
+ * foreign keys are enforced (sqlite-rebuild.ts).
  */
-export async function addColumn(queryRunner: QueryRunner, tableName: string, def: ColumnDef): Promise<void> {
+export async function addColumn(queryRunner: QueryRunner, tableName: string, def: ColumnDef, options: AddColumnOptions = {}): Promise<void> {
+  if (options.fill !== undefined) {
+    await addColumn(queryRunner, tableName, { ...def, nullable: true });
+    await fillColumn(queryRunner, tableName, def.name, options.fill);
+    if (!def.nullable) await alterColumnNullability(queryRunner, tableName, def.name, def.type, false);
+    return;
+  }
   const backend = backendOf(queryRunner);
   const column = tableColumn(backend, def);
   if (backend === 'sqlite') {
-    // SQLite cannot add a NOT NULL column without a default; no Watcher revision needs to.
-    if (!def.nullable) throw new Error(`SQLite cannot add the NOT NULL column ${tableName}.${def.name} in place`);
+    if (!def.nullable && !isConstantDefault(def.default)) {
+      await withSqliteForeignKeysOff(queryRunner, tableName, async () =>
+        queryRunner.addColumn(await sqliteTableForRebuild(queryRunner, tableName), column),
+      );
+      return;
+    }
     const driver = queryRunner.connection.driver;
     const table = await freshTable(queryRunner, tableName);
     await queryRunner.query(
-      `ALTER TABLE ${driver.escape(tableName)} ADD COLUMN ${driver.escape(def.name)} ${driver.createFullType(column)}`,
+      `ALTER TABLE ${driver.escape(tableName)} ADD COLUMN ${driver.escape(def.name)} ${driver.createFullType(column)}${sqliteColumnClauses(column)}`,
     );
     // Tell the runner's table cache, as its own addColumn would (an offline run has no other source).
     const changed = table.clone();
@@ -35,4 +62,32 @@ export async function addColumn(queryRunner: QueryRunner, tableName: string, def
   if (resumable(queryRunner) && table.findColumnByName(def.name)) return;
   // MySQL: INSTANT (mysql-algorithm.ts).
   await withOnlineAlters(queryRunner, () => queryRunner.addColumn(table, column));
+}
+
+/**
+ * What follows the type in SQLite's ADD COLUMN: NOT NULL (only with a constant default), DEFAULT in
+ * parentheses as TypeORM writes it when it rebuilds the table, so that a later rebuild (another
+ * column's change, or a downgrade) gives the table back in the same words.
+ */
+function sqliteColumnClauses(column: { isNullable: boolean; default?: unknown }): string {
+  return `${column.isNullable ? '' : ' NOT NULL'}${column.default === undefined ? '' : ` DEFAULT (${String(column.default)})`}`;
+}
+
+/**
+ * Gives `value` to the rows whose column is NULL, by ranges of the integer primary key
+ * (batched-update.ts: each range commits on its own, a rerun skips the rows already filled), or in
+ * one statement where there is no such key.
+ */
+async function fillColumn(queryRunner: QueryRunner, tableName: string, columnName: string, value: ServerDefault): Promise<void> {
+  const backend = backendOf(queryRunner);
+  const q = (name: string) => queryRunner.connection.driver.escape(name);
+  const table = await freshTable(queryRunner, tableName);
+  const keys = table.primaryColumns;
+  const set = `${q(columnName)} = ${defaultSql(backend, value)}`;
+  const where = `${q(columnName)} IS NULL`;
+  if (keys.length !== 1 || !/int/i.test(keys[0].type)) {
+    await queryRunner.query(`UPDATE ${q(tableName)} SET ${set} WHERE ${where}`);
+    return;
+  }
+  await batchedUpdate(queryRunner, { table: q(tableName), set, where, key: q(keys[0].name), what: `filling ${tableName}.${columnName}` });
 }

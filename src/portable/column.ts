@@ -2,6 +2,7 @@ import type { TableColumn } from 'typeorm';
 import { typeorm } from './typeorm-classes';
 import type { Backend } from './backend';
 import { SqlType, typeFor } from './types';
+import { defaultSql, ServerDefault } from './server-default';
 
 /** A column as upstream declares it (`sa.Column(name, type, nullable=...)`), before a backend is known. */
 export interface ColumnDef {
@@ -9,10 +10,12 @@ export interface ColumnDef {
   type: SqlType;
   /** SQLAlchemy's default is nullable=True, and so is ours. */
   nullable: boolean;
+  /** The server default (`server_default`); none unless given, as in every Watcher revision. */
+  default?: ServerDefault;
 }
 
-export function column(name: string, type: SqlType, options: { nullable?: boolean } = {}): ColumnDef {
-  return { name, type, nullable: options.nullable ?? true };
+export function column(name: string, type: SqlType, options: { nullable?: boolean; default?: ServerDefault } = {}): ColumnDef {
+  return { name, type, nullable: options.nullable ?? true, ...(options.default === undefined ? {} : { default: options.default }) };
 }
 
 /** How the column takes part in its table's primary key, which only the table knows. */
@@ -23,9 +26,10 @@ export interface PrimaryKeyRole {
 }
 
 /**
- * The TypeORM column for one backend. Nothing else is set on purpose: no default (upstream has no
- * server defaults; `force`'s `default=False` is applied by the Python client, not the database), no
- * charset or collation (the database's default, as with SQLAlchemy).
+ * The TypeORM column for one backend. Nothing else is set on purpose: no default unless the
+ * revision gives one (upstream has no server defaults; `force`'s `default=False` is applied by the
+ * Python client, not the database), no charset or collation (the database's default, as with
+ * SQLAlchemy).
  */
 export function tableColumn(backend: Backend, def: ColumnDef, primary?: PrimaryKeyRole): TableColumn {
   const { type, length } = typeFor(backend, def.type);
@@ -36,6 +40,8 @@ export function tableColumn(backend: Backend, def: ColumnDef, primary?: PrimaryK
     isNullable: primary ? false : def.nullable,
     isPrimary: primary !== undefined,
     primaryKeyConstraintName: primary?.primaryKeyName,
+    // TypeORM pastes this after DEFAULT as it is.
+    default: def.default === undefined ? undefined : defaultSql(backend, def.default),
     // On SQLite an INTEGER PRIMARY KEY is the rowid, which numbers itself already; TypeORM's
     // "increment" would add AUTOINCREMENT there, which SQLAlchemy does not write (it changes how ids
     // are reused and adds the sqlite_sequence table).

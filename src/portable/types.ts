@@ -1,4 +1,5 @@
 import type { Backend } from './backend';
+import { sqlText } from './server-default';
 
 /** What TypeORM needs to render one column type: the type name it pastes into DDL, and a length. */
 export interface TypeOrmType {
@@ -65,4 +66,6 @@ export const sa = {
       : same(`Float(${precision})`, 'double precision', 'double', 'FLOAT');
   },
   LargeBinary: same('LargeBinary', 'bytea', 'blob', 'BLOB'),
+  /** `sa.text('CURRENT_TIMESTAMP')`: an SQL expression as a server default, as SQLAlchemy writes one. */
+  text: sqlText,
 } as const;

@@ -3,6 +3,8 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { ColumnType, SchemaModel, TableModel } from './model';
 import { typeOfSqliteName } from './sqlite-type-names';
 import { sortByDependency } from './sort-tables';
+import { defaultOfEntity, defaultOfType } from './column-default';
+import type { ServerDefault } from '../portable/server-default';
 
 /** Translates TypeORM entity metadata into the neutral schema model. */
 export function fromEntities(metadatas: EntityMetadata[]): SchemaModel {
@@ -13,12 +15,17 @@ function tableOf(entity: EntityMetadata): TableModel {
   const columns = entity.columns.filter((c) => !c.isVirtual);
   return {
     name: entity.tableName,
-    columns: columns.map((c) => ({
-      name: c.databaseName,
-      type: columnTypeOf(entity, c),
-      nullable: c.isNullable && !c.isPrimary,
-      autoincrement: c.isGenerated && c.generationStrategy === 'increment',
-    })),
+    columns: columns.map((c) => {
+      const type = columnTypeOf(entity, c);
+      const value = defaultOf(entity, c, type);
+      return {
+        name: c.databaseName,
+        type,
+        nullable: c.isNullable && !c.isPrimary,
+        autoincrement: c.isGenerated && c.generationStrategy === 'increment',
+        ...(value === undefined ? {} : { default: value }),
+      };
+    }),
     // Primary and foreign keys stay unnamed, as in Watcher's models: each backend names them itself
     // and later revisions rely on those names.
     primaryKey: { columns: entity.primaryColumns.map((c) => c.databaseName) },
@@ -50,4 +57,13 @@ function columnTypeOf(entity: EntityMetadata, column: ColumnMetadata): ColumnTyp
   if (type) return type;
   const why = name === 'varchar' ? 'varchar needs a length' : `column type '${given}' has no portable mapping`;
   throw new Error(`${entity.tableName}.${column.databaseName}: ${why}`);
+}
+
+/** The column's `default`, as the server default autogenerate compares and create_schema writes. */
+function defaultOf(entity: EntityMetadata, column: ColumnMetadata, type: ColumnType): ServerDefault | undefined {
+  try {
+    return defaultOfType(type, defaultOfEntity(column.default));
+  } catch (error) {
+    throw new Error(`${entity.tableName}.${column.databaseName}: ${(error as Error).message}`);
+  }
 }

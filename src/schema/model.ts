@@ -1,3 +1,5 @@
+import type { ServerDefault } from '../portable/server-default';
+
 /**
  * A backend-neutral description of a database schema: what the entities declare and, later, what a
  * live database holds. Types are SQLAlchemy's generic types, the vocabulary Watcher's schema was
@@ -20,6 +22,8 @@ export interface ColumnModel {
   nullable: boolean;
   /** An integer primary key whose values the database assigns (serial, AUTO_INCREMENT, rowid). */
   autoincrement: boolean;
+  /** The server default; none when undefined (a default of NULL is none). */
+  default?: ServerDefault;
 }
 
 /** Constraint names are undefined where the models leave them unnamed and each backend names them. */

@@ -1,9 +1,39 @@
-import { AddColumn, AlterColumnNullability, AlterColumnType, DropColumn } from '../../operations';
+import { AddColumn, AlterColumnDefault, AlterColumnNullability, AlterColumnType, DropColumn } from '../../operations';
+import { describeType } from '../../schema/model';
 import { Rendered } from './rendered';
-import { columnExpr, saType, str } from './source';
+import { columnExpr, defaultExpr, saType, str } from './source';
 
+/**
+ * A NOT NULL column without a default needs a value for the rows the table already has, which only
+ * the developer knows: the file says so in a TODO and names a placeholder that does not compile until
+ * it is replaced, rather than a revision that fails at upgrade on every populated table (PostgreSQL,
+ * SQLite) or quietly fills 0 and '' (MySQL).
+ */
 export function renderAddColumn(op: AddColumn): Rendered {
-  return { lines: [`await addColumn(queryRunner, ${str(op.table)}, ${columnExpr(op.column)});`], uses: ['addColumn', 'column', 'sa'] };
+  const call = (fill: string) => `await addColumn(queryRunner, ${str(op.table)}, ${columnExpr(op.column)}${fill});`;
+  if (op.column.nullable || op.column.default !== undefined) return { lines: [call('')], uses: ['addColumn', 'column', 'sa'] };
+  const placeholder = fillPlaceholder(op.table, op.column.name);
+  return {
+    lines: [
+      `// TODO: ${op.table}.${op.column.name} is NOT NULL without a default, so the rows ${op.table} already has need a value:`,
+      `// put one (${describeType(op.column.type)}) in place of ${placeholder}, which does not compile until then.`,
+      call(`, { fill: ${placeholder} }`),
+    ],
+    uses: ['addColumn', 'column', 'sa'],
+  };
+}
+
+/** The name a developer must replace: an identifier nothing declares, so tsc stops at it. */
+export function fillPlaceholder(table: string, column: string): string {
+  return `TODO_FILL_${`${table}_${column}`.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+export function renderAlterColumnDefault(op: AlterColumnDefault): Rendered {
+  const value = op.to === undefined ? 'null' : defaultExpr(op.to);
+  return {
+    lines: [`await alterColumnDefault(queryRunner, ${str(op.table)}, ${str(op.column)}, ${value});`],
+    uses: ['alterColumnDefault', ...(op.to !== undefined && typeof op.to === 'object' ? ['sa'] : [])],
+  };
 }
 
 export function renderDropColumn(op: DropColumn): Rendered {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { reverseAll, SchemaOperation } from '../../operations';
-import { renderAddColumn, renderAlterColumnNullability, renderAlterColumnType, renderDropColumn } from './column';
+import { renderAddColumn, renderAlterColumnDefault, renderAlterColumnNullability, renderAlterColumnType, renderDropColumn } from './column';
 import {
   renderAddForeignKey, renderAddIndex, renderAddUnique, renderDropForeignKey, renderDropIndex, renderDropUnique,
 } from './constraint';
@@ -31,6 +31,8 @@ function render(op: SchemaOperation): Rendered {
       return renderAlterColumnType(op);
     case 'alter_column_nullability':
       return renderAlterColumnNullability(op);
+    case 'alter_column_default':
+      return renderAlterColumnDefault(op);
     case 'add_unique':
       return renderAddUnique(op);
     case 'drop_unique':

@@ -1,3 +1,4 @@
+import { isSqlExpression, ServerDefault } from '../../portable/server-default';
 import { ColumnModel, ColumnType } from '../../schema/model';
 
 /*
@@ -25,10 +26,22 @@ export function saType(type: ColumnType): string {
   }
 }
 
-/** `column('name', sa.String(63), { nullable: false })`; nullable is the default and not written. */
+/** A server default as the kit takes it: `0`, `'low'`, `true`, `sa.text('CURRENT_TIMESTAMP')`. */
+export function defaultExpr(value: ServerDefault): string {
+  if (isSqlExpression(value)) return `sa.text(${str(value.sql)})`;
+  return typeof value === 'string' ? str(value) : String(value);
+}
+
+/**
+ * `column('name', sa.String(63), { nullable: false, default: 0 })`; nullable and no default are the
+ * kit's defaults and not written.
+ */
 export function columnExpr(column: ColumnModel, forceNotNull = false): string {
-  const notNull = forceNotNull || !column.nullable;
-  return `column(${str(column.name)}, ${saType(column.type)}${notNull ? ', { nullable: false }' : ''})`;
+  const options = [
+    ...(forceNotNull || !column.nullable ? ['nullable: false'] : []),
+    ...(column.default === undefined ? [] : [`default: ${defaultExpr(column.default)}`]),
+  ];
+  return `column(${str(column.name)}, ${saType(column.type)}${options.length > 0 ? `, { ${options.join(', ')} }` : ''})`;
 }
 
 /** `{ name: 'x', columns: ['a', 'b'] }` */
