@@ -1,6 +1,7 @@
 import { WATCHER_ENTITIES } from '../../entities';
 import { annotate, Annotation, Annotator } from '../autogenerate/annotation';
 import { compareSchemas } from '../autogenerate/compare';
+import { dataLossAnnotator } from '../autogenerate/data-loss';
 import { describeDatabase } from '../autogenerate/describe';
 import { renderRevisionBody } from '../autogenerate/render';
 import { Session } from '../connection/session';
@@ -20,7 +21,7 @@ export interface DiffOptions {
 }
 
 /** Where the annotations of a generated revision come from; each is a module of its own. */
-const ANNOTATORS: Annotator[] = [];
+const ANNOTATORS: Annotator[] = [dataLossAnnotator];
 
 export interface Diff {
   operations: SchemaOperation[];
