@@ -1,4 +1,4 @@
-import { AddColumn, AlterColumnNullability, AlterColumnType, DropColumn } from '../../operations';
+import { AddColumn, AlterColumnNullability, AlterColumnType, DropColumn, RenameColumn } from '../../operations';
 import { Rendered } from './rendered';
 import { columnExpr, saType, str } from './source';
 
@@ -8,6 +8,10 @@ export function renderAddColumn(op: AddColumn): Rendered {
 
 export function renderDropColumn(op: DropColumn): Rendered {
   return { lines: [`await dropColumn(queryRunner, ${str(op.table)}, ${str(op.column.name)});`], uses: ['dropColumn'] };
+}
+
+export function renderRenameColumn(op: RenameColumn): Rendered {
+  return { lines: [`await renameColumn(queryRunner, ${str(op.table)}, ${str(op.from)}, ${str(op.to)});`], uses: ['renameColumn'] };
 }
 
 export function renderAlterColumnType(op: AlterColumnType): Rendered {
