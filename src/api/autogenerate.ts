@@ -2,6 +2,7 @@ import { WATCHER_ENTITIES } from '../../entities';
 import { annotate, Annotation, Annotator } from '../autogenerate/annotation';
 import { compareSchemas } from '../autogenerate/compare';
 import { describeDatabase } from '../autogenerate/describe';
+import { renameHints } from '../autogenerate/rename-hints';
 import { ColumnRename } from '../autogenerate/renames';
 import { renderRevisionBody } from '../autogenerate/render';
 import { Session } from '../connection/session';
@@ -23,7 +24,7 @@ export interface DiffOptions {
 }
 
 /** Where the annotations of a generated revision come from; each is a module of its own. */
-const ANNOTATORS: Annotator[] = [];
+const ANNOTATORS: Annotator[] = [renameHints];
 
 export interface Diff {
   operations: SchemaOperation[];

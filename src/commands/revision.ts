@@ -27,11 +27,13 @@ export default class Revision extends BaseCommand<typeof Revision> {
       const renames = (this.flags.rename ?? []).map(parseRename);
       const chain = this.chain();
       const { operations, annotations, ...result } = await this.withSession((session) => autogenerateRevision(session, chain, { ...options, renames }));
+      // One annotation may be about several operations (a drop and an add that may be a rename): said once.
+      const warnings = [...new Set(annotations.map((a) => a.text))];
       for (const op of operations) this.logger.info(op.describe());
-      for (const a of annotations) this.logger.warning(a.text);
+      for (const text of warnings) this.logger.warning(text);
       if (operations.length === 0) this.logger.info('No changes detected');
       this.log(`Generating ${result.file} ... done`);
-      return { ...result, operations: operations.map((op) => op.describe()), warnings: annotations.map((a) => a.text) };
+      return { ...result, operations: operations.map((op) => op.describe()), warnings };
     }
     const result = createRevision(this.chain(), options);
     this.log(`Generating ${result.file} ... done`);
