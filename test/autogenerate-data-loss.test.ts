@@ -11,7 +11,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import { dataLossAnnotator, typeChangeLoss } from '../src/autogenerate/data-loss';
 import { openSession, Session } from '../src/connection/session';
-import { AlterColumnType, DropColumn, DropTable, SchemaOperation } from '../src/operations';
+import { AlterColumnType, DropColumn, DropTable, RenameColumn, SchemaOperation } from '../src/operations';
 import type { Backend as KitBackend } from '../src/portable/backend';
 import { withRunner } from '../src/runtime/transaction';
 import { ColumnModel, ColumnType, TableModel } from '../src/schema/model';
@@ -136,6 +136,15 @@ for (const backend of BACKENDS) {
       const found = await withRunner(session, (runner) => Promise.resolve(dataLossAnnotator(runner, operations)));
       const got = operations.map((op) => found.filter((a) => a.operation === op).map((a) => a.text));
       expect(got).to.deep.equal(expected.map(([, text]) => (text ? [text] : [])));
+    });
+
+    it('counts a narrowing of a renamed column (--rename) under the name the database has for it', async () => {
+      const rename = new RenameColumn('dl_probe', 's', 'label');
+      const narrow = new AlterColumnType('dl_probe', 'label', T.string(40), T.string(10), true);
+      const found = await withRunner(session, (runner) => Promise.resolve(dataLossAnnotator(runner, [rename, narrow])));
+      expect(found.map((a) => [a.operation, a.text])).to.deep.equal([
+        [narrow, "Data loss: changing 'dl_probe.s' from String(40) to String(10): 1 row holds a value longer than 10 characters"],
+      ]);
     });
   });
 }

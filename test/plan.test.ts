@@ -285,6 +285,8 @@ const ONLINE_FORMS: Record<'postgresql' | 'mysql', [string[], string[]][]> = {
       ['ALTER TABLE c DROP CONSTRAINT c_id_v'],
     ],
     [['ALTER TABLE c ADD x timestamp DEFAULT clock_timestamp()', 'ALTER TABLE c ADD y boolean NOT NULL DEFAULT false'], ['ALTER TABLE c DROP COLUMN y', 'ALTER TABLE c DROP COLUMN x']],
+    // renameColumn's form, on a column in a unique key.
+    [['ALTER TABLE "c" RENAME COLUMN "v" TO "v2"'], ['ALTER TABLE "c" RENAME COLUMN "v2" TO "v"']],
   ],
   mysql: [
     [
@@ -302,6 +304,11 @@ const ONLINE_FORMS: Record<'postgresql' | 'mysql', [string[], string[]][]> = {
     ],
     [['ALTER TABLE c ADD CONSTRAINT c_ibfk_2 FOREIGN KEY (n) REFERENCES p (id)'], ['ALTER TABLE c DROP FOREIGN KEY c_ibfk_2']],
     [['ALTER TABLE c CHANGE i i bigint NOT NULL'], ['ALTER TABLE c CHANGE i i int NOT NULL']],
+    // renameColumn's form, on an indexed column and on one a foreign key uses.
+    [
+      ['ALTER TABLE `c` RENAME COLUMN `v` TO `v2`, ALGORITHM=INSTANT', 'ALTER TABLE `c` RENAME COLUMN `pid` TO `pid2`, ALGORITHM=INSTANT'],
+      ['ALTER TABLE `c` RENAME COLUMN `pid2` TO `pid`, ALGORITHM=INSTANT', 'ALTER TABLE `c` RENAME COLUMN `v2` TO `v`, ALGORITHM=INSTANT'],
+    ],
   ],
 };
 
@@ -365,6 +372,7 @@ for (const backend of ['postgresql', 'mysql'] as const) {
         expect(find(/DROP INDEX CONCURRENTLY/).table).to.equal('c');
         expect(find(/USING INDEX/).scan).to.equal(false);
         expect(find(/DROP CONSTRAINT c_pid_fkey/).lock).to.equal('ACCESS EXCLUSIVE; also on p');
+        expect(find(/RENAME COLUMN "v" TO "v2"/)).to.include({ lock: 'ACCESS EXCLUSIVE', rewrite: false, scan: false });
       } else {
         expect(find(/ADD x varchar/).algorithm).to.equal('INSTANT');
         expect(find(/CREATE INDEX c_v/)).to.include({ algorithm: 'INPLACE', lock_level: 'NONE', rewrite: false });
@@ -373,6 +381,7 @@ for (const backend of ['postgresql', 'mysql'] as const) {
         expect(find(/c_ibfk_1 FOREIGN KEY/)).to.include({ algorithm: 'INPLACE', rewrite: false });
         expect(find(/c_ibfk_2 FOREIGN KEY/)).to.include({ algorithm: 'COPY', rewrite: true });
         expect(find(/c_ibfk_2 FOREIGN KEY/).lock).to.match(/on p$/);
+        expect(find(/RENAME COLUMN `pid` TO `pid2`/)).to.include({ algorithm: 'INSTANT', rewrite: false, scan: false });
       }
     });
   });

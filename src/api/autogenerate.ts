@@ -3,6 +3,8 @@ import { annotate, Annotation, Annotator } from '../autogenerate/annotation';
 import { compareSchemas } from '../autogenerate/compare';
 import { dataLossAnnotator } from '../autogenerate/data-loss';
 import { describeDatabase } from '../autogenerate/describe';
+import { renameHints } from '../autogenerate/rename-hints';
+import { ColumnRename } from '../autogenerate/renames';
 import { renderRevisionBody } from '../autogenerate/render';
 import { Session } from '../connection/session';
 import { DatabaseStateError, UserError } from '../errors';
@@ -18,10 +20,12 @@ import { entitySchema } from './create-schema';
 export interface DiffOptions {
   /** The entity classes to compare with; Watcher's models by default. */
   entities?: Function[];
+  /** Columns renamed in the entities, to rename (keeping their data) rather than drop and add. */
+  renames?: ColumnRename[];
 }
 
 /** Where the annotations of a generated revision come from; each is a module of its own. */
-const ANNOTATORS: Annotator[] = [dataLossAnnotator];
+const ANNOTATORS: Annotator[] = [dataLossAnnotator, renameHints];
 
 export interface Diff {
   operations: SchemaOperation[];
@@ -48,7 +52,7 @@ async function readDiff(session: Session, chain: RevisionChain, options: DiffOpt
       );
     }
     const live = await describeDatabase(runner);
-    const operations = compareSchemas(backendOf(runner), wanted, live);
+    const operations = compareSchemas(backendOf(runner), wanted, live, options.renames);
     return { operations, annotations: await annotate(runner, operations, annotators) };
   });
 }

@@ -4,6 +4,7 @@ import {
   DropForeignKey, DropIndex, DropTable, DropUnique, SchemaOperation,
 } from '../operations';
 import { ForeignKeyModel, IndexModel, KeyModel, SchemaModel, TableModel } from '../schema/model';
+import { applyRenames, ColumnRename } from './renames';
 import { sameStoredType } from './stored-type';
 import { sameDefault } from '../schema/column-default';
 
@@ -15,10 +16,12 @@ import { sameDefault } from '../schema/column-default';
  *
  * Detected: tables, columns, stored types, nullability, server defaults (by meaning, see
  * column-default.ts), unique constraints and indexes (by name and columns), foreign keys (by columns
- * and target). Not guessed: renames (a rename shows as a drop and an add), autoincrement and primary
- * keys.
+ * and target). Not guessed: renames (a rename shows as a drop and an add unless it is among
+ * `renames`, see renames.ts), autoincrement and primary keys.
  */
-export function compareSchemas(backend: Backend, wanted: SchemaModel, live: SchemaModel): SchemaOperation[] {
+export function compareSchemas(backend: Backend, wanted: SchemaModel, current: SchemaModel, renames: ColumnRename[] = []): SchemaOperation[] {
+  // The renames run first: every later operation, and every key it names, uses the new names.
+  const { live, operations: renameColumns } = applyRenames(wanted, current, renames);
   const liveByName = new Map(live.tables.map((t) => [t.name, t]));
   const wantedNames = new Set(wanted.tables.map((t) => t.name));
   const pairs = wanted.tables.flatMap((w) => {
@@ -73,6 +76,7 @@ export function compareSchemas(backend: Backend, wanted: SchemaModel, live: Sche
   }
 
   return [
+    ...renameColumns,
     ...addTables,
     ...dropForeignKeys,
     ...dropKeys,

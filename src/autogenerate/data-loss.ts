@@ -22,11 +22,21 @@ export const dataLossAnnotator: Annotator = async (runner, operations) => {
   const backend = backendOf(runner);
   const found: Annotation[] = [];
   for (const op of operations) {
-    const text = await warningFor(runner, backend, op);
+    const text = await warningFor(runner, backend, asLive(operations, op));
     if (text) found.push({ operation: op, text });
   }
   return found;
 };
+
+/**
+ * The operation with the column under the name the live database has for it: a type change that
+ * follows a rename (--rename) names the new column, which the database has only once the revision ran.
+ */
+function asLive(operations: SchemaOperation[], op: SchemaOperation): SchemaOperation {
+  if (op.kind !== 'alter_column_type') return op;
+  const renamed = operations.find((o) => o.kind === 'rename_column' && o.table === op.table && o.to === op.column);
+  return renamed?.kind === 'rename_column' ? new AlterColumnType(op.table, renamed.from, op.from, op.to, op.nullable) : op;
+}
 
 async function warningFor(runner: QueryRunner, backend: Backend, op: SchemaOperation): Promise<string | undefined> {
   switch (op.kind) {

@@ -2,32 +2,38 @@ import { Flags } from '../cli/oclif';
 import { BaseCommand } from '../cli/base-command';
 import { autogenerateRevision } from '../api/autogenerate';
 import { createRevision } from '../api/revision';
+import { parseRename, renameFlag } from '../cli/rename-flag';
 
 export default class Revision extends BaseCommand<typeof Revision> {
   static summary = 'Create a new revision file on top of the current head, empty or (--autogenerate) from the entities.';
   static description =
-    'Writes <id>_<slug>.ts into the checkout\'s source migrations/ (an installed package: into --migrations-dir, which it then needs) with a new 12-hex-digit id, the head as parent, the message and the date, and empty up/down to fill in with TypeORM QueryRunner operations. Run `npm run build` (or bin/dev.js) before upgrading with it. With --autogenerate the database must be at head: up gets the operations that bring it to the entities (tables, columns, types, nullability, unique keys, indexes, foreign keys), down their inverse.';
+    'Writes <id>_<slug>.ts into the checkout\'s source migrations/ (an installed package: into --migrations-dir, which it then needs) with a new 12-hex-digit id, the head as parent, the message and the date, and empty up/down to fill in with TypeORM QueryRunner operations. Run `npm run build` (or bin/dev.js) before upgrading with it. With --autogenerate the database must be at head: up gets the operations that bring it to the entities (tables, columns, types, nullability, unique keys, indexes, foreign keys), down their inverse. A column renamed in the entities reads as a drop and an add, which loses its data (a warning says when it may be a rename): --rename TABLE.OLD=NEW generates the rename instead.';
   static examples = [
     '<%= config.bin %> revision -m "add foo to audits"',
     '<%= config.bin %> revision -m "add foo" --migrations-dir ./migrations',
     '<%= config.bin %> revision -m "add foo to audits" --autogenerate',
+    '<%= config.bin %> revision -m "rename goals.display_name" --autogenerate --rename goals.display_name=title',
   ];
   static enableJsonFlag = true;
   static flags = {
     message: Flags.string({ char: 'm', description: 'What the revision changes.', required: true, helpValue: 'MESSAGE' }),
     autogenerate: Flags.boolean({ description: 'Fill up/down with what differs between the entities and the database (at head).' }),
+    rename: renameFlag,
   };
 
   async run(): Promise<{ id: string; parent: string | null; file: string; operations?: string[]; warnings?: string[] }> {
     const options = { message: this.flags.message, migrationsDir: this.flags['migrations-dir'] };
     if (this.flags.autogenerate) {
+      const renames = (this.flags.rename ?? []).map(parseRename);
       const chain = this.chain();
-      const { operations, annotations, ...result } = await this.withSession((session) => autogenerateRevision(session, chain, options));
+      const { operations, annotations, ...result } = await this.withSession((session) => autogenerateRevision(session, chain, { ...options, renames }));
+      // One annotation may be about several operations (a drop and an add that may be a rename): said once.
+      const warnings = [...new Set(annotations.map((a) => a.text))];
       for (const op of operations) this.logger.info(op.describe());
-      for (const a of annotations) this.logger.warning(a.text);
+      for (const text of warnings) this.logger.warning(text);
       if (operations.length === 0) this.logger.info('No changes detected');
       this.log(`Generating ${result.file} ... done`);
-      return { ...result, operations: operations.map((op) => op.describe()), warnings: annotations.map((a) => a.text) };
+      return { ...result, operations: operations.map((op) => op.describe()), warnings };
     }
     const result = createRevision(this.chain(), options);
     this.log(`Generating ${result.file} ... done`);

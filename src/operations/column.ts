@@ -102,3 +102,25 @@ export class AlterColumnDefault implements Operation {
     return new AlterColumnDefault(this.table, this.column, this.type, this.to, this.from);
   }
 }
+
+/**
+ * A column renamed in place, keeping its data (only ever asked for: `revision --autogenerate --rename`;
+ * a comparison alone cannot tell a rename from a drop and an add).
+ */
+export class RenameColumn implements Operation {
+  readonly kind = 'rename_column';
+
+  constructor(
+    readonly table: string,
+    readonly from: string,
+    readonly to: string,
+  ) {}
+
+  describe(): string {
+    return `Detected renamed column ${q(`${this.table}.${this.from}`)} to ${q(`${this.table}.${this.to}`)}`;
+  }
+
+  reverse(): RenameColumn {
+    return new RenameColumn(this.table, this.to, this.from);
+  }
+}

@@ -1,10 +1,10 @@
-import { AddColumn, AlterColumnDefault, AlterColumnNullability, AlterColumnType, DropColumn } from './column';
+import { AddColumn, AlterColumnDefault, AlterColumnNullability, AlterColumnType, DropColumn, RenameColumn } from './column';
 import { AddForeignKey, AddIndex, AddUnique, DropForeignKey, DropIndex, DropUnique } from './constraint';
 import { AddTable, DropTable } from './table';
 
 export type { Operation } from './operation';
 export { AddTable, DropTable } from './table';
-export { AddColumn, AlterColumnDefault, AlterColumnNullability, AlterColumnType, DropColumn } from './column';
+export { AddColumn, AlterColumnDefault, AlterColumnNullability, AlterColumnType, DropColumn, RenameColumn } from './column';
 export { AddForeignKey, AddIndex, AddUnique, DropForeignKey, DropIndex, DropUnique } from './constraint';
 
 /** Every operation autogenerate can produce; renderers switch on `kind`. */
@@ -13,6 +13,7 @@ export type SchemaOperation =
   | DropTable
   | AddColumn
   | DropColumn
+  | RenameColumn
   | AlterColumnType
   | AlterColumnNullability
   | AlterColumnDefault

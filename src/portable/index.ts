@@ -17,6 +17,7 @@ export { foreignKeyIndexName, foreignKeyName, primaryKeyName } from './names';
 export { freshTable } from './fresh-table';
 export { addColumn } from './add-column';
 export { dropColumn } from './drop-column';
+export { renameColumn } from './rename-column';
 export { alterColumnNullability } from './alter-column';
 export { alterColumnDefault } from './alter-default';
 export { sqliteTableForRebuild, withSqliteForeignKeysOff } from './sqlite-rebuild';

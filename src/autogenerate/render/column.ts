@@ -1,4 +1,4 @@
-import { AddColumn, AlterColumnDefault, AlterColumnNullability, AlterColumnType, DropColumn } from '../../operations';
+import { AddColumn, AlterColumnDefault, AlterColumnNullability, AlterColumnType, DropColumn, RenameColumn } from '../../operations';
 import { describeType } from '../../schema/model';
 import { Rendered } from './rendered';
 import { columnExpr, defaultExpr, saType, str } from './source';
@@ -38,6 +38,10 @@ export function renderAlterColumnDefault(op: AlterColumnDefault): Rendered {
 
 export function renderDropColumn(op: DropColumn): Rendered {
   return { lines: [`await dropColumn(queryRunner, ${str(op.table)}, ${str(op.column.name)});`], uses: ['dropColumn'] };
+}
+
+export function renderRenameColumn(op: RenameColumn): Rendered {
+  return { lines: [`await renameColumn(queryRunner, ${str(op.table)}, ${str(op.from)}, ${str(op.to)});`], uses: ['renameColumn'] };
 }
 
 export function renderAlterColumnType(op: AlterColumnType): Rendered {

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { reverseAll, SchemaOperation } from '../../operations';
-import { renderAddColumn, renderAlterColumnDefault, renderAlterColumnNullability, renderAlterColumnType, renderDropColumn } from './column';
+import {
+  renderAddColumn, renderAlterColumnDefault, renderAlterColumnNullability, renderAlterColumnType, renderDropColumn, renderRenameColumn,
+} from './column';
 import {
   renderAddForeignKey, renderAddIndex, renderAddUnique, renderDropForeignKey, renderDropIndex, renderDropUnique,
 } from './constraint';
@@ -27,6 +29,8 @@ function render(op: SchemaOperation): Rendered {
       return renderAddColumn(op);
     case 'drop_column':
       return renderDropColumn(op);
+    case 'rename_column':
+      return renderRenameColumn(op);
     case 'alter_column_type':
       return renderAlterColumnType(op);
     case 'alter_column_nullability':
