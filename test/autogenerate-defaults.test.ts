@@ -41,7 +41,8 @@ for (const backend of BACKENDS) {
     this.timeout(15 * 60_000);
     let project: ScratchProject;
     let db: TempDatabase;
-    const dumps: { baseline?: string; added?: string } = {};
+    const dumps: { baseline?: string; added?: string; changed?: string } = {};
+    let drift = '';
     const files: { added?: string; changed?: string } = {};
 
     const cli = (args: string[]) => {
@@ -53,14 +54,14 @@ for (const backend of BACKENDS) {
       const r = project.build();
       expect(r.status, r.output).to.equal(0);
     };
-    const generate = (message: string) => JSON.parse(cli(['revision', '-m', message, '--autogenerate', '--json']).stdout) as { file: string; operations: string[] };
+    const generate = (message: string) => JSON.parse(cli(['revision', '-m', message, '--autogenerate', '--json']).stdout) as { id: string; file: string; operations: string[] };
 
     before(async () => {
       project = ScratchProject.create('wdm-autogen-defaults-');
       db = await createTempDatabase(backend);
       // The drift the shipped models already have against the chain is a revision of its own first.
       cli(['upgrade']);
-      generate('models drift');
+      drift = generate('models drift').id;
       build();
       cli(['upgrade']);
       sqlQuery(db.url, GOALS + STRATEGY);
@@ -137,6 +138,7 @@ for (const backend of BACKENDS) {
       expect(row).to.deep.equal([backend === 'mysql' ? 'unnamed\t5\tNULL' : 'unnamed|5|']);
       // The rows already there keep their values.
       expect(sqlQuery(db.url, "SELECT priority FROM goals WHERE uuid = 'u1';").trim()).to.equal('0');
+      dumps.changed = dumpSchema(db.url);
 
       sqlQuery(db.url, "DELETE FROM goals WHERE uuid IN ('u4', 'u5');");
       cli(['downgrade', '-1']);
@@ -144,6 +146,27 @@ for (const backend of BACKENDS) {
       cli(['downgrade', '-1']);
       expect(dumpSchema(db.url)).to.equal(dumps.baseline);
       expect(lines(sqlQuery(db.url, 'SELECT name FROM goals ORDER BY id;'))).to.deep.equal(['g1', 'g2', 'g3']);
+    });
+
+    it('offline (--sql), the scripts fill the rows and give the schema of the online run, up and down', async () => {
+      const other = await createTempDatabase(backend);
+      try {
+        const ok = (args: string[]) => {
+          const r = project.run(other.url, args);
+          expect(r.status, `${args.join(' ')}: ${r.stderr}`).to.equal(0);
+          return r.stdout;
+        };
+        ok(['upgrade', drift]);
+        sqlQuery(other.url, GOALS + STRATEGY);
+        sqlQuery(other.url, ok(['upgrade', `${drift}:head`, '--sql']));
+        expect(dumpSchema(other.url)).to.equal(dumps.changed);
+        expect(lines(sqlQuery(other.url, 'SELECT kind FROM goals ORDER BY id;'))).to.deep.equal(['general', 'general', 'general']);
+        sqlQuery(other.url, ok(['downgrade', `head:${drift}`, '--sql']));
+        expect(dumpSchema(other.url)).to.equal(dumps.baseline);
+        expect(lines(sqlQuery(other.url, 'SELECT name FROM goals ORDER BY id;'))).to.deep.equal(['g1', 'g2', 'g3']);
+      } finally {
+        await other.drop();
+      }
     });
 
     it('create_schema builds the entities with their defaults', async () => {

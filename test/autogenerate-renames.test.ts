@@ -85,12 +85,15 @@ for (const backend of BACKENDS) {
       const files = project.revisionFiles();
       const r = ok(run('revision', '-m', 'rename goal columns', '--autogenerate'), 'revision');
       const warnings = r.stderr.split('\n').filter((l) => l.startsWith('WARNING '));
-      expect(warnings).to.deep.equal(HINTS.map((h) => `WARNING ${h}`));
+      // The data-loss warnings of the two drops too (data-loss.ts): a drop and an add lose the column's values.
+      const loss = ['name', 'display_name'].map((c) => `Data loss: dropping column 'goals.${c}' deletes the non-NULL values of ${ROWS.length} rows`);
+      expect(warnings).to.deep.equal([...HINTS, ...loss].map((h) => `WARNING ${h}`));
       const file = /^Generating (.+) \.\.\. done$/m.exec(r.stdout)?.[1] as string;
       const text = fs.readFileSync(file, 'utf8');
       expect(text).to.contain(`    // ${HINTS[0]}\n    // Detected removed column 'goals.name'\n    await dropColumn(queryRunner, 'goals', 'name');`);
       expect(text).to.contain(`    // ${HINTS[1]}\n    // Detected removed column 'goals.display_name'\n    await dropColumn(queryRunner, 'goals', 'display_name');`);
-      expect(text).to.contain(`    // ${HINTS[0]}\n    // ${HINTS[1]}\n    // Detected added column 'goals.title'\n    await addColumn(`);
+      // title is NOT NULL without a default: the add asks for the value of the rows (render/column.ts).
+      expect(text).to.contain(`    // ${HINTS[0]}\n    // ${HINTS[1]}\n    // Detected added column 'goals.title'\n    // TODO: goals.title is NOT NULL without a default`);
       // Not a pair: the widened column has another type than either dropped one.
       expect(text).to.match(/\n {4}\/\/ Detected added column 'goals\.label'\n/);
       expect(text).to.not.contain('renameColumn');
