@@ -49,19 +49,23 @@ export class ScratchProject {
     return { status: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
   }
 
-  /** The compiled CLI (bin/run.js) against `url`, with no terminal; the environment's database never leaks in. */
-  run(url: string | undefined, args: string[], env: Record<string, string> = {}): CliResult {
-    const full: NodeJS.ProcessEnv = { ...process.env, ...env };
+  /**
+   * The compiled CLI (bin/run.js; `bin: 'dev.js'` runs it from source) against `url`, with no
+   * terminal; the environment's database never leaks in.
+   */
+  run(url: string | undefined, args: string[], options: { env?: Record<string, string>; bin?: 'run.js' | 'dev.js' } = {}): CliResult {
+    const full: NodeJS.ProcessEnv = { ...process.env, ...options.env };
     delete full.OS_DATABASE__CONNECTION;
     if (url) full.OS_DATABASE__CONNECTION = url;
-    const r = spawnSync(process.execPath, [this.path('bin', 'run.js'), ...args], { cwd: os.tmpdir(), env: full, encoding: 'utf8', timeout: 600_000 });
+    const bin = this.path('bin', options.bin ?? 'run.js');
+    const r = spawnSync(process.execPath, [bin, ...args], { cwd: os.tmpdir(), env: full, encoding: 'utf8', timeout: 600_000 });
     if (r.error) throw r.error;
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
 
-  /** The revision files of the source migrations/. */
-  revisionFiles(): string[] {
-    return fs.readdirSync(this.path('migrations')).filter((f) => /^[0-9a-f]{12}_.*\.ts$/.test(f)).sort();
+  /** The revision files of `dir` (the source migrations/ unless told). */
+  revisionFiles(dir = 'migrations'): string[] {
+    return fs.readdirSync(this.path(dir)).filter((f) => /^[0-9a-f]{12}_.*\.(ts|js)$/.test(f)).sort();
   }
 
   remove(): void {
