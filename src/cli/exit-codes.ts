@@ -1,0 +1,27 @@
+/**
+ * The exit status of every command, in one table: the CLI exits with these, and the README's table
+ * and the man page's EXIT STATUS section are written from it, so the three cannot disagree.
+ */
+export const EXIT = {
+  /** Done; for `check`, the database matches the entities. */
+  OK: 0,
+  /** An error: a one-line message on stderr says what (the database, the config, the revisions). */
+  ERROR: 1,
+  /** A usage error: an unknown command or option, a missing or malformed argument. */
+  USAGE: 2,
+  /** `check` only: the database differs from the entities (a revision is missing). */
+  CHECK_DIFFERS: 3,
+} as const;
+
+export interface ExitCodeDoc {
+  code: number;
+  meaning: string;
+}
+
+/** What each code means, for the README and the man page. */
+export const EXIT_CODES: ExitCodeDoc[] = [
+  { code: EXIT.OK, meaning: 'success; for check, the database matches the entities' },
+  { code: EXIT.ERROR, meaning: 'error (one line on stderr says what; --debug adds the stack trace)' },
+  { code: EXIT.USAGE, meaning: 'usage error: unknown command or option, missing or malformed argument' },
+  { code: EXIT.CHECK_DIFFERS, meaning: 'check: the database differs from the entities (a revision is missing)' },
+];
