@@ -191,15 +191,8 @@ for (const backend of BACKENDS) {
       scratch?.remove();
     });
 
-    const cli = (args: string[]) => {
-      const r = scratch.run(db.url, args);
-      expect(r.status, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).to.equal(0);
-      return r;
-    };
-    const build = () => {
-      const b = scratch.build();
-      expect(b.status, b.output).to.equal(0);
-    };
+    const cli = (args: string[]) => scratch.mustRun(db.url, args);
+    const build = () => scratch.mustBuild();
     const count = (sql: string) => Number(sqlQuery(db.url, sql).trim());
 
     it('warns about exactly the drops and the narrowing that lose rows, with their counts, on stderr, in --json and in the file; the file then runs', () => {

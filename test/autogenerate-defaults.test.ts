@@ -45,25 +45,14 @@ for (const backend of BACKENDS) {
     let drift = '';
     const files: { added?: string; changed?: string } = {};
 
-    const cli = (args: string[]) => {
-      const r = project.run(db.url, args);
-      expect(r.status, `${args.join(' ')}: ${r.stderr}`).to.equal(0);
-      return r;
-    };
-    const build = () => {
-      const r = project.build();
-      expect(r.status, r.output).to.equal(0);
-    };
+    const cli = (args: string[]) => project.mustRun(db.url, args);
+    const build = () => project.mustBuild();
     const generate = (message: string) => JSON.parse(cli(['revision', '-m', message, '--autogenerate', '--json']).stdout) as { id: string; file: string; operations: string[] };
 
     before(async () => {
       project = ScratchProject.create('wdm-autogen-defaults-');
       db = await createTempDatabase(backend);
-      // The drift the shipped models already have against the chain is a revision of its own first.
-      cli(['upgrade']);
-      drift = generate('models drift').id;
-      build();
-      cli(['upgrade']);
+      drift = project.absorbModelDrift(db.url).id;
       sqlQuery(db.url, GOALS + STRATEGY);
       dumps.baseline = dumpSchema(db.url);
     });
@@ -151,11 +140,7 @@ for (const backend of BACKENDS) {
     it('offline (--sql), the scripts fill the rows and give the schema of the online run, up and down', async () => {
       const other = await createTempDatabase(backend);
       try {
-        const ok = (args: string[]) => {
-          const r = project.run(other.url, args);
-          expect(r.status, `${args.join(' ')}: ${r.stderr}`).to.equal(0);
-          return r.stdout;
-        };
+        const ok = (args: string[]) => project.mustRun(other.url, args).stdout;
         ok(['upgrade', drift]);
         sqlQuery(other.url, GOALS + STRATEGY);
         sqlQuery(other.url, ok(['upgrade', `${drift}:head`, '--sql']));
