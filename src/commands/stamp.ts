@@ -1,7 +1,7 @@
 import { Args, Flags } from '../cli/oclif';
 import { BaseCommand } from '../cli/base-command';
 import { stamp } from '../api/stamp';
-import { UserError } from '../errors';
+import { UsageError } from '../errors';
 
 export default class Stamp extends BaseCommand<typeof Stamp> {
   static summary = 'Write a revision into alembic_version without running any revision.';
@@ -24,9 +24,9 @@ export default class Stamp extends BaseCommand<typeof Stamp> {
 
   async run(): Promise<void> {
     const target = this.flags.revision ?? this.args.revision;
-    if (!target) throw new UserError("stamp needs a revision: 'stamp head', 'stamp base' or 'stamp <id>'");
+    if (!target) throw new UsageError("stamp needs a revision: 'stamp head', 'stamp base' or 'stamp <id>'");
     if (this.flags.revision && this.args.revision && this.flags.revision !== this.args.revision) {
-      throw new UserError(`stamp got two revisions: '${this.args.revision}' and --revision '${this.flags.revision}'`);
+      throw new UsageError(`stamp got two revisions: '${this.args.revision}' and --revision '${this.flags.revision}'`);
     }
     const chain = this.chain();
     chain.resolve(target); // a bad revision fails before we connect

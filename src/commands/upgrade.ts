@@ -6,7 +6,7 @@ import { plan } from '../api/plan';
 import { RevisionProgressDisplay } from '../cli/revision-progress';
 import type { RevisionProgress } from '../portable/progress';
 import { migrationScript, upgrade } from '../api/migrate';
-import { UserError } from '../errors';
+import { UsageError } from '../errors';
 
 export default class Upgrade extends BaseCommand<typeof Upgrade> {
   static summary = 'Upgrade the database to a later revision (default: head).';
@@ -55,7 +55,7 @@ export default class Upgrade extends BaseCommand<typeof Upgrade> {
 /** The revision given as argument or --revision (not both, unless equal), else the default. */
 export function pickRevision(positional: string | undefined, flag: string | undefined, fallback: string): string {
   if (positional !== undefined && flag !== undefined && positional !== flag) {
-    throw new UserError(`Two revisions given: '${positional}' and --revision '${flag}'`);
+    throw new UsageError(`Two revisions given: '${positional}' and --revision '${flag}'`);
   }
   return positional ?? flag ?? fallback;
 }
