@@ -1,3 +1,5 @@
+import { EXIT } from './cli/exit-codes';
+
 /**
  * Errors the tool expects and explains. The CLI prints `message` as one line and exits with
  * `exitCode`; anything that is not a UserError is a bug and shows a stack trace only with --debug.
@@ -5,10 +7,20 @@
 export class UserError extends Error {
   readonly exitCode: number;
 
-  constructor(message: string, exitCode = 1) {
+  constructor(message: string, exitCode: number = EXIT.ERROR) {
     super(message);
     this.name = new.target.name;
     this.exitCode = exitCode;
+  }
+}
+
+/**
+ * A command line the tool cannot act on (a missing or malformed argument, options that exclude each
+ * other): exit 2 as oclif's own parse errors, so a script can tell its own mistake from a failure.
+ */
+export class UsageError extends UserError {
+  constructor(message: string) {
+    super(message, EXIT.USAGE);
   }
 }
 

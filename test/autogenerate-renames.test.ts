@@ -64,7 +64,7 @@ for (const backend of BACKENDS) {
       db = await createTempDatabase(backend);
       project = ScratchProject.create('wdm-renames-');
       ok(run('upgrade'), 'upgrade');
-      // The shipped models differ from the chain (check exits 1 at head): a first revision takes that
+      // The shipped models differ from the chain (check exits 3 at head): a first revision takes that
       // drift away, so that the next one holds the renames alone.
       drift = (JSON.parse(ok(run('revision', '-m', 'models drift', '--autogenerate', '--json'), 'drift revision').stdout) as { id: string }).id;
       project.replace(ENTITY, "@Column({ type: 'varchar', length: 63 })\n  name!: string;", "@Column({ name: 'title', type: 'varchar', length: 63 })\n  name!: string;");

@@ -1,7 +1,7 @@
 // `check` through the CLI, on every backend: "No changes detected" and exit 0 when the database matches
-// the entities (our create_schema), the detected operations and exit 1 when it does not (the chain's
-// head, which lacks what the models added later), `--json` as data, and a clear error when the
-// database is not at head. `revision --autogenerate` refuses such a database and writes nothing.
+// the entities (our create_schema), the detected operations and exit 3 when it does not (the chain's
+// head, which lacks what the models added later), `--json` as data, and a clear error, exit 1, when
+// the database is not at head. `revision --autogenerate` refuses such a database and writes nothing.
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,10 +31,10 @@ for (const backend of BACKENDS) {
       expect(JSON.parse(json.stdout)).to.deep.equal({ up_to_date: true, operations: [] });
     });
 
-    it('prints the detected operations and exits 1 when the entities differ; --json gives them as data', () => {
+    it('prints the detected operations and exits 3 when the entities differ; --json gives them as data', () => {
       expect(cli('upgrade').status).to.equal(0);
       const r = cli('check');
-      expect(r.status, r.stderr).to.equal(1);
+      expect(r.status, r.stderr).to.equal(3);
       const lines = r.stdout.trim().split('\n');
       expect(lines[0]).to.equal('New upgrade operations detected:');
       expect(lines).to.include("  Detected NOT NULL on column 'audits.force'");
@@ -42,7 +42,7 @@ for (const backend of BACKENDS) {
       expect(lines.length).to.equal(backend === 'postgresql' ? 9 : 8);
 
       const json = cli('check', '--json');
-      expect(json.status, json.stderr).to.equal(1);
+      expect(json.status, json.stderr).to.equal(3);
       const data = JSON.parse(json.stdout) as { up_to_date: boolean; operations: Record<string, unknown>[] };
       expect(data.up_to_date).to.equal(false);
       expect(data.operations).to.deep.include({
@@ -61,7 +61,7 @@ for (const backend of BACKENDS) {
       });
     });
 
-    it('refuses a database that is not at head; revision --autogenerate writes nothing then', () => {
+    it('refuses a database that is not at head (an error, exit 1, not 3); revision --autogenerate writes nothing then', () => {
       expect(cli('upgrade', '--revision', '609bec748f2a').status).to.equal(0);
       const r = cli('check');
       expect(r.status).to.equal(1);

@@ -235,7 +235,7 @@ for (const backend of ['postgresql', 'mysql', 'sqlite'] as const) {
         [['downgrade', '--plan', '--revision', 'head'], /not below the current revision/],
         [['upgrade', '--plan', '--revision=+9'], /beyond head/],
         [['upgrade', '--plan', '--sql'], /--sql|--plan/],
-        [['upgrade', '--json'], /--plan/],
+        [['upgrade', '--json', '--sql'], /--json cannot be combined with --sql/],
       ] as const) {
         const r = runCli(['--config-file', conf, ...args]);
         expect(r.status, `${args.join(' ')}: ${r.stderr}`).to.not.equal(0);

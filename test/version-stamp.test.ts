@@ -70,7 +70,7 @@ for (const backend of BACKENDS) {
         expect(r.stderr.trim().split('\n')).to.have.length(1);
         expect(stored()).to.equal('001');
       }
-      expect(cli('stamp').status).to.equal(1);
+      expect(cli('stamp').status).to.equal(2); // no revision given: a usage error
       expect(dumpSchema(db.url)).to.equal(before);
     });
 

@@ -7,7 +7,7 @@ import { renameHints } from '../autogenerate/rename-hints';
 import { ColumnRename } from '../autogenerate/renames';
 import { renderRevisionBody } from '../autogenerate/render';
 import { Session } from '../connection/session';
-import { DatabaseStateError, UserError } from '../errors';
+import { DatabaseStateError, UsageError } from '../errors';
 import { SchemaOperation } from '../operations';
 import { backendOf } from '../portable/backend';
 import { RevisionChain } from '../script/chain';
@@ -69,7 +69,7 @@ export async function autogenerateRevision(
   chain: RevisionChain,
   options: RevisionOptions & DiffOptions,
 ): Promise<AutogenerateResult> {
-  if (!options.message.trim()) throw new UserError('A revision needs a message: revision -m "what it changes" --autogenerate');
+  if (!options.message.trim()) throw new UsageError('A revision needs a message: revision -m "what it changes" --autogenerate');
   // Before the database is read: an installation that cannot take the file says so at once.
   const dir = newRevisionDir(options.migrationsDir);
   const diff = await readDiff(session, chain, options, ANNOTATORS);

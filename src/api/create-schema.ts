@@ -10,6 +10,7 @@ import { hasTransactionalDdl, inTransaction, withRunner } from '../runtime/trans
 import { VERSION_TABLE, VersionTable } from '../runtime/version-table';
 
 export interface CreateSchemaResult {
+  /** The tables this run created, in the order it created them: the models' and then alembic_version. */
   tables: string[];
   revision: string;
 }
@@ -69,7 +70,7 @@ export async function createSchema(session: Session, chain: RevisionChain): Prom
         throw error;
       }
     }
-    return { tables: schema.tables.map((t) => t.name), revision: head };
+    return { tables: created, revision: head };
   });
 }
 

@@ -1,7 +1,7 @@
 import { DEFAULT_LOCK_POLICY, LockPolicy, retryOnLockConflict } from '../connection/lock-policy';
 import { DriverSession } from '../connection/session';
 import { currentVersion } from './version';
-import { UserError } from '../errors';
+import { UsageError, UserError } from '../errors';
 import { BatchPlan, planBatches } from '../purge/batches';
 import { buildCheckIndexes, dropLeftoverIndexes } from '../purge/check-indexes';
 import { galeraBatchSize } from '../purge/galera-batch-size';
@@ -103,20 +103,23 @@ export function isUuidLike(value: string): boolean {
   return /^[0-9a-fA-F]{32}$/.test(hex);
 }
 
-/** Checks what can be checked before connecting: the reference's "Limit should be positive". */
+/**
+ * Checks what can be checked before connecting: the reference's "Limit should be positive". These
+ * are usage errors (exit 2): the values are wrong whatever the database holds.
+ */
 export function validatePurgeOptions(options: PurgeOptions): void {
   if (options.maxNumber !== undefined && options.maxNumber < 0) {
-    throw new UserError(`Limit should be positive (--max-number ${options.maxNumber})`);
+    throw new UsageError(`Limit should be positive (--max-number ${options.maxNumber})`);
   }
   if (options.batchSize !== undefined && !(Number.isSafeInteger(options.batchSize) && options.batchSize > 0)) {
-    throw new UserError(`--batch-size must be a positive number of rows (got ${options.batchSize})`);
+    throw new UsageError(`--batch-size must be a positive number of rows (got ${options.batchSize})`);
   }
   if (options.ageInDays !== undefined && options.ageInDays < 0) {
     // The reference would take a date in the future and purge everything soft deleted.
-    throw new UserError(`--age-in-days must not be negative (got ${options.ageInDays})`);
+    throw new UsageError(`--age-in-days must not be negative (got ${options.ageInDays})`);
   }
   if (options.ageInDays !== undefined && !Number.isFinite(options.ageInDays)) {
-    throw new UserError(`--age-in-days must be a number of days (got ${options.ageInDays})`);
+    throw new UsageError(`--age-in-days must be a number of days (got ${options.ageInDays})`);
   }
 }
 

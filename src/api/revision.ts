@@ -1,4 +1,4 @@
-import { UserError } from '../errors';
+import { UsageError, UserError } from '../errors';
 import { RevisionChain } from '../script/chain';
 import { newRevisionDir } from '../script/new-revision-dir';
 import { newRevisionId, writeRevision } from '../script/write-revision';
@@ -21,7 +21,7 @@ export interface RevisionResult {
 
 /** `revision -m MSG`: an empty revision on top of the chain's single head. */
 export function createRevision(chain: RevisionChain, options: RevisionOptions): RevisionResult {
-  if (!options.message.trim()) throw new UserError('A revision needs a message: revision -m "what it changes"');
+  if (!options.message.trim()) throw new UsageError('A revision needs a message: revision -m "what it changes"');
   const parent = chain.revisions.size === 0 ? null : chain.head().id;
   const id = options.id ?? newRevisionId();
   if (chain.get(id)) throw new UserError(`Revision id ${id} already exists`);

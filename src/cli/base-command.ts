@@ -7,6 +7,7 @@ import { parseConnectionUrl } from '../connection/url';
 import { UserError } from '../errors';
 import { loadChain } from '../script/load';
 import { RevisionChain } from '../script/chain';
+import { EXIT } from './exit-codes';
 import { StderrLogger } from './stderr-logger';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
@@ -118,7 +119,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return loadChain(this.flags['migrations-dir']);
   }
 
-  /** Expected errors are one line and an exit code; anything else is a bug, with a stack under --debug. */
+  /**
+   * Expected errors are one line and an exit code (exit-codes.ts); anything else is a bug, with a
+   * stack under --debug. Under --json too the error goes to stderr: stdout holds only a result.
+   */
   protected async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
     const scrub = (text: string) => (this.logger ? this.logger.scrub(text) : text);
     if (error.oclif?.exit === 0) throw error; // --help and --version finishing normally
@@ -140,12 +144,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (error.oclif) {
       // oclif's own parse errors (unknown flag, missing argument): already meant for users.
       process.stderr.write(`watcher-db-manage: error: ${oneLine}\n`);
-      process.exitCode = error.oclif.exit ?? 2;
+      process.exitCode = error.oclif.exit ?? EXIT.USAGE;
       return;
     }
     process.stderr.write(`watcher-db-manage: error: ${oneLine}\n`);
     if (debug && error.stack) process.stderr.write(scrub(error.stack) + '\n');
     else process.stderr.write('(run with --debug for details)\n');
-    process.exitCode = 1;
+    process.exitCode = EXIT.ERROR;
   }
 }

@@ -1,3 +1,4 @@
+import { EXIT } from './exit-codes';
 import { Flags } from './oclif';
 
 /**
@@ -12,7 +13,7 @@ export const lockFlags = {
       const seconds = /^\s*\d+(\.\d+)?\s*$/.test(input) ? Number(input) : Number.NaN;
       if (!(seconds > 0)) {
         // Marked as oclif marks its own parse errors: a usage error, exit 2, one line, no stack.
-        throw Object.assign(new Error(`--lock-timeout must be a number of seconds above 0 (got ${JSON.stringify(input)})`), { oclif: { exit: 2 } });
+        throw Object.assign(new Error(`--lock-timeout must be a number of seconds above 0 (got ${JSON.stringify(input)})`), { oclif: { exit: EXIT.USAGE } });
       }
       return seconds;
     },

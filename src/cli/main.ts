@@ -1,4 +1,5 @@
 import { DEFAULT_COMMAND, prepareArgv } from './argv';
+import { EXIT } from './exit-codes';
 
 // oclif's own entry points (package exports, which this tsconfig's module resolution does not read).
 type Oclif = typeof import('@oclif/core');
@@ -20,7 +21,7 @@ export async function main(args: string[], options: { development: boolean; dir:
       process.stderr.write(
         `watcher-db-manage: error: no command given, and the default command '${DEFAULT_COMMAND}' is not available in this version; see --help\n`,
       );
-      process.exitCode = 1;
+      process.exitCode = EXIT.ERROR;
       return;
     }
   }

@@ -1,5 +1,5 @@
 import type { ColumnRename } from '../autogenerate/renames';
-import { UserError } from '../errors';
+import { UsageError } from '../errors';
 import { Flags } from './oclif';
 
 /** `--rename TABLE.OLD=NEW`, repeatable, for `revision --autogenerate`; read with parseRename. */
@@ -19,6 +19,6 @@ const RENAME = /^([^.=\s]+)\.([^.=\s]+)=(?:\1\.)?([^.=\s]+)$/;
  */
 export function parseRename(input: string): ColumnRename {
   const m = RENAME.exec(input);
-  if (!m) throw new UserError(`--rename takes TABLE.OLD=NEW, e.g. --rename goals.title=name (got ${JSON.stringify(input)})`, 2);
+  if (!m) throw new UsageError(`--rename takes TABLE.OLD=NEW, e.g. --rename goals.title=name (got ${JSON.stringify(input)})`);
   return { table: m[1], from: m[2], to: m[3] };
 }

@@ -2,7 +2,8 @@ import { Args, Flags } from '../cli/oclif';
 import { BaseCommand } from '../cli/base-command';
 import { lockFlags } from '../cli/lock-flags';
 import { renderPlan } from '../cli/plan-output';
-import { plan } from '../api/plan';
+import { plan, Plan } from '../api/plan';
+import { migrateJson, MIGRATE_JSON_DESCRIPTION, refuseJsonWithSql, RunJson } from '../cli/run-json';
 import { RevisionProgressDisplay } from '../cli/revision-progress';
 import type { RevisionProgress } from '../portable/progress';
 import { downgrade, migrationScript } from '../api/migrate';
@@ -11,13 +12,16 @@ import { pickRevision } from './upgrade';
 export default class Downgrade extends BaseCommand<typeof Downgrade> {
   static summary = 'Downgrade the database to an earlier revision (default: base).';
   static description =
-    'Undoes each revision in turn, printing "Running downgrade B -> A, message". REVISION is an id, a unique prefix, base, or relative (-1, written --revision=-1). With --sql, prints the SQL script for FROM:TO instead, without connecting. With --plan, connects and changes nothing: prints each statement the run would send, as upgrade --plan does.';
+    'Undoes each revision in turn, printing "Running downgrade B -> A, message". REVISION is an id, a unique prefix, base, or relative (-1, written --revision=-1). With --json, prints the outcome as JSON, as upgrade --json does. With --sql, prints the SQL script for FROM:TO instead, without connecting. With --plan, connects and changes nothing: prints each statement the run would send, as upgrade --plan does.';
   static examples = [
     '<%= config.bin %> downgrade --revision=-1',
     '<%= config.bin %> downgrade --revision 609bec748f2a',
     '<%= config.bin %> downgrade --sql head:609bec748f2a > downgrade.sql',
     '<%= config.bin %> downgrade --plan --revision=-1',
+    '<%= config.bin %> downgrade --revision 609bec748f2a --json',
   ];
+  // run() returns the run's result (or --plan's plan); under --json oclif prints it, alone on stdout.
+  static enableJsonFlag = true;
   static args = {
     revision: Args.string({ description: 'Revision to downgrade to (or FROM:TO with --sql); same as --revision.', required: false }),
   };
@@ -27,25 +31,27 @@ export default class Downgrade extends BaseCommand<typeof Downgrade> {
     plan: Flags.boolean({
       description: "Connect, change nothing, and print each pending statement with its table, lock, rewrite, scan and the table's rows.",
     }),
-    json: Flags.boolean({ description: 'With --plan: print the plan as one JSON document.', dependsOn: ['plan'] }),
+    json: Flags.boolean({ description: MIGRATE_JSON_DESCRIPTION }),
     ...lockFlags,
   };
 
-  async run(): Promise<void> {
+  async run(): Promise<RunJson | Plan | undefined> {
     const target = pickRevision(this.args.revision, this.flags.revision, 'base');
     const chain = this.chain();
+    refuseJsonWithSql(this.flags.json, this.flags.sql);
     if (this.flags.sql) {
       process.stdout.write(await migrationScript(this.connectionUrl(), chain, 'downgrade', target, this.lockPolicy()));
-      return;
+      return undefined;
     }
     if (this.flags.plan) {
       const [result, backend] = await this.withSession(async (s) => [await plan(s, chain, 'downgrade', target), s.spec.backend] as const);
-      process.stdout.write(this.flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderPlan(result, backend, 'downgrade', chain));
-      return;
+      if (!this.jsonEnabled()) process.stdout.write(renderPlan(result, backend, 'downgrade', chain));
+      return result;
     }
     const display = new RevisionProgressDisplay(Boolean(process.stderr.isTTY));
     const options = { lockPolicy: this.lockPolicy(), onProgress: (p: RevisionProgress) => display.update(p) };
     const result = await this.withSession((session) => downgrade(session, chain, target, options)).finally(() => display.stop());
     this.logger.verbose(`Undid ${result.applied.length} revision(s); now at ${result.to ?? 'base'}`);
+    return migrateJson(result);
   }
 }

@@ -15,10 +15,22 @@ import { VersionTable } from './version-table';
 
 export type Direction = 'upgrade' | 'downgrade';
 
+export interface AppliedRevision {
+  id: string;
+  direction: 'up' | 'down';
+  /**
+   * Wall-clock seconds of this revision, to the millisecond: from its first attempt to its commit,
+   * so the lock waits and the rolled-back attempts before the one that committed are counted: that
+   * is how long the run was busy with it, which is what an operator sizing a maintenance window needs.
+   */
+  seconds: number;
+}
+
 export interface MigrateResult {
   from: string | null;
   to: string | null;
-  applied: { id: string; direction: 'up' | 'down' }[];
+  /** The revisions this run ran, in order; empty when the database was already at the target. */
+  applied: AppliedRevision[];
 }
 
 export interface MigrateOptions {
@@ -102,6 +114,7 @@ export async function migrate(
             ? `it was rolled back; the database is at ${step.from ?? 'base'}`
             : `the database is at ${step.from ?? 'base'}, with the statements of this revision that ran kept for a rerun to continue from`;
           markCommittedPart(runner, false);
+          const started = performance.now();
           const reached = await waits.retryRevision(label, outcome, () =>
             guard.atomically(async () => {
               const now = (await versions.read()).revision;
@@ -121,7 +134,7 @@ export async function migrate(
               return { version: step.to, ran: true };
             }),
           );
-          if (reached.ran) applied.push({ id: step.revision.id, direction: step.direction });
+          if (reached.ran) applied.push({ id: step.revision.id, direction: step.direction, seconds: secondsSince(started) });
           current = reached.version;
         }
       } finally {
@@ -133,4 +146,9 @@ export async function migrate(
       return { from: before, to: current, applied };
     });
   });
+}
+
+/** Seconds since `start` (a performance.now() reading), rounded to the millisecond. */
+function secondsSince(start: number): number {
+  return Math.round(performance.now() - start) / 1000;
 }
