@@ -5,21 +5,16 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BACKENDS, createTempDatabase, TempDatabase } from './support/backends';
-import { REPO_ROOT, runCli, writeConfig } from './support/cli';
+import { freshDatabaseEachTest } from './support/fresh-database';
+import { BACKENDS } from './support/backends';
+import { REPO_ROOT } from './support/cli';
 
 for (const backend of BACKENDS) {
   describe(`check on ${backend}`, function () {
     this.timeout(10 * 60_000);
-    let db: TempDatabase;
-    let conf: string;
-    const cli = (...args: string[]) => runCli(['--config-file', conf, ...args]);
+    const fresh = freshDatabaseEachTest(backend);
+    const { cli } = fresh;
 
-    beforeEach(async () => {
-      db = await createTempDatabase(backend);
-      conf = writeConfig(db.url);
-    });
-    afterEach(async () => db?.drop());
 
     it('exits 0 with "No changes detected" on a database built from the entities', () => {
       expect(cli('create_schema').status).to.equal(0);

@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EXIT, EXIT_CODES, ExitCodeDoc } from '../src/cli/exit-codes';
-import { BACKENDS, createTempDatabase, TempDatabase } from './support/backends';
+import { freshDatabaseEachTest } from './support/fresh-database';
+import { BACKENDS } from './support/backends';
 import { CliResult, REPO_ROOT, runCli, writeConfig } from './support/cli';
 
 /** The README's form of the table. */
@@ -73,14 +74,9 @@ describe('exit codes', function () {
 
   for (const backend of BACKENDS) {
     describe(`on ${backend}`, () => {
-      let db: TempDatabase;
-      let conf: string;
-      const cli = (...args: string[]) => runCli(['--config-file', conf, ...args]);
-      beforeEach(async () => {
-        db = await createTempDatabase(backend);
-        conf = writeConfig(db.url);
-      });
-      afterEach(async () => db?.drop());
+      const fresh = freshDatabaseEachTest(backend);
+      const { cli } = fresh;
+
 
       it('ok is 0, a bad revision 1, check 0 when clean and 3 when the database differs, 1 when it is not at head', () => {
         expectExit(cli('version'), EXIT.OK, 'version');

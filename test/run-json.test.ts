@@ -5,8 +5,9 @@
 // documented keys), logs stay on stderr, and --json with --sql is a one-line usage error (exit 2).
 // The expected revisions are written out here, not taken from the tool.
 import { expect } from 'chai';
-import { BACKENDS, createTempDatabase, sqlQuery, TempDatabase, Backend } from './support/backends';
-import { CliResult, runCli, writeConfig } from './support/cli';
+import { freshDatabaseEachTest } from './support/fresh-database';
+import { Backend, BACKENDS, sqlQuery } from './support/backends';
+import { CliResult } from './support/cli';
 
 /** The shipped chain, oldest first (each file's `parent` names the one before). */
 const CHAIN = ['001', '0f6042416884', 'd098df6021e2', 'd09a5945e4a0', '3cfc94cecf4e', 'a86240e89a29', '52804f2498c4', '4b16194c56bc', '609bec748f2a', '15f7375ca737', '7150a7d8f228', 'f56ba02662b4'];
@@ -51,16 +52,9 @@ function liveTables(backend: Backend, url: string): string[] {
 for (const backend of BACKENDS) {
   describe(`--json of upgrade, downgrade, stamp and create_schema on ${backend}`, function () {
     this.timeout(10 * 60_000);
-    let db: TempDatabase;
-    let conf: string;
-    const cli = (...args: string[]) => runCli(['--config-file', conf, ...args]);
-    const stored = () => sqlQuery(db.url, 'SELECT version_num FROM alembic_version;').trim();
-
-    beforeEach(async () => {
-      db = await createTempDatabase(backend);
-      conf = writeConfig(db.url);
-    });
-    afterEach(async () => db?.drop());
+    const fresh = freshDatabaseEachTest(backend);
+    const { cli } = fresh;
+    const stored = () => sqlQuery(fresh.db.url, 'SELECT version_num FROM alembic_version;').trim();
 
     it('upgrade --json from empty: from null, to head, every revision in order, up, with its seconds; a second run applies nothing', () => {
       const started = Date.now();
@@ -106,7 +100,7 @@ for (const backend of BACKENDS) {
       expect(toBase.to).to.equal(null);
       expect(toBase.applied.map((a) => a.id)).to.deep.equal(CHAIN.slice(0, CHAIN.indexOf('609bec748f2a') + 1).reverse());
       expect(toBase.applied.every((a) => a.direction === 'down')).to.equal(true);
-      expect(liveTables(backend, db.url)).to.deep.equal(['alembic_version']);
+      expect(liveTables(backend, fresh.db.url)).to.deep.equal(['alembic_version']);
 
       expect(runJson(cli('downgrade', '--json'), 'downgrade --json at base')).to.deep.equal({ from: null, to: null, applied: [] });
     });
@@ -114,7 +108,7 @@ for (const backend of BACKENDS) {
     it('stamp --json: the version before and after, applied empty, no revision run', () => {
       expect(runJson(cli('stamp', '609bec748f2a', '--json'), 'stamp 609bec748f2a --json')).to.deep.equal({ from: null, to: '609bec748f2a', applied: [] });
       expect(stored()).to.equal('609bec748f2a');
-      expect(liveTables(backend, db.url)).to.deep.equal(['alembic_version']); // nothing was run
+      expect(liveTables(backend, fresh.db.url)).to.deep.equal(['alembic_version']); // nothing was run
       expect(runJson(cli('stamp', 'head', '--json'), 'stamp head --json')).to.deep.equal({ from: '609bec748f2a', to: HEAD, applied: [] });
       expect(runJson(cli('stamp', 'head', '--json'), 'stamp head --json again')).to.deep.equal({ from: HEAD, to: HEAD, applied: [] });
       expect(runJson(cli('stamp', '--revision', 'base', '--json'), 'stamp base --json')).to.deep.equal({ from: HEAD, to: null, applied: [] });
@@ -128,7 +122,7 @@ for (const backend of BACKENDS) {
       expect(data.to).to.equal(HEAD);
       expect(data.applied).to.deep.equal([]);
       expect(new Set(data.tables).size, 'no table twice').to.equal(data.tables!.length);
-      expect([...data.tables!].sort()).to.deep.equal(liveTables(backend, db.url));
+      expect([...data.tables!].sort()).to.deep.equal(liveTables(backend, fresh.db.url));
       expect(data.tables).to.include.members(['goals', 'audits', 'action_descriptions', 'apscheduler_jobs', 'alembic_version']);
       expect(stored()).to.equal(HEAD);
 
@@ -152,7 +146,7 @@ for (const backend of BACKENDS) {
         expect(r.stderr.trim().split('\n'), r.stderr).to.have.length(1);
         expect(r.stderr).to.match(/^watcher-db-manage: error: --json cannot be combined with --sql/);
       }
-      expect(liveTables(backend, db.url)).to.deep.equal([]);
+      expect(liveTables(backend, fresh.db.url)).to.deep.equal([]);
       // Without --json the script is still printed.
       const script = cli('upgrade', '--sql', 'head');
       expect(script.status, script.stderr).to.equal(0);

@@ -1,21 +1,14 @@
 import { expect } from 'chai';
-import { BACKENDS, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
-import { runCli, writeConfig } from './support/cli';
+import { freshDatabaseEachTest } from './support/fresh-database';
+import { BACKENDS, sqlQuery } from './support/backends';
 import { lastLine, runReference } from './support/reference';
 import { dumpSchema } from './support/schema-dump';
 
 for (const backend of BACKENDS) {
   describe(`version and stamp on ${backend}`, function () {
-    let db: TempDatabase;
-    let conf: string;
-    const cli = (...args: string[]) => runCli(['--config-file', conf, ...args]);
-    const stored = () => sqlQuery(db.url, 'SELECT version_num FROM alembic_version;').trim();
-
-    beforeEach(async () => {
-      db = await createTempDatabase(backend);
-      conf = writeConfig(db.url);
-    });
-    afterEach(async () => db.drop());
+    const fresh = freshDatabaseEachTest(backend);
+    const { cli } = fresh;
+    const stored = () => sqlQuery(fresh.db.url, 'SELECT version_num FROM alembic_version;').trim();
 
     it('prints None for a database not under version control', () => {
       const r = cli('version');
@@ -31,12 +24,12 @@ for (const backend of BACKENDS) {
 
     it('stamp --purge repairs an alembic_version holding several rows or an unknown id', () => {
       expect(cli('stamp', 'head').status).to.equal(0);
-      sqlQuery(db.url, "INSERT INTO alembic_version (version_num) VALUES ('001');");
+      sqlQuery(fresh.db.url, "INSERT INTO alembic_version (version_num) VALUES ('001');");
       expect(cli('version').status).to.equal(1); // refused: several rows
       const r = cli('stamp', '--purge', '609bec748f2a');
       expect(r.status, r.stderr).to.equal(0);
       expect(stored()).to.equal('609bec748f2a');
-      sqlQuery(db.url, "UPDATE alembic_version SET version_num = 'abcdef123456';");
+      sqlQuery(fresh.db.url, "UPDATE alembic_version SET version_num = 'abcdef123456';");
       expect(cli('stamp', '--purge', 'head').status).to.equal(0);
       expect(stored()).to.equal('f56ba02662b4');
       expect(cli('version').stdout).to.equal('f56ba02662b4\n');
@@ -46,7 +39,7 @@ for (const backend of BACKENDS) {
       expect(cli('stamp', '609bec748f2a').status).to.equal(0);
       expect(stored()).to.equal('609bec748f2a');
       // Nothing but alembic_version was created.
-      expect(dumpSchema(db.url)).to.not.match(/goals/);
+      expect(dumpSchema(fresh.db.url)).to.not.match(/goals/);
       expect(cli('stamp', '--revision', 'd09a').status).to.equal(0);
       expect(stored()).to.equal('d09a5945e4a0');
       expect(cli('version').stdout.trim()).to.equal('d09a5945e4a0');
@@ -59,7 +52,7 @@ for (const backend of BACKENDS) {
 
     it('rejects unknown and ambiguous revisions with one line and changes nothing', () => {
       expect(cli('stamp', '001').status).to.equal(0);
-      const before = dumpSchema(db.url);
+      const before = dumpSchema(fresh.db.url);
       for (const [bad, pattern] of [
         ['nonsense', /No such revision 'nonsense'; known revisions: head, base, /],
         ['d09', /Revision 'd09' is ambiguous; it could be d098df6021e2, d09a5945e4a0/],
@@ -71,15 +64,15 @@ for (const backend of BACKENDS) {
         expect(stored()).to.equal('001');
       }
       expect(cli('stamp').status).to.equal(2); // no revision given: a usage error
-      expect(dumpSchema(db.url)).to.equal(before);
+      expect(dumpSchema(fresh.db.url)).to.equal(before);
     });
 
     it('shares alembic_version with the reference both ways', () => {
       expect(cli('stamp', '4b16194c56bc').status).to.equal(0);
-      const ref = runReference(db.url, ['version']);
+      const ref = runReference(fresh.db.url, ['version']);
       expect(ref.status, ref.stderr).to.equal(0);
       expect(lastLine(ref.stdout)).to.equal('4b16194c56bc');
-      const refStamp = runReference(db.url, ['stamp', '7150a7d8f228']);
+      const refStamp = runReference(fresh.db.url, ['stamp', '7150a7d8f228']);
       expect(refStamp.status, refStamp.stderr).to.equal(0);
       expect(cli('version').stdout.trim()).to.equal('7150a7d8f228');
     });
