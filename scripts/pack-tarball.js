@@ -51,8 +51,32 @@ function sourceVersion(root = ROOT) {
   };
 }
 
+/**
+ * better-sqlite3's production install would compile SQLite (a minute and a half on a small machine:
+ * its prebuilt binaries are on GitHub, which is not reachable where distributions build). The binary
+ * `npm ci` built here for this same Node.js is offered instead, as a local prebuild (prebuild-install's
+ * documented <package>_local_prebuilds setting); without one it compiles as before.
+ */
+function localPrebuilds(root) {
+  let dir;
+  try {
+    dir = path.dirname(require.resolve('better-sqlite3/package.json', { paths: [root] }));
+  } catch {
+    return {};
+  }
+  const binary = 'build/Release/better_sqlite3.node';
+  if (!fs.existsSync(path.join(dir, binary))) return {};
+  const { version } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  const prebuilds = path.join(root, 'tmp', 'prebuilds');
+  fs.mkdirSync(prebuilds, { recursive: true });
+  // The name prebuild-install looks for: the version being installed, this Node.js's ABI and platform.
+  const file = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  execFileSync('tar', ['-czf', path.join(prebuilds, file), '-C', dir, binary]);
+  return { npm_config_better_sqlite3_local_prebuilds: prebuilds };
+}
+
 /** Runs the dev CLI `oclif` with stdout passed on and stderr passed on but for `drop`'s lines. */
-function runOclif(root, args, drop) {
+function runOclif(root, args, drop, env = {}) {
   const oclif = require.resolve('oclif/bin/run.js', { paths: [root] });
   const child = spawn(process.execPath, [oclif, ...args], {
     cwd: root,
@@ -66,6 +90,7 @@ function runOclif(root, args, drop) {
       npm_config_audit: 'false',
       npm_config_fund: 'false',
       npm_config_update_notifier: 'false',
+      ...env,
     },
   });
   // oclif's warnings are wrapped to the terminal's width: a dropped warning's continuation lines
@@ -110,7 +135,7 @@ async function packTarball(root = ROOT) {
   await runOclif(root, ['pack', 'tarballs', '--targets', TARGET, '--no-xz', '--sha', sha, '--root', root], [
     // The tarball is not meant to update itself (distributions and the .deb update it): not a problem.
     /No S3 bucket or host configured/,
-  ]);
+  ], localPrebuilds(root));
   const tarball = path.join(dist, `${v.bin}-v${v.tarballVersion}-${TARGET}.tar.gz`);
   if (named(sha) !== tarball) fs.renameSync(named(sha), tarball);
   return { tarball, ...v };
