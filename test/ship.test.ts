@@ -74,13 +74,23 @@ describe('shipping (issue 5)', function () {
     });
   });
 
-  it('the standalone tarball (oclif pack tarballs) runs with its own Node.js: --version and upgrade on SQLite', () => {
+  it('the standalone tarball (oclif pack tarballs) runs with its own Node.js: --version and upgrade on SQLite; it and the .deb carry the sha', () => {
+    // pack-deb.js builds the tarball first, so one packing gives both (test/deb.test.ts packs from a
+    // release tree, without .git, and installs the .deb).
     const out = check(
-      spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'pack-tarball.js')], { cwd: REPO_ROOT, encoding: 'utf8', env: quiet }),
-      'scripts/pack-tarball.js',
+      spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'pack-deb.js')], { cwd: REPO_ROOT, encoding: 'utf8', env: quiet }),
+      'scripts/pack-deb.js',
     );
-    const tarball = out.trim().split('\n').pop()!;
-    expect(tarball).to.match(/watcher-db-manage-v[0-9.]+-[0-9a-f]+-linux-x64\.tar\.gz$/);
+    // A git checkout: the files carry package.json's version and the short sha of HEAD.
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    const pjson = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+    expect(out).to.contain(`pack: version ${pjson.version}-${sha} (package.json ${pjson.version}, git ${sha})`);
+    const tarball = path.join(REPO_ROOT, 'dist', `watcher-db-manage-v${pjson.version}-${sha}-linux-x64.tar.gz`);
+    expect(out).to.contain(`pack:deb: built ${tarball} (`);
+    const deb = path.join(REPO_ROOT, 'dist', `watcher-db-manage_${pjson.version}+git${sha}_amd64.deb`);
+    expect(out).to.contain(`pack:deb: built ${deb} (`);
+    expect(execFileSync('dpkg-deb', ['-f', deb, 'Version'], { encoding: 'utf8' }).trim()).to.equal(`${pjson.version}+git${sha}`);
+    fs.rmSync(deb);
     const unpacked = path.join(tmp, 'standalone');
     fs.mkdirSync(unpacked);
     execFileSync('tar', ['-xzf', tarball, '-C', unpacked]);

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { DEFAULT_LOCK_POLICY } from '../connection/lock-policy';
 import { ConfigError } from '../errors';
+import { CONFIG_OPTIONS } from './defaults';
 import { listConfigFiles, readConfigFile } from './files';
 import { parseIni } from './ini';
 import { interpolatedValue } from './interpolate';
@@ -46,12 +46,10 @@ export interface WatcherConfig {
 export function loadConfig(sources: ConfigSources = {}): WatcherConfig {
   const cwd = path.resolve(sources.cwd ?? process.cwd());
   const raw = new RawOptions(sources.env ?? process.env);
-  // Defaults of oslo.db; Watcher's state_path defaults to its install dir, ours to the cwd.
+  // Defaults of oslo.db and ours (CONFIG_OPTIONS, also the man page's); Watcher's state_path defaults
+  // to its install dir, ours to the cwd.
   raw.setDefault('DEFAULT', 'state_path', cwd);
-  raw.setDefault('database', 'max_retries', '10');
-  raw.setDefault('database', 'retry_interval', '10');
-  raw.setDefault('database', 'lock_timeout', String(DEFAULT_LOCK_POLICY.timeoutSeconds));
-  raw.setDefault('database', 'lock_retries', String(DEFAULT_LOCK_POLICY.retries));
+  for (const option of CONFIG_OPTIONS) if (option.default !== undefined) raw.setDefault(option.section, option.key, option.default);
 
   const files = listConfigFiles(sources.configFiles ?? [], sources.configDirs ?? [], cwd);
   for (const file of files) raw.addFile(file, parseIni(readConfigFile(file), file));

@@ -105,6 +105,10 @@ function missingPackages() {
   // The Galera tests start a three-node cluster of their own (test/support/galera-cluster.ts).
   if (!fs.existsSync('/usr/lib/galera/libgalera_smm.so')) missing.push('galera-4');
   if (!which('rsync')) missing.push('rsync');
+  // The .deb test (test/deb.test.ts) builds with dpkg-deb and reads the installed man page with man.
+  if (!which('dpkg-deb')) missing.push('dpkg');
+  if (!which('man')) missing.push('man-db');
+  if (!which('groff')) missing.push('groff-base');
   if (!fs.existsSync(PYTHON) || !pythonReferenceInstalled()) missing.push('python3-watcher', 'python3-psycopg2', 'python3-pymysql');
   return missing;
 }

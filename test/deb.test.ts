@@ -1,0 +1,190 @@
+// Issue 15: packing as a distribution does, and the .deb. A release tree (the files git tracks, no .git,
+// inside some other git repository as a distribution's packaging repository would be) is packed with
+// `npm run pack` and `npm run pack:deb`; the .deb is installed into the real root (the tests run as root),
+// run without any Node.js on PATH, its man page read with man, and purged. Packing from a git checkout
+// (the sha in both versions) is test/ship.test.ts's, which packs anyway.
+import { execFileSync, spawnSync, SpawnSyncReturns } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { REPO_ROOT } from './support/cli';
+import { EXIT_CODES } from '../src/cli/exit-codes';
+
+const PKG = 'watcher-db-manage';
+const pjson = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+const VERSION: string = pjson.version;
+
+function check(r: SpawnSyncReturns<string>, what: string): string {
+  if (r.error) throw r.error;
+  expect(r.status, `${what} failed\n${r.stdout}\n${r.stderr}`).to.equal(0);
+  return `${r.stdout}${r.stderr}`;
+}
+
+/** What a packager would not want to read: an update nag, a git failure, a stack trace. */
+function expectQuiet(output: string, what: string): void {
+  expect(output, `${what} nags about an update`).to.not.match(/update available/i);
+  expect(output, `${what} tried git`).to.not.match(/git rev-parse|not a git repository/i);
+  expect(output, `${what} printed a stack trace`).to.not.match(/^\s+at .+:\d+:\d+\)?$/m);
+}
+
+function installed(): boolean {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', PKG], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.includes('installed') && !r.stdout.includes('not-installed');
+}
+
+function sha256(file: string): string {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+describe('packaging from a release tree, and the .deb (issue 15)', function () {
+  this.timeout(1_200_000);
+  let tmp: string;
+  let tree: string;
+  let env: NodeJS.ProcessEnv;
+  let deb: string;
+
+  const npmRun = (script: string) => spawnSync('npm', ['run', script], { cwd: tree, env, encoding: 'utf8', timeout: 900_000 });
+
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-deb-'));
+    // The release tree sits inside another git repository: its sha must not be taken for the tool's.
+    const outer = path.join(tmp, 'packaging');
+    fs.mkdirSync(outer);
+    execFileSync('git', ['init', '-q', outer]);
+    execFileSync('git', ['-C', outer, '-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-q', '--allow-empty', '-m', 'outer']);
+    tree = path.join(outer, `${PKG}-${VERSION}`);
+    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+    for (const file of tracked) {
+      if (!fs.existsSync(path.join(REPO_ROOT, file))) continue; // deleted in the working tree
+      fs.mkdirSync(path.dirname(path.join(tree, file)), { recursive: true });
+      fs.copyFileSync(path.join(REPO_ROOT, file), path.join(tree, file));
+    }
+    fs.symlinkSync(fs.realpathSync(path.join(REPO_ROOT, 'node_modules')), path.join(tree, 'node_modules'));
+    expect(fs.existsSync(path.join(tree, '.git'))).to.equal(false);
+    // oclif's update check finds a newer oclif in its cache, so an update nag would be printed unless switched off.
+    const cache = path.join(tmp, 'cache');
+    fs.mkdirSync(path.join(cache, 'oclif'), { recursive: true });
+    fs.writeFileSync(path.join(cache, 'oclif', 'version'), JSON.stringify({ latest: '99.0.0', current: '4.24.0' }));
+    env = { ...process.env, XDG_CACHE_HOME: cache, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' };
+    delete env.OCLIF_SKIP_NEW_VERSION_CHECK;
+    delete env.OS_DATABASE__CONNECTION;
+  });
+
+  after(() => {
+    if (installed()) spawnSync('dpkg', ['--purge', PKG], { stdio: 'ignore' });
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('the update nag would show here without the switch (so the tests below can see one)', () => {
+    const oclif = require.resolve('oclif/bin/run.js', { paths: [REPO_ROOT] });
+    const r = spawnSync(process.execPath, [oclif, '--version'], { cwd: tree, env, encoding: 'utf8' });
+    expect(check(r, 'oclif --version')).to.match(/oclif update available from [\d.]+ to 99\.0\.0/);
+  });
+
+  it('npm run pack, without .git and offline: the tarball carries package.json\'s version and Node.js, and the output says so', () => {
+    const out = check(npmRun('pack'), 'npm run pack');
+    expectQuiet(out, 'npm run pack');
+    expect(out).to.contain(`pack: version ${VERSION} (package.json ${VERSION}, no git checkout)`);
+    expect(out).to.contain(`pack: bundling Node.js ${process.versions.node} from ${process.execPath} (nothing is downloaded)`);
+    const tarball = path.join(tree, 'dist', `${PKG}-v${VERSION}-linux-x64.tar.gz`);
+    expect(out).to.match(new RegExp(`pack: built ${tarball.replace(/[.+]/g, '\\$&')} \\(\\d+ MB\\)`));
+    expect(fs.existsSync(tarball)).to.equal(true);
+    const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8', maxBuffer: 64 << 20 }).split('\n');
+    expect(listing).to.include.members([`${PKG}/bin/node`, `${PKG}/bin/run.js`, `${PKG}/package.json`, `${PKG}/oclif.manifest.json`]);
+  });
+
+  it('npm run pack:deb, without .git and offline: watcher-db-manage_<version>_amd64.deb with the tool, its Node.js and the man page', () => {
+    const out = check(npmRun('pack:deb'), 'npm run pack:deb');
+    expectQuiet(out, 'npm run pack:deb');
+    deb = path.join(tree, 'dist', `${PKG}_${VERSION}_amd64.deb`);
+    expect(out).to.contain(`pack:deb: built ${deb} (`);
+    expect(out).to.contain(`pack:deb: built ${path.join(tree, 'dist', `${PKG}-v${VERSION}-linux-x64.tar.gz`)} (`);
+    expect(out).to.match(/pack:deb: man page watcher-db-manage\(1\) written from the help of its 12 commands \(autocomplete, check, /);
+    const field = (name: string) => execFileSync('dpkg-deb', ['-f', deb, name], { encoding: 'utf8' }).trim();
+    expect(field('Package')).to.equal(PKG);
+    expect(field('Version')).to.equal(VERSION);
+    expect(field('Architecture')).to.equal('amd64');
+    expect(field('Depends')).to.contain('libc6');
+    expect(field('Depends')).to.not.match(/node/); // it brings its own
+    const contents = execFileSync('dpkg-deb', ['-c', deb], { encoding: 'utf8', maxBuffer: 64 << 20 }).trim().split('\n');
+    const paths = contents.map((line) => line.split(/\s+/).slice(5).join(' '));
+    expect(paths).to.include.members([
+      './usr/bin/watcher-db-manage',
+      './usr/share/man/man1/watcher-db-manage.1.gz',
+      './usr/lib/watcher-db-manage/bin/node',
+      './usr/lib/watcher-db-manage/bin/run.js',
+    ]);
+    const owners = new Set(contents.map((line) => line.split(/\s+/)[1]));
+    expect([...owners]).to.deep.equal(['root/root']);
+  });
+
+  it('dpkg -i installs /usr/bin/watcher-db-manage, which runs without a system Node.js, and its man page; dpkg --purge removes it all', () => {
+    expect(deb, 'the .deb of the test above').to.be.a('string');
+    expect(process.getuid?.(), 'dpkg -i needs root (the tests run as root in CI)').to.equal(0);
+    expect(installed(), `${PKG} is installed on this machine already; remove it before running this test`).to.equal(false);
+    // Debian's python3-watcher owns /usr/bin/watcher-db-manage: it is diverted while ours is installed, then given back.
+    const python = '/usr/bin/watcher-db-manage';
+    const pythonBefore = fs.existsSync(python) ? sha256(python) : undefined;
+
+    const install = spawnSync('dpkg', ['-i', deb], { encoding: 'utf8' });
+    let files: string[] = [];
+    try {
+      check(install, 'dpkg -i');
+      files = execFileSync('dpkg', ['-L', PKG], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        // Paths only: the diversion is listed too ("package diverts others to: ...").
+        .filter((f) => f.startsWith('/') && !fs.lstatSync(f).isDirectory());
+      expect(files).to.include.members(['/usr/bin/watcher-db-manage', '/usr/share/man/man1/watcher-db-manage.1.gz', '/usr/lib/watcher-db-manage/bin/node']);
+      if (pythonBefore) expect(sha256('/usr/bin/watcher-db-manage.python'), 'the Python tool, moved aside').to.equal(pythonBefore);
+
+      // No Node.js on PATH: only what a shell script may use.
+      const tools = path.join(tmp, 'tools');
+      fs.mkdirSync(tools);
+      for (const tool of ['sh', 'cat', 'ls']) fs.symlinkSync(execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), path.join(tools, tool));
+      const bare = { HOME: tmp, PATH: tools };
+      expect(spawnSync(path.join(tools, 'sh'), ['-c', 'command -v node'], { env: bare }).status, 'node on the bare PATH').to.not.equal(0);
+      const run = (args: string[], extra: Record<string, string> = {}) =>
+        spawnSync('/usr/bin/watcher-db-manage', args, { cwd: tmp, env: { ...bare, ...extra }, encoding: 'utf8' });
+      expect(check(run(['--version']), '--version')).to.contain(`watcher-db-manage/${VERSION} linux-x64 node-v${process.versions.node}`);
+      const dir = path.join(tmp, 'x');
+      fs.mkdirSync(dir);
+      const db = { OS_DATABASE__CONNECTION: `sqlite:///${path.join(dir, 'db.sqlite')}` };
+      const up = run(['upgrade'], db);
+      check(up, 'upgrade');
+      expect(up.stderr).to.contain('Running upgrade 7150a7d8f228 -> f56ba02662b4');
+      expect(check(run(['version'], db), 'version').trim()).to.equal('f56ba02662b4');
+
+      // The man page, found and read as a user would.
+      expect(execFileSync('man', ['-w', PKG], { encoding: 'utf8' }).trim()).to.equal('/usr/share/man/man1/watcher-db-manage.1.gz');
+      const page = spawnSync('man', [PKG], { env: { ...process.env, MANPAGER: 'cat', PAGER: 'cat', MANWIDTH: '100', LANG: 'C.UTF-8' }, encoding: 'utf8' });
+      const text = check(page, 'man watcher-db-manage');
+      const manifest = JSON.parse(fs.readFileSync(path.join(tree, 'oclif.manifest.json'), 'utf8'));
+      const ids = ['autocomplete', ...Object.keys(manifest.commands)];
+      expect(ids.length).to.be.greaterThan(10);
+      for (const id of ids) expect(text, `the page's section of ${id}`).to.match(new RegExp(`^ {3}watcher-db-manage ${id}\\b`, 'm'));
+      for (const section of ['NAME', 'SYNOPSIS', 'GLOBAL OPTIONS', 'COMMANDS', 'CONFIGURATION', 'ENVIRONMENT', 'EXIT STATUS', 'EXAMPLES']) {
+        expect(text).to.match(new RegExp(`^${section}$`, 'm'));
+      }
+      const exitStatus = text.slice(text.indexOf('\nEXIT STATUS\n'), text.indexOf('\nEXAMPLES\n'));
+      for (const { code, meaning } of EXIT_CODES) {
+        expect(exitStatus, `exit status ${code}`).to.match(new RegExp(`^ {7}${code} +${meaning.slice(0, 20).replace(/[()[\].+?*]/g, '\\$&')}`, 'm'));
+      }
+      for (const option of ['--config-file PATH', '--config-dir DIR', '-d, --debug', '--version', 'max_retries', 'OS_DATABASE__CONNECTION']) expect(text).to.contain(option);
+      expect(text).to.contain('watcher-db-manage upgrade --revision 609bec748f2a'); // an example of upgrade's --help
+      expect(text.slice(text.indexOf('\nEXAMPLES\n'))).to.contain('watcher-db-manage --config-file /etc/watcher/watcher.conf upgrade');
+    } finally {
+      if (installed()) check(spawnSync('dpkg', ['--purge', PKG], { encoding: 'utf8' }), 'dpkg --purge');
+    }
+    expect(installed()).to.equal(false);
+    expect(files.length).to.be.greaterThan(100);
+    const left = files.filter((f) => fs.existsSync(f) && !(pythonBefore && f === python));
+    expect(left, 'installed files left after dpkg --purge').to.deep.equal([]);
+    expect(fs.existsSync('/usr/lib/watcher-db-manage'), '/usr/lib/watcher-db-manage after purge').to.equal(false);
+    expect(execFileSync('dpkg-divert', ['--list', PKG], { encoding: 'utf8' }).trim(), 'diversions left').to.equal('');
+    if (pythonBefore) expect(sha256(python), 'the Python tool, given back').to.equal(pythonBefore);
+    else expect(fs.existsSync(python)).to.equal(false);
+  });
+});
