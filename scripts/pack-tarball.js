@@ -145,7 +145,7 @@ function megabytes(file) {
   return `${(fs.statSync(file).size / 1e6).toFixed(0)} MB`;
 }
 
-module.exports = { sourceVersion, packTarball, runOclif, megabytes, ROOT, TARGET };
+module.exports = { sourceVersion, packTarball, runOclif, megabytes, localPrebuilds, ROOT, TARGET };
 
 if (require.main === module) {
   packTarball().then(
