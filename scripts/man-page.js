@@ -53,7 +53,13 @@ function checkManPage(file) {
 module.exports = { writeManPage, checkManPage };
 
 if (require.main === module) {
-  const out = path.resolve(process.argv[2] ?? path.join(ROOT, 'dist', 'man', 'watcher-db-manage.1'));
+  const arg = process.argv[2];
+  // An option here is a mistake (or a request for help), never a file to write over.
+  if (process.argv.length > 3 || (arg !== undefined && arg.startsWith('-'))) {
+    console.error('usage: node scripts/man-page.js [OUT]  (default dist/man/watcher-db-manage.1)');
+    process.exit(arg === '--help' || arg === '-h' ? 0 : 2);
+  }
+  const out = path.resolve(arg ?? path.join(ROOT, 'dist', 'man', 'watcher-db-manage.1'));
   writeManPage(out).then(
     ({ commands }) => console.log(`man-page: wrote ${out} (${commands.length} commands: ${commands.join(', ')})`),
     (error) => {
