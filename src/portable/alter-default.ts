@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { backendOf } from './backend';
-import { freshTable, replaceCachedTable } from './fresh-table';
+import { withTableChange } from './cached-change';
 import { alterTableOnline } from './mysql-algorithm';
 import { defaultSql, ServerDefault } from './server-default';
 import { sqliteTableForRebuild, withSqliteForeignKeysOff } from './sqlite-rebuild';
@@ -32,15 +32,19 @@ export async function alterColumnDefault(
     });
     return;
   }
-  const table = await freshTable(queryRunner, tableName);
-  if (!table.findColumnByName(columnName)) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
   const q = (name: string) => queryRunner.connection.driver.escape(name);
-  const statement = `ALTER TABLE ${q(tableName)} ALTER COLUMN ${q(columnName)} ${sql === undefined ? 'DROP DEFAULT' : `SET DEFAULT ${sql}`}`;
-  if (backend === 'mysql') await alterTableOnline(queryRunner, statement);
-  else await queryRunner.query(statement);
-  // Tell the runner's table cache, as its own changeColumn would (an offline run has no other source).
-  const next = table.clone();
-  const target = next.findColumnByName(columnName);
-  if (target) target.default = sql;
-  replaceCachedTable(queryRunner, table, next);
+  await withTableChange(
+    queryRunner,
+    tableName,
+    async (table) => {
+      if (!table.findColumnByName(columnName)) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
+      const statement = `ALTER TABLE ${q(tableName)} ALTER COLUMN ${q(columnName)} ${sql === undefined ? 'DROP DEFAULT' : `SET DEFAULT ${sql}`}`;
+      if (backend === 'mysql') await alterTableOnline(queryRunner, statement);
+      else await queryRunner.query(statement);
+    },
+    (changed) => {
+      const target = changed.findColumnByName(columnName);
+      if (target) target.default = sql;
+    },
+  );
 }

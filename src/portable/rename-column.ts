@@ -1,6 +1,7 @@
 import type { QueryRunner, Table } from 'typeorm';
 import { backendOf } from './backend';
-import { freshTable, replaceCachedTable } from './fresh-table';
+import { withTableChange } from './cached-change';
+import { replaceCachedTable } from './fresh-table';
 import { alterTableOnline } from './mysql-algorithm';
 import { isOffline } from './offline';
 import { resumable } from './resumable';
@@ -19,18 +20,20 @@ import { resumable } from './resumable';
 export async function renameColumn(queryRunner: QueryRunner, tableName: string, from: string, to: string): Promise<void> {
   const backend = backendOf(queryRunner);
   const driver = queryRunner.connection.driver;
-  const table = await freshTable(queryRunner, tableName);
-  // Renamed by an interrupted run of this revision (see resumable.ts): MySQL commits the statement
-  // at once, so a rerun finds the old name gone and the new one there.
-  if (resumable(queryRunner) && !table.findColumnByName(from) && table.findColumnByName(to)) return;
-  const statement = `ALTER TABLE ${driver.escape(tableName)} RENAME COLUMN ${driver.escape(from)} TO ${driver.escape(to)}`;
-  if (backend === 'mysql') await alterTableOnline(queryRunner, statement);
-  else await queryRunner.query(statement);
-
-  // Tell the runner's table cache (an offline run has no other source), as add-column.ts does.
-  const changed = table.clone();
-  renameIn(changed, tableName, from, to);
-  replaceCachedTable(queryRunner, table, changed);
+  await withTableChange(
+    queryRunner,
+    tableName,
+    async (table) => {
+      // Renamed by an interrupted run of this revision (see resumable.ts): MySQL commits the statement
+      // at once, so a rerun finds the old name gone and the new one there.
+      if (resumable(queryRunner) && !table.findColumnByName(from) && table.findColumnByName(to)) return;
+      const statement = `ALTER TABLE ${driver.escape(tableName)} RENAME COLUMN ${driver.escape(from)} TO ${driver.escape(to)}`;
+      if (backend === 'mysql') await alterTableOnline(queryRunner, statement);
+      else await queryRunner.query(statement);
+    },
+    // The runner's table cache (an offline run has no other source); a no-op once renamed.
+    (changed) => renameIn(changed, tableName, from, to),
+  );
   if (isOffline(queryRunner)) {
     // Other tables' foreign keys name the column too; online, every kit call reads them afresh.
     for (const other of await queryRunner.getTables()) {
