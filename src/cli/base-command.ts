@@ -3,6 +3,7 @@ import { WatcherConfig, loadConfig, resolveConnectionUrl } from '../config';
 import { LockPolicy } from '../connection/lock-policy';
 import { RetryPolicy } from '../connection/retry';
 import { DriverSession, Session, withDriverSession, withSession } from '../connection/session';
+import { secretsInUrl } from '../connection/redact';
 import { parseConnectionUrl } from '../connection/url';
 import { UserError } from '../errors';
 import { loadChain } from '../script/load';
@@ -63,12 +64,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   /**
-   * The configured database URL and connection retry policy; the URL's password is registered for
-   * scrubbing before anything logs it.
+   * The configured database URL and connection retry policy. Every form of the URL's passwords is
+   * registered for scrubbing before anything can log it or fail on it (even a URL that does not parse).
    */
   protected connection(): { url: string; retry: RetryPolicy } {
     const config = this.watcherConfig();
     const url = resolveConnectionUrl(config);
+    for (const secret of secretsInUrl(url)) this.logger.addSecret(secret);
     const spec = parseConnectionUrl(url);
     this.logger.addSecret(spec.password);
     this.logger.verbose(`Database: ${spec.redactedUrl}`);

@@ -1,5 +1,5 @@
 import { ConnectionError } from '../errors';
-import { redactSecrets } from './redact';
+import { redactSecrets, secretsInUrl } from './redact';
 import { isNodeNotReadyError } from './galera';
 import { ConnectionSpec } from './url';
 
@@ -60,8 +60,9 @@ export function isTransientConnectError(spec: ConnectionSpec, cause: unknown): b
   return /^(timeout expired|Connection terminated unexpectedly)/.test(err.message ?? '');
 }
 
+/** Every form of every password the connection's URL holds (user-info and query), raw and decoded. */
 export function secretsOf(spec: ConnectionSpec): string[] {
-  return spec.password ? [spec.password] : [];
+  return [...new Set([...secretsInUrl(spec.url), ...(spec.password ? [spec.password] : [])])];
 }
 
 function reasonFor(spec: ConnectionSpec, err: { code?: string; message?: string }): string {

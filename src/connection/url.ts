@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { UrlError } from '../errors';
 import { redactUrl } from './redact';
+import { QueryPair, parseQsl, splitUrl, unquote } from './url-syntax';
 
 export type Backend = 'sqlite' | 'postgres' | 'mysql';
 
@@ -16,6 +17,7 @@ export interface ConnectionSpec {
   /** Undefined when the URL has none: the connector applies 5432 / 3306. */
   port?: number;
   username?: string;
+  /** Decoded; from the user-info or the query (`?password=`, MySQL also `?passwd=`), as the drivers read it. */
   password?: string;
   database?: string;
   /** MySQL `?unix_socket=/path`, or PostgreSQL `?host=/dir` (the directory of the socket). */
@@ -38,18 +40,6 @@ const SCHEMES = new Map<string, { backend: Backend; driver?: string }>([
   ['postgres', { backend: 'postgres' }],
 ]);
 
-// SQLAlchemy's own grammar (sqlalchemy/engine/url.py, _parse_url), anchored at the end. We do
-// not use WHATWG `URL`: it ends the authority at the first '/', '?' or '#', so a password with
-// one of those unencoded (valid for SQLAlchemy, which ends the password at '@') would silently
-// turn into host, port and database.
-const SQLALCHEMY_URL = new RegExp(
-  '^(?<scheme>[\\w+]+)://' +
-    '(?:(?<username>[^:/]*)(?::(?<password>[^@]*))?@)?' +
-    '(?:(?:\\[(?<ipv6host>[^/?]+)\\]|(?<ipv4host>[^/:?]+))?(?::(?<port>[^/?]*))?)?' +
-    '(?:/(?<database>[^?]*))?' +
-    '(?:\\?(?<query>.*))?$',
-);
-
 /**
  * Parses a SQLAlchemy database URL as Watcher's config holds it (see SCHEMES for the accepted
  * schemes). Relative SQLite paths (`sqlite:///watcher.db`) are resolved against `cwd`.
@@ -63,7 +53,7 @@ export function parseConnectionUrl(url: string, cwd: string = process.cwd()): Co
   // The grammar's character classes match line breaks, but a URL never holds one: it comes
   // from a config value continued by an indented line.
   if (/[\r\n]/.test(url)) fail('it spans more than one line');
-  const m = SQLALCHEMY_URL.exec(url)?.groups ?? fail('expected scheme://[user[:password]@][host][:port][/database][?options]');
+  const m = splitUrl(url) ?? fail('expected scheme://[user[:password]@][host][:port][/database][?options]');
   const scheme = SCHEMES.get(m.scheme);
   if (!scheme) {
     throw new UrlError(
@@ -71,7 +61,8 @@ export function parseConnectionUrl(url: string, cwd: string = process.cwd()): Co
     );
   }
 
-  const spec: ConnectionSpec = { ...scheme, url, redactedUrl, options: parseQuery(m.query) };
+  const query = parseQsl(m.query);
+  const spec: ConnectionSpec = { ...scheme, url, redactedUrl, options: optionsOf(query) };
   if (m.username !== undefined) spec.username = unquote(m.username);
   if (m.password !== undefined) spec.password = unquote(m.password);
   const host = m.ipv6host ?? m.ipv4host;
@@ -103,9 +94,18 @@ export function parseConnectionUrl(url: string, cwd: string = process.cwd()): Co
     case 'mysql': {
       const socket = takeOption(spec.options, 'unix_socket');
       if (socket !== undefined) spec.socketPath = socket;
+      // SQLAlchemy passes the query to PyMySQL as connect arguments after the URL's own, so
+      // `password` wins over the user-info one, and PyMySQL takes `passwd` only when that is empty.
+      const password = takeOption(spec.options, 'password') ?? spec.password;
+      const passwd = takeOption(spec.options, 'passwd');
+      const chosen = password || passwd;
+      if (chosen !== undefined) spec.password = chosen;
       break;
     }
     case 'postgres': {
+      // psycopg2 hands the query to libpq as connection parameters, after the URL's own.
+      const password = takeOption(spec.options, 'password');
+      if (password !== undefined) spec.password = password;
       // libpq: a `host` option that is a path names the socket directory; otherwise a host.
       const queryHost = takeOption(spec.options, 'host');
       if (queryHost?.startsWith('/')) spec.socketPath = queryHost;
@@ -117,14 +117,12 @@ export function parseConnectionUrl(url: string, cwd: string = process.cwd()): Co
 }
 
 /**
- * Like Python's parse_qsl as SQLAlchemy calls it: '+' is a space, percent-escapes are decoded,
- * pairs with an empty value are dropped. A repeated key keeps its last value.
+ * The query's options, decoded (parseQsl). A repeated key keeps its last value. A password key
+ * that the backend does not read stays here, unused (redaction still hides it: redact.ts).
  */
-function parseQuery(query: string | undefined): Record<string, string> {
+function optionsOf(query: QueryPair[]): Record<string, string> {
   const options: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(query ?? '')) {
-    if (value !== '') options[key] = value;
-  }
+  for (const { key, value } of query) options[key] = value;
   return options;
 }
 
@@ -132,17 +130,6 @@ function takeOption(options: Record<string, string>, key: string): string | unde
   const value = options[key];
   delete options[key];
   return value;
-}
-
-/** Python's urllib.parse.unquote: decodes valid %XX runs, leaves a stray '%' as it is. */
-function unquote(text: string): string {
-  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
-    try {
-      return decodeURIComponent(run);
-    } catch {
-      return run; // not UTF-8
-    }
-  });
 }
 
 /** Messages are one line: show a URL with control characters quoted and escaped. */
