@@ -6,7 +6,8 @@
 // Plain CommonJS with Node built-ins only: it runs before the TypeScript build, which may be broken.
 //
 // Exports to CMD:
-//   WDM_TEST_PG_URL        postgresql://postgres@127.0.0.1:<port>/postgres   (trust auth, superuser)
+//   WDM_TEST_PG_URL        postgresql://postgres@127.0.0.1:<port>/postgres   (trust auth, superuser;
+//                          members of role wdm_password_auth need their password)
 //   WDM_TEST_MYSQL_URL     mysql+pymysql://root@127.0.0.1:<port>/mysql       (root, empty password)
 //   WDM_TEST_PG_BIN        directory holding initdb/psql/pg_dump of the server's version
 //   WDM_TEST_REFERENCE_DIR directory D such that D/watcher is the reference with overlay.py applied
@@ -193,6 +194,11 @@ async function startPostgres(pgBin, port) {
   }
   await asPg(path.join(pgBin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'], runAsync);
   checkInterrupted();
+  // Trust for everyone but the members of wdm_password_auth, who must give their password: the
+  // tests that prove a password reaches the server (and never the output) create such users.
+  const hba = path.join(data, 'pg_hba.conf');
+  const passwordLines = ['local all +wdm_password_auth scram-sha-256', 'host all +wdm_password_auth 127.0.0.1/32 scram-sha-256', ''];
+  fs.writeFileSync(hba, passwordLines.join('\n') + fs.readFileSync(hba, 'utf8'));
   // Throwaway data: durability settings off for speed.
   const opts = `-c listen_addresses=127.0.0.1 -p ${port} -k ${sock} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
   state.pg = { pgBin, data };
