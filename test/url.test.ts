@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { UrlError } from '../src/errors';
-import { redactSecrets, redactUrl } from '../src/connection/redact';
+import { redactSecrets, redactUrl, secretsInUrl } from '../src/connection/redact';
 import { parseConnectionUrl } from '../src/connection/url';
 
 /** Runs `fn`, expects a one-line UrlError, and returns its message. */
@@ -202,6 +202,44 @@ describe('parseConnectionUrl', () => {
     });
   });
 
+  describe('a password in the query, as SQLAlchemy hands it to the driver', () => {
+    it('PostgreSQL: ?password= is the password (libpq reads it), decoded with + as a space', () => {
+      const spec = parseConnectionUrl('postgresql://u@h/db?password=p%40ss%3Aw%2Frd%25%2B+x&sslmode=disable');
+      expect(spec.password).to.equal('p@ss:w/rd%+ x');
+      expect(spec.options).to.deep.equal({ sslmode: 'disable' });
+      expect(spec.redactedUrl).to.equal('postgresql://u@h/db?password=***&sslmode=disable');
+    });
+
+    it('PostgreSQL: the query password wins over the user-info one, as in libpq', () => {
+      expect(parseConnectionUrl('postgresql://u:one@h/db?password=two').password).to.equal('two');
+    });
+
+    it("a '+' in the user-info is a '+', in the query a space", () => {
+      expect(parseConnectionUrl('mysql://u:a+b%20c@h/db').password).to.equal('a+b c');
+      expect(parseConnectionUrl('mysql://u@h/db?password=a+b%20c%2B').password).to.equal('a b c+');
+    });
+
+    it('MySQL: ?password= wins over the user-info one; ?passwd= counts only without either (PyMySQL)', () => {
+      expect(parseConnectionUrl('mysql+pymysql://u:one@h/db?password=two').password).to.equal('two');
+      expect(parseConnectionUrl('mysql+pymysql://u@h/db?passwd=three').password).to.equal('three');
+      expect(parseConnectionUrl('mysql+pymysql://u:@h/db?passwd=three').password).to.equal('three');
+      expect(parseConnectionUrl('mysql+pymysql://u:one@h/db?passwd=three').password).to.equal('one');
+      const spec = parseConnectionUrl('mysql+pymysql://u@h/db?passwd=three&password=two&charset=utf8');
+      expect(spec.password).to.equal('two');
+      expect(spec.options).to.deep.equal({ charset: 'utf8' });
+    });
+
+    it('an empty query password is dropped, as parse_qsl drops it', () => {
+      expect(parseConnectionUrl('postgresql://u:one@h/db?password=').password).to.equal('one');
+    });
+
+    it('PostgreSQL does not read passwd: it stays an (unused) option, hidden all the same', () => {
+      const spec = parseConnectionUrl('postgresql://u@h/db?passwd=x');
+      expect(spec.password).to.equal(undefined);
+      expect(spec.redactedUrl).to.equal('postgresql://u@h/db?passwd=***');
+    });
+  });
+
   describe('errors', () => {
     it('names the accepted schemes for an unsupported one, with the password hidden', () => {
       const message = urlError(() => parseConnectionUrl('oracle://scott:tiger@h/db'));
@@ -283,10 +321,46 @@ describe('redactUrl', () => {
     }
   });
 
+  it('hides query passwords, also with the key percent-encoded, and keeps the other options', () => {
+    expect(redactUrl('postgresql://u@h/db?sslmode=require&password=s%40cret&connect_timeout=5')).to.equal(
+      'postgresql://u@h/db?sslmode=require&password=***&connect_timeout=5',
+    );
+    expect(redactUrl('mysql://u:pw@h/db?passwd=x&pass%77ord=y')).to.equal('mysql://u:***@h/db?passwd=***&pass%77ord=***');
+  });
+
+  it("hides the rest of a query password holding a raw '&'", () => {
+    expect(redactUrl('mysql://u@h/db?password=a&b&charset=utf8')).to.equal('mysql://u@h/db?password=***&charset=utf8');
+  });
+
+  it("finds the query where SQLAlchemy does, even after a '?' in the user name", () => {
+    expect(redactUrl('mysql://u?x@h/db?password=s3cret')).to.equal('mysql://u?x@h/db?password=***');
+  });
+
+  it('hides a query password in a string that does not parse', () => {
+    expect(redactUrl('my-sql://u@h/db?password=s3cret')).to.equal('my-sql://u@h/db?password=***');
+  });
+
   it('works on strings that do not parse', () => {
     expect(redactUrl('oracle://scott:tiger@h/db')).to.equal('oracle://scott:***@h/db');
     expect(redactUrl('my_sql://u:pw@h:port/db')).to.equal('my_sql://u:***@h:port/db');
     expect(redactUrl('scott:tiger@h/db')).to.equal('scott:***@h/db');
+  });
+});
+
+describe('secretsInUrl', () => {
+  it('every password of the URL, as written and decoded', () => {
+    expect(secretsInUrl('mysql://u:p%40ss+1@h/db?password=a%2Bb+c&passwd=d&x=e').sort()).to.deep.equal(
+      ['p%40ss+1', 'p@ss+1', 'a%2Bb+c', 'a+b c', 'a+b+c', 'd'].sort(),
+    );
+  });
+
+  it('also the conservative reading of a user-info password with a raw "@"', () => {
+    expect(secretsInUrl('mysql://u:se@cret@h/db')).to.include('se@cret');
+  });
+
+  it('nothing for a URL without a password', () => {
+    expect(secretsInUrl('postgresql://u@h/db?sslmode=require')).to.deep.equal([]);
+    expect(secretsInUrl('sqlite:////var/lib/watcher.sqlite')).to.deep.equal([]);
   });
 });
 
@@ -303,6 +377,15 @@ describe('redactSecrets', () => {
 
   it('replaces the form SQLAlchemy writes (only : @ / quoted)', () => {
     expect(redactSecrets('mysql://u:a%40b c@h', ['a@b c'])).to.equal('mysql://u:***@h');
+  });
+
+  it("replaces the query-string forms ('+' for a space) and Python's quote() of !'()*", () => {
+    expect(redactSecrets("?password=a+b%21 and a%20b%21 and a%20b!", ['a b!'])).to.equal('?password=*** and *** and ***');
+    expect(redactSecrets("q: it%27s", ["it's"])).to.equal('q: ***');
+  });
+
+  it('replaces the JSON-escaped and the SQL-quoted forms', () => {
+    expect(redactSecrets('["a\\"b"] and \'it\'\'s\'', ['a"b', "it's"])).to.equal('["***"] and \'***\'');
   });
 
   it('handles secrets with regular expression characters', () => {
