@@ -191,7 +191,7 @@ export function renderManPage(input: ManPageInput): string {
   out.push(
     '.PP',
     para(
-      'User and password may be percent-encoded. Passwords never appear in any output. A minimal file:',
+      'User and password may be percent-encoded. The password may also be the query option password= (MySQL also passwd=), as SQLAlchemy hands it to the driver. Passwords never appear in any output. A minimal file:',
     ),
   );
   out.push('.PP', '.RS 4', '.nf');
