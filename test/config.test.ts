@@ -299,6 +299,15 @@ describe('config', () => {
       );
     });
 
+    it("an undefined name inside a URL's password is not shown: it is part of the password", () => {
+      const file = path.join(dir, 'watcher.conf');
+      for (const url of ['mysql://u:pa$word@h/w', 'postgresql://u@h/w?password=pa${word}!']) {
+        expect(configError(() => loadText(`[database]\nconnection = ${url}\n`))).to.equal(
+          `Undefined name $*** in [database] connection (${file} line 2); write $$ for a literal $`,
+        );
+      }
+    });
+
     it('an undefined dotted name hints at ${name}', () => {
       const file = path.join(dir, 'watcher.conf');
       expect(configError(() => loadText('[database]\nconnection = sqlite:///$state_path.db\n'))).to.equal(

@@ -1,3 +1,4 @@
+import { REDACTED, secretsInUrl } from '../connection/redact';
 import { ConfigError } from '../errors';
 import { normalizeSection, type RawValue } from './options';
 
@@ -20,15 +21,17 @@ function expand(raw: RawValue, section: string, lookup: Lookup, chain: string[])
   if (raw.literal) return raw.value;
   // oslo.config treats `\$` like `$$`.
   const text = raw.value.replace(/\\\$/g, () => '$$');
-  return text.replace(PLACEHOLDER, (_match, dollar?: string, named?: string, braced?: string) => {
+  return text.replace(PLACEHOLDER, (match: string, dollar?: string, named?: string, braced?: string) => {
     if (dollar) return '$';
     const name = (named ?? braced) as string;
     const found = find(name, section, lookup);
     if (!found) {
       // `$name.sqlite` reads as option `sqlite` of group `name`, as in oslo.config.
       const hint = name.includes('.') ? "use ${...} to end a name before a '.', " : '';
+      // A '$' in a URL's password (`pa$word`) is read as a name too; that name is part of the password.
+      const shown = secretsInUrl(text).some((secret) => secret.includes(match)) ? REDACTED : name;
       throw new ConfigError(
-        `Undefined name $${name} in ${chain[chain.length - 1]} (${raw.origin}); ${hint}write $$ for a literal $`,
+        `Undefined name $${shown} in ${chain[chain.length - 1]} (${raw.origin}); ${hint}write $$ for a literal $`,
       );
     }
     const target = label(found.section, found.key);
