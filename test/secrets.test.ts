@@ -72,10 +72,22 @@ function variants(backend: 'postgresql' | 'mysql'): Variant[] {
   ]);
 }
 
+/** At most this many CLIs at once: CI runners have two cores, and each CLI is a Node process. */
+const PARALLEL = 4;
+let running = 0;
+const waiting: Array<() => void> = [];
+
 /** Runs the CLI with the URL from a config file or the environment; `--config-file` goes first. */
-function cli(url: string, viaEnv: boolean, args: string[]): Promise<CliResult> {
-  if (viaEnv) return startCli(args, { env: { OS_DATABASE__CONNECTION: url, OS_DATABASE__MAX_RETRIES: '0' } }).done;
-  return startCli(['--config-file', writeConfig(url, '', 'max_retries = 0'), ...args]).done;
+async function cli(url: string, viaEnv: boolean, args: string[]): Promise<CliResult> {
+  while (running >= PARALLEL) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    if (viaEnv) return await startCli(args, { env: { OS_DATABASE__CONNECTION: url, OS_DATABASE__MAX_RETRIES: '0' } }).done;
+    return await startCli(['--config-file', writeConfig(url, '', 'max_retries = 0'), ...args]).done;
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
 }
 
 /** A copy of the compiled revisions, next to dist/src as their relative imports expect (for `revision`). */
@@ -161,8 +173,12 @@ for (const backend of ['postgresql', 'mysql'] as const) {
         expectNoSecret(r.stdout, `${label}: stdout`);
         expectNoSecret(r.stderr, `${label}: stderr`);
         for (const file of files(r)) expectNoSecret(fs.readFileSync(file, 'utf8'), `${label}: ${file}`);
+        // What each flag logs, where the password could slip in: the URL with -v, SQL with -d.
         if (flags.includes('-v') && args[0] !== 'heads' && args[0] !== 'history') {
           expect(r.stderr, label).to.match(/^Database: \S+:\/\/\S*\*\*\*/m);
+        }
+        if (flags.includes('-d') && !['heads', 'history'].includes(args[0]) && !args.includes('--sql')) {
+          expect(r.stderr, label).to.match(/^DEBUG SQL: /m);
         }
         return r;
       };
