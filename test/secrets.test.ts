@@ -226,6 +226,40 @@ for (const backend of ['postgresql', 'mysql'] as const) {
 }
 
 describe('secrets on sqlite', () => {
+  it('an unexpected error quoting the URL and the password: scrubbed, in its --debug stack trace too', () => {
+    const mig = scratchMigrations();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-secrets-'));
+    try {
+      // A revision after head that fails as a careless driver might: with the URL and the password in its message.
+      fs.writeFileSync(
+        path.join(mig, 'ffff00000001_leak.js'),
+        `const { defineRevision } = require('../src/script/revision');
+exports.revision = defineRevision({
+  id: 'ffff00000001', parent: 'f56ba02662b4', message: 'leak', created: '2026-01-01T00:00:00.000000',
+  async up() {
+    const url = process.env.OS_DATABASE__CONNECTION;
+    throw new TypeError('driver said: ' + url + ' password ' + new URL(url).searchParams.get('password'));
+  },
+  async down() {},
+});
+`,
+      );
+      const url = `sqlite:///${dir}/w.sqlite?password=${formEncoded(PASSWORD)}`;
+      const env = { OS_DATABASE__CONNECTION: url };
+      expect(runCli(['create_schema'], { env }).status).to.equal(0);
+      for (const flags of [[], ['--debug']]) {
+        const r = runCli([...flags, 'upgrade', '--migrations-dir', mig], { env });
+        expect(r.status, r.stderr).to.equal(1);
+        expect(r.stderr).to.match(/^watcher-db-manage: error: driver said: sqlite:\/\/\/\S+\?password=\*\*\* password \*\*\*$/m);
+        if (flags.length) expect(r.stderr).to.match(/^TypeError: driver said: .*\n\s+at /m);
+        expectNoSecret(r.stdout + r.stderr, `${flags.join(' ')} upgrade failing`);
+      }
+    } finally {
+      fs.rmSync(mig, { recursive: true, force: true });
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a query password parses (and is not shown); a user-info one is refused without showing it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-secrets-'));
     try {
