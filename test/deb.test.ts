@@ -17,7 +17,8 @@ const pjson = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), '
 const VERSION: string = pjson.version;
 /**
  * Installed-Size bound, in KiB: 169 421 with typescript, ts-node, declarations, source maps, SQLite's
- * sources and an unstripped Node.js; 97 000 without. The bound leaves room for dependency updates.
+ * sources and an unstripped Node.js; 98 369 without (84 000 of them Node.js). The bound leaves room
+ * for dependency updates.
  */
 const MAX_INSTALLED_KB = 115_000;
 
@@ -145,12 +146,13 @@ describe('packaging from a release tree, and the .deb (issue 15)', function () {
     expect(changelog.split('\n')[0]).to.equal(`${PKG} (${VERSION}) unstable; urgency=medium`);
     expect(changelog).to.contain(` -- ${pjson.author}  `);
     // lintian reads the whole package (a minute): in the background while the tests below install it.
-    lintian = new Promise((resolve, reject) => {
+    // Never rejected (a rejection nothing awaits yet would be unhandled): a failure to start is its output.
+    lintian = new Promise((resolve) => {
       const child = spawn('lintian', ['--info', deb], { stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
       child.stdout.on('data', (d) => (output += d));
       child.stderr.on('data', (d) => (output += d));
-      child.on('error', reject);
+      child.on('error', (error) => resolve({ status: null, output: `lintian did not run: ${error.message}` }));
       child.on('close', (status) => resolve({ status, output }));
     });
   });
