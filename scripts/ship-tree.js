@@ -16,9 +16,10 @@
 //   addon itself): the addon is built already.
 // - node_modules/.bin and the files the packages declare as their command-line programs (package.json
 //   "bin": semver's, ejs's, typeorm's CLI...): the tool runs none of them, and each is a script for a
-//   `node` the package does not depend on. TypeORM's browser build (typeorm/browser, 4.6 MB): Node.js
-//   loads typeorm/index.js (the "node" condition of its exports). Dot files (.npmignore, .eslintrc, ...) are the packages'
-//   own build and lint settings.
+//   `node` the package does not depend on. Dot files (.npmignore, .eslintrc, ...): the packages' own
+//   build and lint settings.
+// - TypeORM's browser build (typeorm/browser, 4.6 MB): Node.js loads typeorm/index.js (the "node"
+//   condition of its exports).
 // - Shebangs: bin/run.js is run by the launcher with the bundled Node.js, so it keeps no `#!/usr/bin/env
 //   node` pointing at some other one (the line is blanked: line numbers in stack traces stay right).
 // Modes: the launcher and bin/node executable, every other file 0644 (the addon is a shared library,
