@@ -43,7 +43,7 @@ while [ -h "$self" ]; do
     *) self=$(dirname "$self")/$link ;;
   esac
 done
-dir=$(cd -P "$(dirname "$self")" && pwd)
+dir=$(CDPATH= cd -P "$(dirname "$self")" && pwd)
 exec "$dir/node" "$dir/run.js" "$@"
 `;
 }
