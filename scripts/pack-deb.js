@@ -8,6 +8,9 @@
 //   /usr/lib/watcher-db-manage/      the tarball's tree: the tool, its dependencies, bin/node
 //   /usr/bin/watcher-db-manage       runs that tree with that Node.js (never a system one)
 //   /usr/share/man/man1/watcher-db-manage.1.gz   written from the commands' help (scripts/man-page.js)
+//   /usr/share/doc/watcher-db-manage/copyright    every bundled component's licence (scripts/deb-copyright.js)
+//   /usr/share/doc/watcher-db-manage/changelog.gz
+//   /usr/share/lintian/overrides/watcher-db-manage  the one lintian error bundling Node.js implies
 // Debian's python3-watcher ships /usr/bin/watcher-db-manage too. This package is its drop-in, so it
 // diverts the Python one to /usr/bin/watcher-db-manage.python while installed (preinst) and gives it
 // back when removed (postrm): both packages stay installable side by side, and `dpkg --purge` leaves
@@ -19,12 +22,13 @@ const path = require('node:path');
 const zlib = require('node:zlib');
 const { packTarball, megabytes, ROOT } = require('./pack-tarball');
 const { writeManPage } = require('./man-page');
+const { copyrightFile } = require('./deb-copyright');
 
 const LIB = 'usr/lib/watcher-db-manage';
 
 /**
- * The launcher. oclif's own (bin/<bin> in the tarball) would prefer an updated client under
- * ~/.local/share, then any `node` on PATH: a system package runs what it installed, nothing else.
+ * The launcher: the tarball's (scripts/ship-tree.js) finds its tree from its own path; the package
+ * knows where its tree is.
  */
 function launcher(bin) {
   return `#!/bin/sh
@@ -103,10 +107,59 @@ fi
   };
 }
 
-function controlFile({ name, debVersion, depends, installedSize }) {
-  // dch's variables name the maintainer, as for any Debian package built by hand.
-  const maintainer =
-    process.env.DEBFULLNAME && process.env.DEBEMAIL ? `${process.env.DEBFULLNAME} <${process.env.DEBEMAIL}>` : `${name} packagers <root@localhost>`;
+/**
+ * dch's variables name the maintainer, as for any Debian package built by hand; else package.json's
+ * author, the project's address.
+ */
+function maintainer(pjson) {
+  if (process.env.DEBFULLNAME && process.env.DEBEMAIL) return `${process.env.DEBFULLNAME} <${process.env.DEBEMAIL}>`;
+  const a = pjson.author;
+  const text = typeof a === 'string' ? a : a?.name && a?.email ? `${a.name} <${a.email}>` : undefined;
+  if (!text || !/^[^<>]+ <[^<>@\s]+@[^<>\s]+>$/.test(text)) {
+    throw new Error('no maintainer: set DEBFULLNAME and DEBEMAIL, or package.json "author" to "Name <address>"');
+  }
+  return text;
+}
+
+/** RFC 5322 date, as Debian changelogs have it: SOURCE_DATE_EPOCH when set (reproducible builds), else now. */
+function changelogDate() {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  const d = epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+  const [day, month] = [d.toUTCString().slice(0, 3), d.toUTCString().slice(8, 11)];
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${day}, ${pad(d.getUTCDate())} ${month} ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+}
+
+/**
+ * The changelog. The version has no Debian revision (the package is built from the source tree itself,
+ * a "native" package in Debian's terms), so the file is changelog.gz, not changelog.Debian.gz.
+ */
+function changelog({ name, debVersion, version, sha }, who) {
+  return [
+    `${name} (${debVersion}) unstable; urgency=medium`,
+    '',
+    `  * ${name} ${version}${sha ? ` (git ${sha})` : ''}, with Node.js ${process.versions.node}.`,
+    '',
+    ` -- ${who}  ${changelogDate()}`,
+    '',
+  ].join('\n');
+}
+
+/** lintian overrides, each for a tag that bundling Node.js implies, each with why. */
+function lintianOverrides(name) {
+  return `# The package bundles Node.js (/${LIB}/bin/node), so that the tool runs on the Node.js it was
+# built and tested with whatever the system has. Node.js builds the zlib it ships with into its
+# binary, as upstream's builds do; the package cannot use the system's libz instead.
+${name}: embedded-library zlib [${LIB}/bin/node]
+`;
+}
+
+/** Debian compresses documentation with gzip -9 and no name or timestamp in the header (zlib writes none). */
+function gzip(data) {
+  return zlib.gzipSync(data, { level: 9 });
+}
+
+function controlFile({ name, debVersion, depends, installedSize, maintainer }) {
   return [
     `Package: ${name}`,
     `Version: ${debVersion}`,
@@ -159,15 +212,24 @@ async function packDeb(root = ROOT) {
   const { commands } = await writeManPage(page, root);
   console.log(`pack:deb: man page ${bin}(1) written from the help of its ${commands.length} commands (${commands.join(', ')})`);
   fs.mkdirSync(manDir, { recursive: true });
-  // Debian compresses man pages with gzip -9 and no timestamp in the header (zlib writes none).
-  fs.writeFileSync(path.join(manDir, `${bin}.1.gz`), zlib.gzipSync(fs.readFileSync(page), { level: 9 }));
+  fs.writeFileSync(path.join(manDir, `${bin}.1.gz`), gzip(fs.readFileSync(page)));
   fs.rmSync(page);
+
+  const pjson = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const who = maintainer(pjson);
+  const doc = path.join(stage, 'usr', 'share', 'doc', name);
+  fs.mkdirSync(doc, { recursive: true });
+  fs.writeFileSync(path.join(doc, 'copyright'), copyrightFile({ lib, pathInPackage: LIB, pjson }));
+  fs.writeFileSync(path.join(doc, 'changelog.gz'), gzip(changelog(built, who)));
+  const overrides = path.join(stage, 'usr', 'share', 'lintian', 'overrides');
+  fs.mkdirSync(overrides, { recursive: true });
+  fs.writeFileSync(path.join(overrides, name), lintianOverrides(name));
 
   const depends = sharedLibraryDepends(lib);
   fs.mkdirSync(path.join(stage, 'DEBIAN'));
   fs.writeFileSync(
     path.join(stage, 'DEBIAN', 'control'),
-    controlFile({ name, debVersion, depends, installedSize: kilobytes(path.join(stage, 'usr')) }),
+    controlFile({ name, debVersion, depends, installedSize: kilobytes(path.join(stage, 'usr')), maintainer: who }),
   );
   for (const [script, text] of Object.entries(maintainerScripts(name, bin))) {
     fs.writeFileSync(path.join(stage, 'DEBIAN', script), text, { mode: 0o755 });
@@ -179,7 +241,7 @@ async function packDeb(root = ROOT) {
   // gzip: xz would take minutes over the Node.js binary on a small machine, for a third less size.
   execFileSync('dpkg-deb', ['--root-owner-group', '-Zgzip', '--build', stage, deb], { stdio: ['ignore', 'ignore', 'inherit'] });
   fs.rmSync(path.join(root, 'tmp', 'deb'), { recursive: true, force: true });
-  return { ...built, deb, depends };
+  return { ...built, deb, depends, maintainer: who };
 }
 
 module.exports = { packDeb };

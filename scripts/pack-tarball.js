@@ -11,6 +11,8 @@
 // - Node.js: oclif would download it; its cache (tmp/cache/node-v<version>-linux-x64/node) is filled
 //   beforehand with the Node.js that runs this script, which is the version oclif bundles (it takes
 //   process.versions.node).
+// - The tree: production dependencies without peer dependencies, trimmed by scripts/ship-tree.js
+//   (oclif's `pretarball` hook) to what runs, with a launcher that runs nothing outside it.
 // - oclif's update check (plugin-warn-if-update-available) is switched off with its documented
 //   OCLIF_SKIP_NEW_VERSION_CHECK: it would nag about an oclif the project cannot take (6.x needs Node 22).
 'use strict';
@@ -119,11 +121,13 @@ async function packTarball(root = ROOT) {
   console.log(`pack: version ${v.tarballVersion} (${v.source})`);
 
   const cached = path.join(root, 'tmp', 'cache', `node-v${process.versions.node}-${TARGET}`, 'node');
-  if (!fs.existsSync(cached)) {
-    fs.mkdirSync(path.dirname(cached), { recursive: true });
-    fs.copyFileSync(process.execPath, cached);
-    fs.chmodSync(cached, 0o755);
-  }
+  // Always copied afresh: a copy left by an older pack script may be unstripped.
+  fs.mkdirSync(path.dirname(cached), { recursive: true });
+  fs.copyFileSync(process.execPath, cached);
+  // Without its debugging symbols (12 MB here): the symbols addons link against are dynamic
+  // ones, which --strip-unneeded keeps.
+  execFileSync('strip', ['--strip-unneeded', cached]);
+  fs.chmodSync(cached, 0o755);
   console.log(`pack: bundling Node.js ${process.versions.node} from ${process.execPath} (nothing is downloaded)`);
 
   const dist = path.join(root, 'dist');
@@ -132,10 +136,15 @@ async function packTarball(root = ROOT) {
   // dropped from the name below.
   const sha = v.sha ?? 'nogit';
   fs.rmSync(named(sha), { force: true });
+  // The production install leaves out peer dependencies (npm's legacy-peer-deps): the drivers TypeORM
+  // names as its optional peers are this tool's own dependencies, and npm would otherwise install the
+  // rest of the peers the lock file holds for development, typescript, ts-node and @types/node (28 MB
+  // never loaded: oclif loads ts-node in development only, TypeORM for .ts entities and its CLI only).
+  // oclif then runs the package's pretarball script, scripts/ship-tree.js, which trims the tree.
   await runOclif(root, ['pack', 'tarballs', '--targets', TARGET, '--no-xz', '--sha', sha, '--root', root], [
     // The tarball is not meant to update itself (distributions and the .deb update it): not a problem.
     /No S3 bucket or host configured/,
-  ], localPrebuilds(root));
+  ], { ...localPrebuilds(root), npm_config_legacy_peer_deps: 'true' });
   const tarball = path.join(dist, `${v.bin}-v${v.tarballVersion}-${TARGET}.tar.gz`);
   if (named(sha) !== tarball) fs.renameSync(named(sha), tarball);
   return { tarball, ...v };

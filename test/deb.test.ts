@@ -3,7 +3,7 @@
 // `npm run pack` and `npm run pack:deb`; the .deb is installed into the real root (the tests run as root),
 // run without any Node.js on PATH, its man page read with man, and purged. Packing from a git checkout
 // (the sha in both versions) is test/ship.test.ts's, which packs anyway.
-import { execFileSync, spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, SpawnSyncReturns } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +15,12 @@ import { EXIT_CODES } from '../src/cli/exit-codes';
 const PKG = 'watcher-db-manage';
 const pjson = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 const VERSION: string = pjson.version;
+/**
+ * Installed-Size bound, in KiB: 169 421 with typescript, ts-node, declarations, source maps, SQLite's
+ * sources and an unstripped Node.js; 98 369 without (84 000 of them Node.js). The bound leaves room
+ * for dependency updates.
+ */
+const MAX_INSTALLED_KB = 115_000;
 
 function check(r: SpawnSyncReturns<string>, what: string): string {
   if (r.error) throw r.error;
@@ -44,6 +50,8 @@ describe('packaging from a release tree, and the .deb (issue 15)', function () {
   let tree: string;
   let env: NodeJS.ProcessEnv;
   let deb: string;
+  /** lintian's output, run in the background while the package is installed and tried. */
+  let lintian: Promise<{ status: number | null; output: string }> | undefined;
 
   const npmRun = (script: string) => spawnSync('npm', ['run', script], { cwd: tree, env, encoding: 'utf8', timeout: 900_000 });
 
@@ -69,6 +77,9 @@ describe('packaging from a release tree, and the .deb (issue 15)', function () {
     fs.writeFileSync(path.join(cache, 'oclif', 'version'), JSON.stringify({ latest: '99.0.0', current: '4.24.0' }));
     env = { ...process.env, XDG_CACHE_HOME: cache, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' };
     delete env.OCLIF_SKIP_NEW_VERSION_CHECK;
+    // The maintainer is package.json's author unless these name another.
+    delete env.DEBFULLNAME;
+    delete env.DEBEMAIL;
     delete env.OS_DATABASE__CONNECTION;
   });
 
@@ -109,6 +120,8 @@ describe('packaging from a release tree, and the .deb (issue 15)', function () {
     expect(field('Architecture')).to.equal('amd64');
     expect(field('Depends')).to.contain('libc6');
     expect(field('Depends')).to.not.match(/node/); // it brings its own
+    expect(field('Maintainer')).to.equal(pjson.author);
+    expect(Number(field('Installed-Size')), 'Installed-Size (KiB)').to.be.below(MAX_INSTALLED_KB);
     const contents = execFileSync('dpkg-deb', ['-c', deb], { encoding: 'utf8', maxBuffer: 64 << 20 }).trim().split('\n');
     const paths = contents.map((line) => line.split(/\s+/).slice(5).join(' '));
     expect(paths).to.include.members([
@@ -116,9 +129,32 @@ describe('packaging from a release tree, and the .deb (issue 15)', function () {
       './usr/share/man/man1/watcher-db-manage.1.gz',
       './usr/lib/watcher-db-manage/bin/node',
       './usr/lib/watcher-db-manage/bin/run.js',
+      './usr/share/doc/watcher-db-manage/copyright',
+      './usr/share/doc/watcher-db-manage/changelog.gz',
+      './usr/share/lintian/overrides/watcher-db-manage',
     ]);
     const owners = new Set(contents.map((line) => line.split(/\s+/)[1]));
     expect([...owners]).to.deep.equal(['root/root']);
+    // Nothing of the build: TypeScript and its declarations, source maps, SQLite's sources, the packages' own CLIs.
+    const buildTime = paths.filter((p) =>
+      /\.(d\.[mc]?ts|ts|map)$|\/node_modules\/(typescript|ts-node|@types)\/|\/better-sqlite3\/(deps|src)\/|\/node_modules\/\.bin\/|\/typeorm\/browser\//.test(p),
+    );
+    expect(buildTime, 'build-time files in the package').to.deep.equal([]);
+    // The launcher of the tarball's tree is oclif's no more; the package has its own in /usr/bin.
+    expect(paths).to.not.include('./usr/lib/watcher-db-manage/bin/watcher-db-manage');
+    const changelog = execFileSync('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -xO ./usr/share/doc/watcher-db-manage/changelog.gz | gzip -dc', 'sh', deb], { encoding: 'utf8' });
+    expect(changelog.split('\n')[0]).to.equal(`${PKG} (${VERSION}) unstable; urgency=medium`);
+    expect(changelog).to.contain(` -- ${pjson.author}  `);
+    // lintian reads the whole package (a minute): in the background while the tests below install it.
+    // Never rejected (a rejection nothing awaits yet would be unhandled): a failure to start is its output.
+    lintian = new Promise((resolve) => {
+      const child = spawn('lintian', ['--info', deb], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      child.on('error', (error) => resolve({ status: null, output: `lintian did not run: ${error.message}` }));
+      child.on('close', (status) => resolve({ status, output }));
+    });
   });
 
   it('dpkg -i installs /usr/bin/watcher-db-manage, which runs without a system Node.js, and its man page; dpkg --purge removes it all', () => {
@@ -139,6 +175,17 @@ describe('packaging from a release tree, and the .deb (issue 15)', function () {
         // Paths only: the diversion is listed too ("package diverts others to: ...").
         .filter((f) => f.startsWith('/') && !fs.lstatSync(f).isDirectory());
       expect(files).to.include.members(['/usr/bin/watcher-db-manage', '/usr/share/man/man1/watcher-db-manage.1.gz', '/usr/lib/watcher-db-manage/bin/node']);
+      expectCopyrightOfInstalledTree();
+      // Each lintian override is for a tag that bundling Node.js implies, and says why just above it.
+      const overrides = fs.readFileSync('/usr/share/lintian/overrides/watcher-db-manage', 'utf8').trim().split('\n');
+      let reason = '';
+      for (const line of overrides) {
+        if (line.startsWith('#')) reason += line;
+        else {
+          expect(reason, `the reason for ${line}`).to.match(/Node\.js/);
+          reason = '';
+        }
+      }
       if (pythonBefore) expect(sha256('/usr/bin/watcher-db-manage.python'), 'the Python tool, moved aside').to.equal(pythonBefore);
 
       // No Node.js on PATH: only what a shell script may use.
@@ -166,9 +213,10 @@ describe('packaging from a release tree, and the .deb (issue 15)', function () {
       const ids = ['autocomplete', ...Object.keys(manifest.commands)];
       expect(ids.length).to.be.greaterThan(10);
       for (const id of ids) expect(text, `the page's section of ${id}`).to.match(new RegExp(`^ {3}watcher-db-manage ${id}\\b`, 'm'));
-      for (const section of ['NAME', 'SYNOPSIS', 'GLOBAL OPTIONS', 'COMMANDS', 'CONFIGURATION', 'ENVIRONMENT', 'EXIT STATUS', 'EXAMPLES']) {
+      for (const section of ['NAME', 'SYNOPSIS', 'GLOBAL OPTIONS', 'COMMANDS', 'CONFIGURATION', 'ENVIRONMENT', 'FILES', 'EXIT STATUS', 'EXAMPLES', 'SEE ALSO']) {
         expect(text).to.match(new RegExp(`^${section}$`, 'm'));
       }
+      expect(text, 'a literal backtick (roff prints an opening quote)').to.not.match(/[`‘]/);
       const exitStatus = text.slice(text.indexOf('\nEXIT STATUS\n'), text.indexOf('\nEXAMPLES\n'));
       for (const { code, meaning } of EXIT_CODES) {
         expect(exitStatus, `exit status ${code}`).to.match(new RegExp(`^ {7}${code} +${meaning.slice(0, 20).replace(/[()[\].+?*]/g, '\\$&')}`, 'm'));
@@ -188,4 +236,41 @@ describe('packaging from a release tree, and the .deb (issue 15)', function () {
     if (pythonBefore) expect(sha256(python), 'the Python tool, given back').to.equal(pythonBefore);
     else expect(fs.existsSync(python)).to.equal(false);
   });
+
+  it('lintian finds no error in the .deb (the overrides each say why)', async () => {
+    expect(lintian, 'lintian, started by the pack:deb test').to.not.equal(undefined);
+    const { status, output } = await lintian!;
+    const tags = output.split('\n').filter((l) => /^[EW]: /.test(l));
+    expect(tags.filter((l) => l.startsWith('E: ')), output).to.deep.equal([]);
+    expect(status, output).to.equal(0);
+    // The warnings left (embedded async, Node.js not built as PIE...), for the log.
+    if (tags.length) console.log(`      lintian warnings:\n${tags.map((t) => `        ${t}`).join('\n')}`);
+  });
 });
+
+/**
+ * The installed copyright file names every npm package of the installed tree, with the version its
+ * package.json has, and the Node.js binary; it is in Debian's machine-readable format.
+ */
+function expectCopyrightOfInstalledTree(): void {
+  const lib = '/usr/lib/watcher-db-manage';
+  const copyright = fs.readFileSync('/usr/share/doc/watcher-db-manage/copyright', 'utf8');
+  expect(copyright.split('\n')[0]).to.equal('Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/');
+  expect(copyright).to.contain(`Files: *\nCopyright: ${pjson.author.replace(/\s*<.*$/, '')}\nLicense: Apache-2.0\n`);
+  expect(copyright).to.contain(`Files: usr/lib/watcher-db-manage/bin/node\n`);
+  expect(copyright).to.contain(`Comment: Node.js ${process.versions.node}, `);
+  const packageJsons = execFileSync('find', [path.join(lib, 'node_modules'), '-name', 'package.json', '-path', '*/node_modules/*'], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    // A package's own directory: node_modules/<name>/package.json or node_modules/@scope/<name>/package.json.
+    .filter((f) => /\/node_modules\/(@[^/]+\/)?[^/@]+\/package\.json$/.test(f));
+  expect(packageJsons.length).to.be.greaterThan(80);
+  for (const file of packageJsons) {
+    const { name, version } = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (!name) continue; // a package.json that only sets "type" for a subdirectory
+    const dir = path.relative('/', path.dirname(file));
+    expect(copyright, `${dir} in the copyright file`).to.contain(`Files: ${dir}/*\n`);
+    expect(copyright, `${name} ${version} in the copyright file`).to.contain(`Comment: ${name} ${version}; `);
+  }
+  expect(copyright, 'a copy of the Apache licence (Debian refers to common-licenses)').to.not.contain('TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION');
+}

@@ -42,6 +42,24 @@ describe('man page (issue 15)', () => {
     expect(page).to.match(/^\.TH WATCHER\\-DB\\-MANAGE 1 "2026-01-01" "watcher\\-db\\-manage [\d.]+" "User Commands"$/m);
   });
 
+  it('is for operators: FILES and SEE ALSO, no build instructions, no literal backtick (help texts mark code with them: bold on the page)', () => {
+    const page = renderManPage(input);
+    expect(page).to.match(/^\.SH FILES$/m);
+    expect(page).to.match(/^\.SH SEE ALSO$/m);
+    const files = page.slice(page.indexOf('.SH FILES'), page.indexOf('.SH EXIT STATUS')).replace(/\\-/g, '-');
+    for (const file of ['/etc/watcher/watcher.conf', '$state_path/watcher.sqlite', '/usr/lib/watcher-db-manage/', '/usr/bin/watcher-db-manage.python']) {
+      expect(files).to.contain(file);
+    }
+    expect(page.slice(page.indexOf('.SH SEE ALSO'))).to.contain('\\fBsqlite3\\fR(1)');
+    expect(page, 'a build instruction').to.not.match(/npm (run|install|ci)\b|bin\/dev\.js/);
+    expect(page, 'a literal backtick').to.not.contain('`');
+    // The Markdown code of check's description (`revision --autogenerate`), set in bold.
+    expect(page).to.contain('as \\fBrevision \\-\\-autogenerate\\fR does');
+    // One that is not a pair is the grave accent, not roff's opening quote.
+    const withTick: ManPageInput = { ...input, description: 'quote ` alone' };
+    expect(renderManPage(withTick)).to.contain('quote \\(ga alone');
+  });
+
   it('groff renders it without a warning', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-man-')), 'watcher-db-manage.1');
     fs.writeFileSync(file, renderManPage(input));

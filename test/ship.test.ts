@@ -115,10 +115,39 @@ describe('shipping (issue 5)', function () {
       }
     }
     const bin = path.join(home, 'bin', 'watcher-db-manage');
-    const env = { HOME: tmp, PATH: tools };
+    // What oclif's launcher and plugin loader would run instead of the tree, planted where they look: an
+    // "updated client" and a Node.js under $XDG_DATA_HOME, and a user plugin with an init hook.
+    const xdg = path.join(tmp, 'xdg');
+    const planted = path.join(tmp, 'planted-ran');
+    const plant = (file: string, text: string) => {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text, { mode: 0o755 });
+    };
+    const shim = `#!/bin/sh\necho "$0" >> ${planted}\nexit 42\n`;
+    plant(path.join(xdg, 'watcher-db-manage', 'client', 'bin', 'watcher-db-manage'), shim);
+    plant(path.join(xdg, 'oclif', 'node', 'node-custom'), shim);
+    plant(path.join(xdg, 'oclif', 'node', `node-${process.versions.node}`), shim);
+    plant(path.join(xdg, 'watcher-db-manage', 'package.json'), JSON.stringify({ oclif: { plugins: [{ type: 'user', name: 'planted' }] }, dependencies: { planted: '1.0.0' } }));
+    const plugin = path.join(xdg, 'watcher-db-manage', 'node_modules', 'planted');
+    plant(path.join(plugin, 'package.json'), JSON.stringify({ name: 'planted', version: '1.0.0', oclif: { hooks: { init: './hook.js' } } }));
+    plant(path.join(plugin, 'hook.js'), `module.exports = async () => require('node:fs').appendFileSync(${JSON.stringify(planted)}, 'plugin\\n');`);
+    const env = { HOME: tmp, PATH: tools, XDG_DATA_HOME: xdg };
     expect(spawnSync(tools + '/sh', ['-c', 'command -v node'], { env, encoding: 'utf8' }).status).to.not.equal(0);
     const version = spawnSync(bin, ['--version'], { cwd: tmp, env, encoding: 'utf8' });
     expect(check(version, 'standalone --version')).to.contain(`node-v${process.versions.node}`);
+    expect(fs.existsSync(planted), `files outside the tree ran: ${fs.existsSync(planted) && fs.readFileSync(planted, 'utf8')}`).to.equal(false);
+    // The launcher is a few lines of sh that run the tree's own node and run.js, found through a symlink too.
+    const launcher = fs.readFileSync(bin, 'utf8');
+    expect(launcher.split('\n')[0]).to.equal('#!/bin/sh');
+    expect(launcher).to.not.match(/XDG_DATA_HOME|CLIENT_HOME|command -v node/);
+    const link = path.join(tmp, 'link-to-launcher');
+    fs.symlinkSync(bin, link);
+    expect(check(spawnSync(link, ['--version'], { cwd: tmp, env, encoding: 'utf8' }), 'standalone --version through a symlink')).to.contain(
+      `node-v${process.versions.node}`,
+    );
+    // Only what runs: no TypeScript, declarations, source maps or SQLite sources.
+    const shipped = execFileSync('find', [home, '-type', 'f'], { encoding: 'utf8', maxBuffer: 64 << 20 }).split('\n');
+    expect(shipped.filter((f) => /\.(d\.[mc]?ts|ts|map)$|\/node_modules\/(typescript|ts-node|@types)\/|\/better-sqlite3\/(deps|src)\//.test(f))).to.deep.equal([]);
     const dir = path.join(tmp, 'standalone-db');
     fs.mkdirSync(dir);
     const conf = sqliteConfig(dir);

@@ -16,7 +16,7 @@ export async function main(args: string[], options: { development: boolean; dir:
   const { argv, defaulted } = prepareArgv(args);
   if (defaulted) {
     const { Config } = require('@oclif/core/config') as Pick<Oclif, 'Config'>;
-    const config = await Config.load(options.dir);
+    const config = await Config.load(installedOnly(options.dir));
     if (!config.findCommand(DEFAULT_COMMAND)) {
       process.stderr.write(
         `watcher-db-manage: error: no command given, and the default command '${DEFAULT_COMMAND}' is not available in this version; see --help\n`,
@@ -26,8 +26,17 @@ export async function main(args: string[], options: { development: boolean; dir:
     }
   }
   const { execute } = require('@oclif/core/execute') as Pick<Oclif, 'execute'>;
-  const loadOptions = options.development ? await sourceConfig(options.dir) : undefined;
+  const loadOptions = options.development ? await sourceConfig(options.dir) : installedOnly(options.dir);
   await execute({ args: argv, development: options.development, dir: options.dir, loadOptions });
+}
+
+/**
+ * The tool and the plugins it was installed with, nothing else: oclif would also load "user plugins"
+ * named in $XDG_DATA_HOME/watcher-db-manage/package.json (oclif's plugin-plugins installs them there;
+ * this tool has no such command), that is, run code from outside the installation, as root on a server.
+ */
+function installedOnly(dir: string): { root: string; userPlugins: false } {
+  return { root: dir, userPlugins: false };
 }
 
 /**

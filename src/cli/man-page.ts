@@ -204,6 +204,26 @@ export function renderManPage(input: ManPageInput): string {
   out.push('.TP', B(envVarName('database', 'connection')), para('The database URL; it overrides [database] connection of every file.'));
   out.push('.TP', `${B('OS_')}${I('SECTION')}${B('__')}${I('KEY')}`, para('Any option of the files, as in oslo.config: OS_ the section and two underscores and the key, upper-cased, e.g. OS_DATABASE__MAX_RETRIES. It overrides the files.'));
 
+  out.push('.SH FILES');
+  const statePath = CONFIG_OPTIONS.find((o) => o.section === 'DEFAULT' && o.key === 'state_path');
+  const files: ReadonlyArray<[string, string]> = [
+    ['/etc/watcher/watcher.conf', "OpenStack Watcher's configuration, the file its services read; give it with --config-file."],
+    [
+      '$state_path/watcher.sqlite',
+      `The SQLite database used when no connection is configured ([DEFAULT] state_path: ${statePath?.defaultText ?? 'see CONFIGURATION'} unless set).`,
+    ],
+    [`/usr/bin/${bin}`, `The command, from the Debian package: it runs /usr/lib/${bin}/bin/run.js with /usr/lib/${bin}/bin/node.`],
+    [
+      `/usr/lib/${bin}/`,
+      'The tool, its dependencies and the Node.js it runs on (the Debian package). The standalone tarball holds the same tree; ' +
+        `its bin/${bin} runs the bin/node and bin/run.js next to it, and nothing outside the tree.`,
+    ],
+    [`/usr/bin/${bin}.python`, `The Python ${bin} of python3-watcher, moved aside (dpkg-divert) while the Debian package of this one is installed.`],
+    [`/usr/share/doc/${bin}/copyright`, 'The licences of the tool and of every component the Debian package bundles.'],
+    [`$XDG_CACHE_HOME/${bin}/autocomplete/`, 'The shell completion scripts the autocomplete command writes (XDG_CACHE_HOME defaults to ~/.cache).'],
+  ];
+  for (const [file, text] of files) out.push('.TP', I(file), para(text));
+
   out.push('.SH EXIT STATUS');
   for (const e of EXIT_CODES) out.push('.TP', B(String(e.code)), para(sentence(e.meaning)));
 
@@ -217,6 +237,11 @@ export function renderManPage(input: ManPageInput): string {
     else out.push(esc(line));
     out.push('.fi', '.RE');
   }
+
+  out.push('.SH SEE ALSO');
+  // Pages Debian has: the clients of the three databases, the Python tool's own alembic, dpkg-divert.
+  const seeAlso: ReadonlyArray<[string, number]> = [['alembic', 1], ['mariadb', 1], ['psql', 1], ['sqlite3', 1], ['dpkg-divert', 1]];
+  out.push(seeAlso.map(([page, section]) => `${B(page)}(${section})`).join(', '));
   return out.join('\n') + '\n';
 }
 
@@ -305,19 +330,30 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/** A paragraph of running text: filled by roff, so its own line breaks do not matter. */
+/**
+ * A paragraph of running text: filled by roff, so its own line breaks do not matter. The help texts
+ * mark commands and options up as Markdown code (`revision --autogenerate`): bold on the page, as
+ * man pages set what is typed.
+ */
 function para(text: string): string {
-  return esc(text.replace(/\s*\n\s*/g, ' ').trim());
+  return text
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()
+    .split(/`([^`\n]+)`/)
+    .map((part, i) => (i % 2 ? `\\fB${esc(part)}\\fR` : esc(part)))
+    .join('');
 }
 
 /**
  * roff-safe text: backslashes escaped; hyphens as \- so that options stay ASCII hyphens (copyable,
- * searchable) in the formatted page; a leading dot or quote would start a request.
+ * searchable) in the formatted page; a backtick as \(ga, the grave accent (roff would print an opening
+ * quote); a leading dot or quote would start a request.
  */
 function esc(text: string): string {
   return text
     .replace(/\\/g, '\\e')
     .replace(/-/g, '\\-')
+    .replace(/`/g, '\\(ga')
     .split('\n')
     .map((line) => (/^[.']/.test(line) ? '\\&' + line : line))
     .join('\n');

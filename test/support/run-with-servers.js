@@ -110,6 +110,8 @@ function missingPackages() {
   if (!which('dpkg-deb')) missing.push('dpkg');
   if (!which('man')) missing.push('man-db');
   if (!which('groff')) missing.push('groff-base');
+  // ... and checks it with lintian, as Debian does.
+  if (!which('lintian')) missing.push('lintian');
   if (!fs.existsSync(PYTHON) || !pythonReferenceInstalled()) missing.push('python3-watcher', 'python3-psycopg2', 'python3-pymysql');
   return missing;
 }
