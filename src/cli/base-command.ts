@@ -1,5 +1,5 @@
 import { Command, Flags, Interfaces } from './oclif';
-import { WatcherConfig, loadConfig, resolveConnectionUrl } from '../config';
+import { WatcherConfig, loadConfig, resolveConnectionUrl, watcherSearch } from '../config';
 import { LockPolicy } from '../connection/lock-policy';
 import { RetryPolicy } from '../connection/retry';
 import { DriverSession, Session, withDriverSession, withSession } from '../connection/session';
@@ -80,7 +80,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** The configuration files, read once. */
   protected watcherConfig(): WatcherConfig {
     if (!this.loadedConfig) {
-      this.loadedConfig = loadConfig({ configFiles: this.flags['config-file'] ?? [], configDirs: this.flags['config-dir'] ?? [] });
+      this.loadedConfig = loadConfig({
+        configFiles: this.flags['config-file'] ?? [],
+        configDirs: this.flags['config-dir'] ?? [],
+        search: watcherSearch(process.env),
+      });
       const files = this.loadedConfig.files;
       this.logger.verbose(files.length ? `Read ${files.join(', ')}` : 'No config file; using defaults');
     }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError } from '../errors';
+import { ConfigSearch, defaultConfigDirs, defaultConfigFiles } from './default-files';
 
 /**
  * The config files to read, in the order oslo.config reads them: every --config-file in the
@@ -9,9 +10,12 @@ import { ConfigError } from '../errors';
  * Paths are made absolute (with `~` expanded) like oslo.config's _fixpath, so that messages
  * name the file unambiguously.
  */
-export function listConfigFiles(configFiles: string[], configDirs: string[], cwd: string): string[] {
-  const files = configFiles.map((file) => absolute(file, cwd));
-  for (const dir of configDirs.map((d) => absolute(d, cwd))) {
+export function listConfigFiles(configFiles: string[], configDirs: string[], cwd: string, search?: ConfigSearch): string[] {
+  // As oslo.config: without --config-file the default files are read, and without --config-dir the
+  // default directories that exist (a missing one is no error, unlike a --config-dir given).
+  const files = configFiles.length > 0 || !search ? configFiles.map((file) => absolute(file, cwd)) : defaultConfigFiles(search);
+  const dirs = configDirs.length > 0 || !search ? configDirs.map((d) => absolute(d, cwd)) : defaultConfigDirs(search);
+  for (const dir of dirs) {
     files.push(...confFilesIn(dir));
   }
   return files;

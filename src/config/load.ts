@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { ConfigError } from '../errors';
+import { ConfigSearch } from './default-files';
 import { CONFIG_OPTIONS } from './defaults';
 import { listConfigFiles, readConfigFile } from './files';
 import { parseIni } from './ini';
@@ -15,6 +16,11 @@ export interface ConfigSources {
   env?: Record<string, string | undefined>;
   /** Resolves relative paths and is the default state_path; defaults to process.cwd(). */
   cwd?: string;
+  /**
+   * Where to look when configFiles (or configDirs) is empty, as oslo.config does (default-files.ts);
+   * without it, only what is named is read. The CLI passes watcherSearch().
+   */
+  search?: ConfigSearch;
 }
 
 export interface DatabaseOptions {
@@ -51,7 +57,7 @@ export function loadConfig(sources: ConfigSources = {}): WatcherConfig {
   raw.setDefault('DEFAULT', 'state_path', cwd);
   for (const option of CONFIG_OPTIONS) if (option.default !== undefined) raw.setDefault(option.section, option.key, option.default);
 
-  const files = listConfigFiles(sources.configFiles ?? [], sources.configDirs ?? [], cwd);
+  const files = listConfigFiles(sources.configFiles ?? [], sources.configDirs ?? [], cwd, sources.search);
   for (const file of files) raw.addFile(file, parseIni(readConfigFile(file), file));
 
   const get = (section: string, key: string) => interpolatedValue(section, key, (s, k) => raw.get(s, k));

@@ -34,27 +34,32 @@ export function sqlalchemyUrl(url: string): string {
 
 /** Run `watcher-db-manage --config-file <conf> ...args` of the reference against the database at `url`. */
 export function runReference(url: string, args: string[], opts: ReferenceOptions = {}): ReferenceResult {
-  const refDir = process.env.WDM_TEST_REFERENCE_DIR;
-  if (!refDir) {
-    throw new Error('WDM_TEST_REFERENCE_DIR is not set: run the tests via `npm test` (test/support/run-with-servers.js prepares the reference)');
-  }
   const confDir = mkdtempSync(path.join(tmpdir(), 'wdm-ref-'));
   try {
     const conf = path.join(confDir, 'watcher.conf');
     writeFileSync(conf, `[database]\nconnection = ${sqlalchemyUrl(url)}\n`);
-    // The directory travels as argv[1] (no quoting in code) and is popped before main() parses argv.
-    const r = spawnSync('/usr/bin/python3', ['-c', MAIN, refDir, '--config-file', conf, ...args], {
-      input: opts.input ?? '',
-      env: { ...process.env, ...opts.env },
-      encoding: 'utf8',
-      timeout: opts.timeoutMs ?? 120000,
-      maxBuffer: 64 << 20,
-    });
-    if (r.error) throw new Error(`cannot run the reference: ${r.error.message}`);
-    return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    return runReferenceArgs(['--config-file', conf, ...args], opts);
   } finally {
     rmSync(confDir, { recursive: true, force: true });
   }
+}
+
+/** Run the reference with exactly these arguments (no config file of ours: it finds its own, or none). */
+export function runReferenceArgs(args: string[], opts: ReferenceOptions = {}): ReferenceResult {
+  const refDir = process.env.WDM_TEST_REFERENCE_DIR;
+  if (!refDir) {
+    throw new Error('WDM_TEST_REFERENCE_DIR is not set: run the tests via `npm test` (test/support/run-with-servers.js prepares the reference)');
+  }
+  // The directory travels as argv[1] (no quoting in code) and is popped before main() parses argv.
+  const r = spawnSync('/usr/bin/python3', ['-c', MAIN, refDir, ...args], {
+    input: opts.input ?? '',
+    env: { ...process.env, ...opts.env },
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 120000,
+    maxBuffer: 64 << 20,
+  });
+  if (r.error) throw new Error(`cannot run the reference: ${r.error.message}`);
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The reference logs to stdout through oslo.log before it prints its answer: the answer is the last line. */
