@@ -207,7 +207,15 @@ export function renderManPage(input: ManPageInput): string {
   out.push('.SH FILES');
   const statePath = CONFIG_OPTIONS.find((o) => o.section === 'DEFAULT' && o.key === 'state_path');
   const files: ReadonlyArray<[string, string]> = [
-    ['/etc/watcher/watcher.conf', "OpenStack Watcher's configuration, the file its services read; give it with --config-file."],
+    [
+      '/etc/watcher/watcher.conf',
+      "OpenStack Watcher's configuration, the file its services read. Without --config-file, watcher.conf and then " +
+        `${bin}.conf are read from the first of ~/.watcher/, ~/, /etc/watcher/ and /etc/ that has each, as oslo.config finds them.`,
+    ],
+    [
+      '/etc/watcher/watcher.conf.d/',
+      `Without --config-dir, the *.conf files of watcher.conf.d/ and ${bin}.conf.d/, found in the same directories, are read after those files.`,
+    ],
     [
       '$state_path/watcher.sqlite',
       `The SQLite database used when no connection is configured ([DEFAULT] state_path: ${statePath?.defaultText ?? 'see CONFIGURATION'} unless set).`,
