@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { REPO_ROOT, runCli } from './support/cli';
 import { ScratchProject } from './support/scratch-project';
 
 describe('where revision writes a new file', function () {
@@ -12,6 +13,14 @@ describe('where revision writes a new file', function () {
   const made: { remove(): void }[] = [];
   after(() => {
     for (const each of made) each.remove();
+  });
+
+  it('a relative --migrations-dir is read from the working directory', () => {
+    for (const dir of ['dist/migrations', './dist/migrations']) {
+      const r = runCli(['heads', '--migrations-dir', dir], { cwd: REPO_ROOT });
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(/^[0-9a-f]{12} \(head\)/m);
+    }
   });
 
   it('from a checkout, compiled (bin/run.js): into the source migrations/, which the next build compiles and the chain then has', () => {

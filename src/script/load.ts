@@ -13,7 +13,10 @@ export function defaultMigrationsDir(): string {
  * Loads every revision file (`<id>_<slug>.js`, or `.ts` when running from source) in a directory.
  * A file must export its revision as `revision`.
  */
-export function loadRevisions(dir: string = defaultMigrationsDir()): Revision[] {
+export function loadRevisions(given: string = defaultMigrationsDir()): Revision[] {
+  // require() reads a relative path as a package name ("dist/migrations/x.js" -> node_modules), so a
+  // relative --migrations-dir is taken from the working directory, as a user means it.
+  const dir = path.resolve(given);
   let names: string[];
   try {
     names = fs.readdirSync(dir);
