@@ -109,7 +109,10 @@ async function mysqlHolders(executor: SqlExecutor, table: string, waiter?: numbe
       ORDER BY t.trx_started LIMIT 1`,
     [exclude],
   )) as Holder[];
-  return describe('thread', oldest, 'probably held by the oldest open transaction,');
+  return (
+    describe('thread', oldest, 'probably held by the oldest open transaction,') ??
+    'held by a session the server does not name (it names metadata lock holders only with the metadata_lock_info plugin or performance_schema)'
+  );
 }
 
 /** A lock wait of one session, as the server tells it while it lasts. */

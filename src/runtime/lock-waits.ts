@@ -32,7 +32,7 @@ export class MigrationLockWaits {
   /** Asks the server what a waiting statement waits for (not on SQLite, which has no server). */
   private watch?: LockWaitWatch;
   /** What the run is doing now ("upgrade A -> B"), for the warnings of retried statements. */
-  private doing = 'migration';
+  private doing = 'reading the version';
 
   constructor(
     private readonly runner: QueryRunner,
