@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { Backend, TempDatabase, createTempDatabase, sqlQuery, sqlitePath } from './support/backends';
 import { runCli, startCli, writeConfig } from './support/cli';
 import { holdLock } from './support/lock-holder';
+import { statementTable } from '../src/connection/statement-table';
 
 const BEFORE_HEAD = '7150a7d8f228';
 const HEAD = 'f56ba02662b4';
@@ -131,4 +132,18 @@ describe('lock-wait warnings', function () {
       }
     });
   }
+});
+
+describe("a statement's table, read from its text where the server does not say", () => {
+  it('is the table a schema or data statement works on, in each quoting', () => {
+    expect(statementTable('ALTER TABLE `audit_templates` ADD `default_parameters` text NULL, ALGORITHM=INSTANT')).to.equal('audit_templates');
+    expect(statementTable('UPDATE "public"."alembic_version" SET version_num = $1')).to.equal('alembic_version');
+    expect(statementTable('SELECT version_num FROM `alembic_version`')).to.equal('alembic_version');
+  });
+
+  it("is none for a catalog read, which waits for a table its text does not name (never 'columns')", () => {
+    expect(statementTable(`SELECT * FROM "information_schema"."columns" WHERE "table_schema" = 'public' AND "table_name" = 'audit_templates'`)).to.equal(undefined);
+    expect(statementTable('SELECT * FROM `INFORMATION_SCHEMA`.`COLUMNS` WHERE `TABLE_SCHEMA` = ? AND `TABLE_NAME` = ?')).to.equal(undefined);
+    expect(statementTable('SELECT "ns"."nspname", "t"."relname" FROM "pg_constraint" "cnst" INNER JOIN "pg_class" "t" ON 1 = 1')).to.equal(undefined);
+  });
 });
