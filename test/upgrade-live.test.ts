@@ -82,7 +82,7 @@ describe('upgrade on a live database', function () {
       for (const line of warnings) expect(line, summary).to.match(/: lock timeout on \w+/);
       const onAudits = warnings.filter((l) => /lock timeout on audits\b/.test(l));
       expect(onAudits, summary).to.not.be.empty;
-      if (backend === 'postgresql') expect(onAudits[0], summary).to.match(/held by pid \d+ [A-Za-z ]*\(user \w+, idle in transaction, for \d+ s\)/);
+      if (backend === 'postgresql') expect(onAudits[0], summary).to.match(/held by pid \d+ [A-Za-z ]*\((application [^,]+, )?user \w+, idle in transaction, for \d+ s\)/);
       else expect(onAudits[0], summary).to.match(/held by (the oldest open transaction, )?thread \d+/);
       // Soon after the reader ended: the longest pause between attempts is 8 s (jittered to 10).
       expect(finishedAt - releasedAt, summary).to.be.below(12_000);

@@ -1,9 +1,12 @@
 /**
  * The table a schema or data statement works on, read from its text: what a lock-wait warning
- * names, and where the lock holders are looked for. Quoting differs per backend ("t", `t`, t).
+ * names when the server did not say which table a wait was for (MySQL without performance_schema
+ * tells that a statement waits for a metadata lock, not for which table). Quoting differs per
+ * backend ("t", `t`, t). A catalog read (TypeORM's information_schema.columns, pg_catalog) gives
+ * none: what it waits for is a user table its text does not name.
  */
 export function statementTable(sql: string): string | undefined {
-  const name = String.raw`(?:["\x60]?[\w$]+["\x60]?\.)?["\x60]?([\w$]+)["\x60]?`;
+  const name = String.raw`(?:["\x60]?([\w$]+)["\x60]?\.)?["\x60]?([\w$]+)["\x60]?`;
   const patterns = [
     new RegExp(String.raw`^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?${name}`, 'i'),
     new RegExp(String.raw`^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?\S+\s+ON\s+(?:ONLY\s+)?${name}`, 'i'),
@@ -17,7 +20,15 @@ export function statementTable(sql: string): string | undefined {
   ];
   for (const pattern of patterns) {
     const match = pattern.exec(sql);
-    if (match) return match[1];
+    if (!match) continue;
+    const [, schema, table] = match;
+    return isCatalog(schema, table) ? undefined : table;
   }
   return undefined;
+}
+
+const CATALOG_SCHEMAS = /^(information_schema|pg_catalog|performance_schema|mysql|sys)$/i;
+
+function isCatalog(schema: string | undefined, table: string): boolean {
+  return (schema !== undefined && CATALOG_SCHEMAS.test(schema)) || /^(pg_|sqlite_)/i.test(table);
 }

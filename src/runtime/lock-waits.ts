@@ -5,6 +5,7 @@ import { statementTable } from '../connection/statement-table';
 import type { SqlExecutor } from '../connection/sql-executor';
 import { Dialect } from '../dialect';
 import { Logger } from '../log';
+import { LockWaitWatch } from './lock-wait-watch';
 import { TableLock, tableLocks } from './postgres-table-locks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -28,8 +29,10 @@ const LOCK_POLL_MS = 20;
  */
 export class MigrationLockWaits {
   private waiter?: number;
+  /** Asks the server what a waiting statement waits for (not on SQLite, which has no server). */
+  private watch?: LockWaitWatch;
   /** What the run is doing now ("upgrade A -> B"), for the warnings of retried statements. */
-  private doing = 'migration';
+  private doing = 'reading the version';
 
   constructor(
     private readonly runner: QueryRunner,
@@ -44,6 +47,11 @@ export class MigrationLockWaits {
   async apply(): Promise<void> {
     for (const sql of lockWaitStatements(this.dialect.backend, this.policy.timeoutSeconds)) await this.runner.query(sql);
     this.waiter = await sessionId(this.runner, this.dialect.backend);
+    // First, so that it sees the statements the wrappers below send, and nothing else.
+    if (this.waiter !== undefined) {
+      this.watch = new LockWaitWatch(this.dialect.backend, this.observer, this.waiter, this.policy.timeoutSeconds);
+      this.watch.install(this.runner);
+    }
     if (this.dialect.backend === 'mysql') this.retryStatements();
     if (this.dialect.backend === 'postgres') this.lockTablesFirst();
   }
@@ -74,17 +82,35 @@ export class MigrationLockWaits {
     });
   }
 
-  /** "on audits, held by pid 42 (user watcher, idle in transaction, for 12 s)", from the failed statement. */
+  /**
+   * "on audits, held by pid 42 (application nova-api, user watcher, idle in transaction, for 12 s)":
+   * the table the failed statement waited for and who held it, as the server told while it waited
+   * (LockWaitWatch), whatever the statement's text reads from (a catalog read waits for the table
+   * whose columns it reads). The one place a lock-wait warning's "where" is made.
+   */
   private async where(error: unknown): Promise<string | undefined> {
+    if (this.dialect.backend === 'sqlite') return this.sqliteWhere();
+    const busy = (error as { lockTable?: unknown }).lockTable;
+    if (typeof busy === 'string') return this.on(busy); // a LOCK ... NOWAIT of ours: its table is known
+    const seen = this.watch?.waitOf(error);
+    if (seen?.table) return `on ${seen.table}${seen.holders ? `, ${seen.holders}` : ''}`;
+    // The server did not name the table (a MySQL metadata lock without performance_schema): the
+    // table the statement itself works on, when its text names one that is not a catalog.
     const sql = (error as { query?: unknown }).query;
-    return typeof sql === 'string' ? this.whereFor(sql) : undefined;
+    const table = typeof sql === 'string' ? statementTable(sql) : undefined;
+    if (table) return this.on(table);
+    return seen?.holders;
   }
 
-  private async whereFor(sql: string): Promise<string | undefined> {
-    const table = statementTable(sql);
-    if (!table) return undefined;
+  private async on(table: string): Promise<string> {
     const holders = await describeLockHolders(this.observer, this.dialect.backend, table, this.waiter);
     return `on ${table}${holders ? `, ${holders}` : ''}`;
+  }
+
+  /** SQLite locks the whole file, not a table, and has no sessions to name: the file is said. */
+  private sqliteWhere(): string {
+    const file = (this.runner.connection.options as { database?: unknown }).database;
+    return `on the database file ${String(file)}, held by another connection to it (SQLite locks the whole file)`;
   }
 
   /** PostgreSQL: the table locks the revision now running has needed so far, in the order it took them. */
@@ -155,7 +181,7 @@ export class MigrationLockWaits {
           log: this.log,
           what: `${this.doing}: ${abbreviate(sql)}`,
           outcome: 'the statements of this revision before it are kept (MySQL commits DDL at once), and a rerun continues from them',
-          where: () => this.whereFor(sql),
+          where: (error) => this.where(error),
         },
         () => (INSTANT.test(sql) ? this.withoutQueueing(send, args) : send(...args)),
       );
@@ -205,7 +231,11 @@ class TableBusy extends Error {
 
   /** The failure once the tries ran out: a lock timeout, as lock_timeout would have given. */
   timedOut(seconds: number): Error {
-    return Object.assign(new Error(`could not take ${this.lock.mode} on ${this.lock.table} within ${seconds} s`), { code: '55P03', query: this.query });
+    return Object.assign(new Error(`could not take ${this.lock.mode} on ${this.lock.table} within ${seconds} s`), {
+      code: '55P03',
+      query: this.query,
+      lockTable: this.lock.table,
+    });
   }
 }
 

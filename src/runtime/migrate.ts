@@ -60,13 +60,15 @@ export async function migrate(
   const { dialect, log } = session;
   return withRunner(session, async (runner) => {
     const versions = new VersionTable(runner, dialect);
+    // Bounded from the first statement: a session that holds alembic_version would otherwise keep
+    // the first read waiting, unbounded and unsaid.
+    const waits = new MigrationLockWaits(runner, dialect, session.dataSource, options.lockPolicy ?? DEFAULT_LOCK_POLICY, log);
+    await waits.apply();
     // Validate what can be validated before locking, so a typo fails fast and changes nothing.
-    const before = await versions.current();
+    const before = await waits.retryRevision('reading the version', 'nothing was changed', () => versions.current());
     checkKnown(chain, before);
     resolveTarget(chain, before, target);
 
-    const waits = new MigrationLockWaits(runner, dialect, session.dataSource, options.lockPolicy ?? DEFAULT_LOCK_POLICY, log);
-    await waits.apply();
     const guard = runGuardFor(runner, session, direction);
     return whileHolding(guard, async () => {
       const partial = new PartialRevisionNote(runner, dialect);
