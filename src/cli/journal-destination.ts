@@ -34,8 +34,10 @@ export class JournalDestination implements LogDestination {
     if (!this.failed) this.socket.write(withPriority(priorityOf(record, 0), this.format(record)));
   }
 
+  /** Done when the kernel has every line (journald reads them after we exit), or the socket failed. */
   async close(): Promise<void> {
-    this.socket.end();
-    await this.closed;
+    await Promise.race([new Promise<void>((resolve) => this.socket.end(resolve)), this.closed]);
+    // A unix socket hands what was written to the reader's queue at once: closing loses nothing.
+    this.socket.destroy();
   }
 }
