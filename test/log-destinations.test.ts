@@ -274,6 +274,14 @@ describe('log destinations', function () {
       expect(runCli(['version', '--config-file', conf, '--config-file', defaultsConf(`log_file = ${fromConfig}\nuse_json = true`), '-v', '--no-use-json']).status).to.equal(0);
       expect(lines(fromConfig)[lines(fromConfig).length - 1]).to.match(OSLO_LINE);
     });
+
+    it('without a log file go to standard error as JSON too, as oslo.log formats its stream', () => {
+      const { conf } = sqliteAtHead();
+      const r = runCli(['version', '--config-file', conf, '--use-json', '-v']);
+      expect(r.status, r.stderr).to.equal(0);
+      const logged = r.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { levelname: string; message: string });
+      expect(logged.map((o) => o.message)).to.satisfy((m: string[]) => m.some((text) => text.startsWith('Read ')));
+    });
   });
 
   describe('[DEFAULT] debug', () => {

@@ -22,6 +22,8 @@ export interface OpenedDestinations {
   destinations: LogDestination[];
   /** oslo.log writes to the terminal only when there is no log file and no journal (use_stderr is off). */
   stderr: boolean;
+  /** With use_json, oslo.log's stream gets JSON too (container log collectors parse it); else our short lines. */
+  stderrFormat?: (record: LogRecord) => string;
 }
 
 /** The destinations oslo.log would set up for these settings (its _setup_logging_from_conf). */
@@ -47,7 +49,7 @@ export function openDestinations(settings: LogSettings, warn: (message: string) 
       warn(`use_syslog: there is no syslog socket at ${syslogSocket()}; log lines are not sent to syslog`);
     }
   }
-  return { destinations, stderr: !settings.file && !journal };
+  return { destinations, stderr: !settings.file && !journal, stderrFormat: settings.json ? format : undefined };
 }
 
 /**

@@ -54,6 +54,7 @@ export function resolveLogSettings(flags: LogFlagValues, config: WatcherConfig):
   const dir = text('log-dir', 'log_dir');
   const file = text('log-file', 'log_file');
   const useSyslog = bool('use-syslog', 'use_syslog');
+  bool('watch-log-file', 'watch_log_file'); // checked, though the file is always watched (log-destinations.ts)
   const facilityName = text('syslog-log-facility', 'syslog_log_facility') ?? 'LOG_USER';
   return {
     debug: bool('debug', 'debug'),

@@ -1,7 +1,7 @@
 import { redactSecrets } from '../connection/redact';
 import { Logger } from '../log';
 import type { LogDestination } from './log-destinations';
-import type { LogLevel } from './log-format';
+import type { LogLevel, LogRecord } from './log-format';
 
 export interface StderrLoggerOptions {
   verbose: boolean;
@@ -19,15 +19,17 @@ export class StderrLogger implements Logger {
   private readonly write: (line: string) => void;
   private destinations: LogDestination[] = [];
   private toStderr = true;
+  private stderrFormat?: (record: LogRecord) => string;
 
   constructor(private readonly options: StderrLoggerOptions) {
     this.write = options.write ?? ((line) => process.stderr.write(line + '\n'));
   }
 
   /** Where lines go from now on; debug is the resolved --debug / [DEFAULT] debug. */
-  route(route: { destinations: LogDestination[]; stderr: boolean; debug: boolean }): void {
+  route(route: { destinations: LogDestination[]; stderr: boolean; stderrFormat?: (record: LogRecord) => string; debug: boolean }): void {
     this.destinations = route.destinations;
     this.toStderr = route.stderr;
+    this.stderrFormat = route.stderrFormat;
     this.options.debug = route.debug;
   }
 
@@ -70,9 +72,8 @@ export class StderrLogger implements Logger {
 
   private emit(level: LogLevel, stderrPrefix: string, message: string): void {
     const scrubbed = this.scrub(message);
-    if (this.toStderr) this.write(stderrPrefix + scrubbed);
-    if (this.destinations.length === 0) return;
-    const record = { level, message: scrubbed, time: new Date() };
+    const record: LogRecord = { level, message: scrubbed, time: new Date() };
+    if (this.toStderr) this.write(this.stderrFormat ? this.stderrFormat(record) : stderrPrefix + scrubbed);
     for (const destination of this.destinations) destination.write(record);
   }
 }
