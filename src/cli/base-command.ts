@@ -67,12 +67,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * over `[DEFAULT]` of the configuration files, which are therefore read before anything is logged.
    */
   private routeLogs(): void {
-    this.loadedConfig = loadConfig({ configFiles: this.flags['config-file'] ?? [], configDirs: this.flags['config-dir'] ?? [] });
-    const settings = resolveLogSettings(this.flags as LogFlagValues, this.loadedConfig);
+    const config = this.watcherConfig();
+    const settings = resolveLogSettings(this.flags as LogFlagValues, config);
     const warn = (message: string) => this.logger.warning(message);
     this.logger.route({ ...openDestinations(settings, warn), debug: settings.debug });
     this.logDebug = settings.debug;
-    const files = this.loadedConfig.files;
+    const files = config.files;
     this.logger.verbose(files.length ? `Read ${files.join(', ')}` : 'No config file; using defaults');
     if (settings.ignoredConfigAppend) {
       this.logger.warning(
