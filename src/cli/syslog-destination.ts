@@ -6,8 +6,9 @@ import { LogRecord, priorityOf, withPriority } from './log-format';
  * Sends log lines to the local syslog socket (/dev/log, a unix datagram socket) through logger(1).
  * Node has no unix datagram sockets, and the packages that add them need a native build; logger comes
  * with util-linux (Debian's essential bsdutils), so it is there wherever the tool is installed. One
- * logger process takes every line, each with its own priority (--prio-prefix), and writes the BSD
- * (RFC 3164) datagrams oslo.log's syslog(3) calls write, under the program's name.
+ * logger process takes every line, each with its own priority (--prio-prefix), and writes the datagrams
+ * oslo.log's syslog(3) calls write: with a local socket, logger's default header is glibc's,
+ * `<PRI>Mmm dd hh:mm:ss watcher-db-manage: ` (no host name; --rfc3164 would add one).
  */
 export class SyslogDestination implements LogDestination {
   private readonly child: ChildProcess;
@@ -19,7 +20,7 @@ export class SyslogDestination implements LogDestination {
     private readonly format: (record: LogRecord) => string,
     warn: (message: string) => void,
   ) {
-    this.child = spawn('logger', ['--rfc3164', '--prio-prefix', '--tag', 'watcher-db-manage', '--socket', socket], {
+    this.child = spawn('logger', ['--prio-prefix', '--tag', 'watcher-db-manage', '--socket', socket], {
       stdio: ['pipe', 'ignore', 'ignore'],
     });
     this.exited = new Promise((resolve) => {
