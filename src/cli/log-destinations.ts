@@ -26,7 +26,10 @@ export interface OpenedDestinations {
   stderrFormat?: (record: LogRecord) => string;
 }
 
-/** The destinations oslo.log would set up for these settings (its _setup_logging_from_conf). */
+/**
+ * The destinations oslo.log would set up for these settings (its _setup_logging_from_conf). `warn`
+ * reaches standard error: what cannot be set up is said where the operator sees it.
+ */
 export function openDestinations(settings: LogSettings, warn: (message: string) => void): OpenedDestinations {
   const format = (record: LogRecord) => (settings.json ? jsonLine(record, settings.dateFormat) : textLine(record, settings.dateFormat));
   const destinations: LogDestination[] = [];
@@ -38,7 +41,7 @@ export function openDestinations(settings: LogSettings, warn: (message: string) 
       destinations.push(new JournalDestination(journalSocket(), format, warn));
       journal = true;
     } else {
-      warn(`use_journal: there is no journald socket at ${journalSocket()}; log lines go to standard error`);
+      warn(`use_journal: there is no journald socket at ${journalSocket()}; log lines go to ${settings.file ? 'the log file only' : 'standard error'}`);
     }
   }
   if (settings.syslogFacility !== undefined) {
