@@ -21,7 +21,7 @@ describe('command line', () => {
         expect(r.status).to.equal(0);
         expect(r.stdout).to.contain('USAGE');
         expect(r.stdout).to.contain('--config-file=PATH');
-        expect(r.stdout).to.match(/-d, --debug\s+Log every SQL statement/);
+        expect(r.stdout).to.match(/-d, --\[no-\]debug\s+Log every SQL statement/);
         expect(r.stdout).to.match(/EXAMPLES\n\s+\$ watcher-db-manage /);
       }
     });

@@ -1,23 +1,7 @@
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
-import { BACKENDS, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
+import { BACKENDS, createTempDatabase, TempDatabase } from './support/backends';
 import { runCli, writeConfig } from './support/cli';
-
-// Characters that need percent-encoding in a URL, so every encoded form is exercised.
-const PASSWORD = `Pw@${randomBytes(4).toString('hex')}:/%?#`;
-const ENCODED = encodeURIComponent(PASSWORD);
-
-/** The URL of `db` with a user that has PASSWORD (created here, where the server checks passwords). */
-function urlWithPassword(db: TempDatabase): string {
-  const url = new URL(db.url);
-  if (db.url.startsWith('postgresql')) {
-    // The test server trusts every local user, but the password still travels in the URL we parse.
-    return `postgresql://postgres:${ENCODED}@${url.host}${url.pathname}`;
-  }
-  const user = `wdm_${randomBytes(3).toString('hex')}`;
-  sqlQuery(db.url, `CREATE USER '${user}'@'%' IDENTIFIED BY '${PASSWORD}'; GRANT ALL ON ${db.name}.* TO '${user}'@'%';`);
-  return `mysql+pymysql://${user}:${ENCODED}@${url.host}${url.pathname}`;
-}
+import { ENCODED, PASSWORD, urlWithPassword } from './support/password-url';
 
 for (const backend of BACKENDS) {
   describe(`logging on ${backend}`, function () {

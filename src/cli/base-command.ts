@@ -9,6 +9,9 @@ import { UserError } from '../errors';
 import { loadChain } from '../script/load';
 import { RevisionChain } from '../script/chain';
 import { EXIT } from './exit-codes';
+import { openDestinations } from './log-destinations';
+import { logFlags } from './log-flags';
+import { LogFlagValues, resolveLogSettings } from './log-settings';
 import { StderrLogger } from './stderr-logger';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
@@ -36,7 +39,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       helpValue: 'DIR',
       helpGroup: 'GLOBAL',
     }),
-    debug: Flags.boolean({ char: 'd', description: 'Log every SQL statement.', helpGroup: 'GLOBAL' }),
+    debug: Flags.boolean({ char: 'd', allowNo: true, description: 'Log every SQL statement ([DEFAULT] debug).', helpGroup: 'GLOBAL' }),
+    ...logFlags,
     verbose: Flags.boolean({ char: 'v', description: 'Log what the tool is doing.', helpGroup: 'GLOBAL' }),
   };
 
@@ -56,11 +60,39 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.flags = flags as BaseFlags<T>;
     this.args = args as Interfaces.InferredArgs<T['args']>;
     this.logger = new StderrLogger({ verbose: Boolean(this.flags.verbose), debug: this.debugEnabled() });
+    this.routeLogs();
   }
 
-  /** Whether SQL is logged; purge reuses -d for --age-in-days and overrides this. */
+  /**
+   * Sends log lines where oslo.log would (log-settings.ts, log-destinations.ts): the logging flags
+   * over `[DEFAULT]` of the configuration files, which are therefore read before anything is logged.
+   */
+  private routeLogs(): void {
+    const config = this.watcherConfig();
+    const settings = resolveLogSettings(this.flags as LogFlagValues, config);
+    const warn = (message: string) => this.logger.warning(message);
+    this.logger.route({ ...openDestinations(settings, warn), debug: settings.debug });
+    this.logDebug = settings.debug;
+    const files = config.files;
+    this.logger.verbose(files.length ? `Read ${files.join(', ')}` : 'No config file; using defaults');
+    if (settings.ignoredConfigAppend) {
+      this.logger.warning(
+        `log_config_append ${settings.ignoredConfigAppend} is ignored: Python logging configuration files are not supported; the other logging options apply`,
+      );
+    }
+  }
+
+  private logDebug?: boolean;
+
+  /** Whether SQL is logged: --debug / --no-debug, else [DEFAULT] debug. */
   protected debugEnabled(): boolean {
-    return Boolean((this.flags as { debug?: boolean }).debug);
+    return this.logDebug ?? Boolean((this.flags as { debug?: boolean }).debug);
+  }
+
+  /** Log destinations get everything before the process ends. */
+  protected async finally(error: Error | undefined): Promise<void> {
+    await this.logger?.close();
+    return super.finally(error);
   }
 
   /**
@@ -85,8 +117,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         configDirs: this.flags['config-dir'] ?? [],
         search: watcherSearch(process.env),
       });
-      const files = this.loadedConfig.files;
-      this.logger.verbose(files.length ? `Read ${files.join(', ')}` : 'No config file; using defaults');
     }
     return this.loadedConfig;
   }
@@ -133,6 +163,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const scrub = (text: string) => (this.logger ? this.logger.scrub(text) : text);
     if (error.oclif?.exit === 0) throw error; // --help and --version finishing normally
     const debug = this.argv.includes('--debug') || (this.logger !== undefined && this.debugEnabled());
+    // The log destinations get the error too; standard error always does, for cron's mail.
+    this.logger?.errorToDestinations(String(error.message ?? error));
     if (error instanceof UserError) {
       process.stderr.write(`watcher-db-manage: error: ${scrub(error.message)}\n`);
       process.exitCode = error.exitCode;

@@ -39,7 +39,7 @@ export default class Purge extends BaseCommand<typeof Purge> {
   // After `purge`, -d is --age-in-days (as in the reference), so --debug has no short form here.
   static baseFlags = {
     ...BaseCommand.baseFlags,
-    debug: Flags.boolean({ description: 'Log every SQL statement.', helpGroup: 'GLOBAL' }),
+    debug: Flags.boolean({ allowNo: true, description: 'Log every SQL statement ([DEFAULT] debug).', helpGroup: 'GLOBAL' }),
   };
   static flags = {
     'age-in-days': Flags.integer({
