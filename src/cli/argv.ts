@@ -3,8 +3,8 @@
  * options (oslo.config's) with their own spellings (`--logfile`, `--nodebug`) and runs `upgrade`
  * when no command is given; oclif parses options per command and wants the command first. So the
  * global options are taken from anywhere on the line, spelled as oclif's flags (BaseCommand's
- * baseFlags) and put after everything else: a global option's value can then never be read as the
- * command's argument, nor the command's argument as an option's value (`--config-file` is a
+ * baseFlags) and put after the command's own words: a global option's value can then never be read
+ * as the command's argument, nor the command's argument as an option's value (`--config-file` is a
  * repeatable flag, which oclif lets swallow the words that follow it).
  *
  * Pure and free of imports: it runs before anything else, on every start.
@@ -92,10 +92,19 @@ function globalOption(arg: string, next: string | undefined, beforeCommand: bool
     const name = `--${negated ? 'no-' : ''}${option.name}`;
     return { words: [eq === -1 ? name : name + arg.slice(eq)], used: 1 };
   }
-  if (eq !== -1) return { words: [`--${option.name}=${arg.slice(eq + 1)}`], used: 1 };
+  if (eq !== -1) return { words: withValue(option.name, arg.slice(eq + 1)), used: 1 };
   // A missing value, or an option where the value should be: left bare, oclif says "expects a value".
   if (next === undefined || (next.startsWith('-') && next !== '-')) return { words: [`--${option.name}`], used: 1 };
-  return { words: [`--${option.name}=${next}`], used: 2 };
+  return { words: withValue(option.name, next), used: 2 };
+}
+
+/**
+ * `--name value`: so that a command's option left without its value (`upgrade --revision`) is
+ * refused by oclif ("expects a value") instead of taking the moved option as its value. A value
+ * that looks like an option is kept joined, for oclif not to take it for one.
+ */
+function withValue(name: string, value: string): string[] {
+  return value.startsWith('-') ? [`--${name}=${value}`] : [`--${name}`, value];
 }
 
 export function prepareArgv(args: string[]): PreparedArgv {

@@ -6,9 +6,19 @@ import { commandNames, unknownCommandMessage } from './unknown-command';
 
 // oclif's help from its own entry point (package exports, which this tsconfig's module resolution
 // does not read); loaded only when help is shown (package.json oclif.helpClass).
-const { Help, CommandHelp } = require('@oclif/core/help') as Pick<typeof Oclif, 'Help' | 'CommandHelp'>;
+const { Help, CommandHelp, getHelpFlagAdditions } = require('@oclif/core/help') as typeof import('@oclif/core/lib/help');
 
 type Loadable = Oclif.Command.Loadable;
+
+/** The command help is asked for, read as oclif reads it: the first word, unless an option comes first. */
+function helpSubject(argv: readonly string[], helpFlags: readonly string[]): string | undefined {
+  for (const arg of argv) {
+    if (arg === '--') return undefined;
+    if (helpFlags.includes(arg)) continue;
+    return arg.startsWith('-') ? undefined : arg;
+  }
+  return undefined;
+}
 
 /** oclif's rendering of a command's flags, for the root help's GLOBAL FLAGS. */
 class FlagRows extends CommandHelp {
@@ -24,7 +34,7 @@ class FlagRows extends CommandHelp {
  */
 export default class WatcherHelp extends Help {
   public async showHelp(argv: string[]): Promise<void> {
-    const subject = argv.find((arg) => !arg.startsWith('-'));
+    const subject = helpSubject(argv, getHelpFlagAdditions(this.config));
     if (subject !== undefined && !this.config.findCommand(subject) && !this.config.findTopic(subject)) {
       process.stderr.write(`watcher-db-manage: error: ${unknownCommandMessage(subject, commandNames(this.config))}\n`);
       process.exitCode = EXIT.USAGE;

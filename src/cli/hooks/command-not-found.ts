@@ -7,7 +7,9 @@ import { commandNames, unknownCommandMessage } from '../unknown-command';
  * no command is a usage error in one line, in the tool's format, instead of oclif's "command not found".
  */
 const hook: Hook<'command_not_found'> = async function ({ id, config }) {
-  process.stderr.write(`watcher-db-manage: error: ${unknownCommandMessage(id, commandNames(config))}\n`);
+  // oclif joins the words after an unknown one into the id as topics ('upgad head' -> 'upgad:head').
+  const word = id.split(':')[0];
+  process.stderr.write(`watcher-db-manage: error: ${unknownCommandMessage(word, commandNames(config))}\n`);
   process.exitCode = EXIT.USAGE;
 };
 
