@@ -28,6 +28,8 @@ describe('reference-style argv', () => {
   it('spells out -d before the command, so it stays --debug even before purge; after the command the command decides', () => {
     expect(argv('-d', 'purge', '-d', '3')).to.deep.equal(['purge', '-d', '3', '--debug']);
     expect(argv('-v', '-d', 'version')).to.deep.equal(['version', '--verbose', '--debug']);
+    expect(argv('-vd', 'version')).to.deep.equal(['version', '--verbose', '--debug']);
+    expect(argv('-dx', 'version')).to.deep.equal(['upgrade', '-dx', 'version']);
     expect(argv('stamp', '-v', 'head')).to.deep.equal(['stamp', '-v', 'head']);
   });
 

@@ -79,8 +79,10 @@ export interface PreparedArgv {
 /** A global option found on the line, or undefined; `next` is the word after it. */
 function globalOption(arg: string, next: string | undefined, beforeCommand: boolean): { words: string[]; used: number } | undefined {
   if (!arg.startsWith('--')) {
-    const option = beforeCommand ? SHORT.get(arg) : undefined;
-    return option ? { words: [`--${option.name}`], used: 1 } : undefined;
+    // `-v`, or a cluster of them (`-vd`), all global switches.
+    const options = beforeCommand && /^-[a-zA-Z]+$/.test(arg) ? [...arg.slice(1)].map((c) => SHORT.get(`-${c}`)) : [];
+    if (options.length === 0 || options.some((o) => !o)) return undefined;
+    return { words: options.map((o) => `--${o!.name}`), used: 1 };
   }
   const eq = arg.indexOf('=');
   const spelled = arg.slice(2, eq === -1 ? undefined : eq);
@@ -130,9 +132,9 @@ export function prepareArgv(args: string[]): PreparedArgv {
     i += 1;
   }
   if (command === undefined && rest.length > 0 && HELP.has(rest[0])) {
-    return { argv: [...rest, ...afterEnd, ...globals], defaulted: false };
+    return { argv: [...rest, ...globals, ...afterEnd], defaulted: false };
   }
-  if (command === HELP_COMMAND) return { argv: ['--help', ...rest, ...afterEnd, ...globals], defaulted: false };
+  if (command === HELP_COMMAND) return { argv: ['--help', ...rest, ...globals, ...afterEnd], defaulted: false };
   const defaulted = command === undefined;
   return { argv: [command ?? DEFAULT_COMMAND, ...rest, ...globals, ...afterEnd], defaulted };
 }
