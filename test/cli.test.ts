@@ -49,7 +49,7 @@ describe('command line', () => {
     expect(declared.map((f) => f.name)).to.include.members(['config-file', 'config-dir', 'debug', 'verbose', 'migrations-dir']);
     for (const flag of declared) {
       const words = flag.description.split(/\s+/).slice(0, 3).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+');
-      expect(globals, flag.name).to.match(new RegExp(`^\\s+${flag.char ? `-${flag.char}, ` : ''}--${flag.name}\\b.*\\s${words}`, 'm'));
+      expect(globals, flag.name).to.match(new RegExp(`^\\s+${flag.char ? `-${flag.char}, ` : ''}--(\\[no-\\])?${flag.name}\\b.*\\s${words}`, 'm'));
     }
     expect(globals).to.match(/^\s+--version\s+Print the version/m);
     expect(globals).to.match(/After purge, -d is not --debug/);
@@ -76,6 +76,18 @@ describe('command line', () => {
     // The list is the tool's own commands, as --help lists them (autocomplete's aside).
     const listed = [...runCli(['--help']).stdout.matchAll(/^  ([a-z_]+)  /gm)].map((m) => m[1]).filter((c) => c !== 'autocomplete');
     expect(list).to.contain(`Commands: ${listed.join(', ')};`);
+  });
+
+  it("takes the reference's spellings of the logging options anywhere on the line", function () {
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'oclif.manifest.json'), 'utf8'));
+    if (!manifest.commands.stamp.flags['log-file']) this.skip(); // the logging options are not in this build
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-cli-'));
+    const conf = writeConfig(`sqlite:///${dir}/s.sqlite`);
+    const log = path.join(dir, 'stamp.log');
+    const r = runCli(['--nouse-syslog', 'stamp', '--logfile', log, '--config-file', conf, 'head', '--nodebug', '--nouse-journal', '--nouse-json']);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(fs.readFileSync(log, 'utf8')).to.match(/Running stamp_revision {2}-> [0-9a-f]{12}/);
+    expect(runCli(['version', `--log_config=${path.join(dir, 'none.conf')}`, '--nowatch-log-file', '--config-file', conf, '--logdir', dir]).status).to.equal(0);
   });
 
   for (const backend of ['sqlite', 'postgresql'] as const) {
