@@ -40,6 +40,7 @@ describe('command line', () => {
     const root = runCli(['--help']);
     expect(root.status).to.equal(0);
     expect(runCli(['help'])).to.deep.equal(root);
+    expect(runCli(['help', 'help'])).to.deep.equal(root);
     expect(root.stdout).to.contain('With no COMMAND, watcher-db-manage runs upgrade');
     expect(root.stdout).to.match(/^\s+\$ watcher-db-manage help \[COMMAND\]$/m);
     const globals = root.stdout.slice(root.stdout.indexOf('\nGLOBAL FLAGS\n'));

@@ -10,7 +10,10 @@ const { Help, CommandHelp, getHelpFlagAdditions } = require('@oclif/core/help') 
 
 type Loadable = Oclif.Command.Loadable;
 
-/** The command help is asked for, read as oclif reads it: the first word, unless an option comes first. */
+/**
+ * The command help is asked for, read as oclif reads it: the first word, unless an option comes
+ * first; `help` itself is skipped (`help help` is the root help).
+ */
 function helpSubject(argv: readonly string[], helpFlags: readonly string[]): string | undefined {
   for (const arg of argv) {
     if (arg === '--') return undefined;
@@ -34,7 +37,7 @@ class FlagRows extends CommandHelp {
  */
 export default class WatcherHelp extends Help {
   public async showHelp(argv: string[]): Promise<void> {
-    const subject = helpSubject(argv, getHelpFlagAdditions(this.config));
+    const subject = helpSubject(argv, [...getHelpFlagAdditions(this.config), HELP_COMMAND]);
     if (subject !== undefined && !this.config.findCommand(subject) && !this.config.findTopic(subject)) {
       process.stderr.write(`watcher-db-manage: error: ${unknownCommandMessage(subject, commandNames(this.config))}\n`);
       process.exitCode = EXIT.USAGE;
