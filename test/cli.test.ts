@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { REPO_ROOT, runCli, writeConfig } from './support/cli';
+import { createTempDatabase } from './support/backends';
 
 const COMMANDS = ['create_schema', 'current', 'downgrade', 'heads', 'history', 'stamp', 'upgrade', 'version'];
 
@@ -27,11 +28,99 @@ describe('command line', () => {
     });
   }
 
-  it('prints the version with --version', () => {
-    const r = runCli(['--version']);
-    expect(r.status).to.equal(0);
-    expect(r.stdout).to.match(/^watcher-db-manage\/\d+\.\d+\.\d+ /);
+  it('prints the version with --version, before or after the command', () => {
+    for (const args of [['--version'], ['upgrade', '--version'], ['--config-file', '/nonexistent.conf', 'stamp', 'head', '--version']]) {
+      const r = runCli(args);
+      expect(r.status, args.join(' ')).to.equal(0);
+      expect(r.stdout).to.match(/^watcher-db-manage\/\d+\.\d+\.\d+ /);
+    }
   });
+
+  it('help, help COMMAND and --help show the global flags, from their declarations, and that no command runs upgrade', () => {
+    const root = runCli(['--help']);
+    expect(root.status).to.equal(0);
+    expect(runCli(['help'])).to.deep.equal(root);
+    expect(runCli(['help', 'help'])).to.deep.equal(root);
+    expect(root.stdout).to.contain('With no COMMAND, watcher-db-manage runs upgrade');
+    expect(root.stdout).to.match(/^\s+\$ watcher-db-manage help \[COMMAND\]$/m);
+    const globals = root.stdout.slice(root.stdout.indexOf('\nGLOBAL FLAGS\n'));
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'oclif.manifest.json'), 'utf8'));
+    const declared = Object.values(manifest.commands.upgrade.flags as Record<string, { name: string; char?: string; description: string; helpGroup?: string }>)
+      .filter((f) => f.helpGroup === 'GLOBAL');
+    expect(declared.map((f) => f.name)).to.include.members(['config-file', 'config-dir', 'debug', 'verbose', 'migrations-dir']);
+    for (const flag of declared) {
+      const words = flag.description.split(/\s+/).slice(0, 3).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+');
+      expect(globals, flag.name).to.match(new RegExp(`^\\s+${flag.char ? `-${flag.char}, ` : ''}--(\\[no-\\])?${flag.name}\\b.*\\s${words}`, 'm'));
+    }
+    expect(globals).to.match(/^\s+--version\s+Print the version/m);
+    expect(globals).to.match(/After purge, -d is not --debug/);
+    for (const spelling of ['--logfile', '--log_config', '--nodebug', '--nouse-syslog']) expect(globals).to.contain(spelling);
+    for (const args of [['help', 'upgrade'], ['--config-file', 'x.conf', 'help', 'upgrade']]) {
+      expect(runCli(args), args.join(' ')).to.deep.equal(runCli(['upgrade', '--help']));
+    }
+  });
+
+  it('names an unknown command in one line with the nearest command and the list, exit 2', () => {
+    const list = `Commands: check, create_schema, current, downgrade, heads, history, purge, revision, stamp, upgrade, version; help [COMMAND] describes them`;
+    const expectUsage = (args: string[], message: string) => {
+      const r = runCli(args);
+      expect(r.status, args.join(' ')).to.equal(2);
+      expect(r.stdout, args.join(' ')).to.equal('');
+      expect(r.stderr, args.join(' ')).to.equal(`watcher-db-manage: error: ${message}\n`);
+    };
+    for (const args of [['upgad'], ['help', 'upgad'], ['upgad', '--help'], ['--config-file', 'a.conf', 'upgad', 'head', '-v']]) {
+      expectUsage(args, `unknown command 'upgad'; did you mean 'upgrade'? ${list}`);
+    }
+    expectUsage(['create-schema'], `unknown command 'create-schema'; did you mean 'create_schema'? ${list}`);
+    expectUsage(['autocomplet'], `unknown command 'autocomplet'; did you mean 'autocomplete'? ${list}`);
+    expectUsage(['nonsense'], `unknown command 'nonsense'. ${list}`);
+    // The list is the tool's own commands, as --help lists them (autocomplete's aside).
+    const listed = [...runCli(['--help']).stdout.matchAll(/^  ([a-z_]+)  /gm)].map((m) => m[1]).filter((c) => c !== 'autocomplete');
+    expect(list).to.contain(`Commands: ${listed.join(', ')};`);
+  });
+
+  it("takes the reference's spellings of the logging options anywhere on the line", function () {
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'oclif.manifest.json'), 'utf8'));
+    if (!manifest.commands.stamp.flags['log-file']) this.skip(); // the logging options are not in this build
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-cli-'));
+    const conf = writeConfig(`sqlite:///${dir}/s.sqlite`);
+    const log = path.join(dir, 'stamp.log');
+    const r = runCli(['--nouse-syslog', 'stamp', '--logfile', log, '--config-file', conf, 'head', '--nodebug', '--nouse-journal', '--nouse-json']);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(fs.readFileSync(log, 'utf8')).to.match(/Running stamp_revision {2}-> [0-9a-f]{12}/);
+    expect(runCli(['version', `--log_config=${path.join(dir, 'none.conf')}`, '--nowatch-log-file', '--config-file', conf, '--logdir', dir]).status).to.equal(0);
+  });
+
+  for (const backend of ['sqlite', 'postgresql'] as const) {
+    it(`takes global options after the command without taking its argument (${backend})`, async () => {
+      const db = await createTempDatabase(backend);
+      try {
+        const conf = writeConfig(db.url);
+        const head = /^([0-9a-f]{12}) \(head\)/.exec(runCli(['heads']).stdout)?.[1];
+        expect(head).to.be.a('string');
+        const version = () => runCli(['version', '--config-file', conf]).stdout.trim();
+        const steps: [string[], string][] = [
+          [['upgrade', '--config-file', conf, '001'], '001'],
+          [['stamp', '--config-file', conf, 'head'], head!],
+          [['stamp', '-v', `--config-file=${conf}`, '001'], '001'],
+          [['downgrade', '--config-file', conf, '-v', 'base'], 'None'],
+          [['stamp', 'head', '--config-file', conf, '--verbose'], head!],
+          [['-v', 'stamp', '--migrations-dir', path.join(REPO_ROOT, 'dist', 'migrations'), 'base', '--config-file', conf], 'None'],
+        ];
+        for (const [args, expected] of steps) {
+          const r = runCli(args);
+          expect(r.status, `${args.join(' ')}: ${r.stderr}`).to.equal(0);
+          expect(version(), args.join(' ')).to.equal(expected);
+        }
+        // Nor is an option's value the command's argument.
+        const r = runCli(['stamp', '--config-file', conf]);
+        expect(r.status, r.stderr).to.equal(2);
+        expect(r.stderr).to.contain('stamp needs a revision');
+      } finally {
+        await db.drop();
+      }
+    });
+  }
 
   it('accepts the global options before or after the command', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-cli-'));

@@ -26,7 +26,7 @@ describe('start-up loads only what the command needs', function () {
     expect(runCli(['--config-file', sqliteConf, 'upgrade']).status).to.equal(0);
   });
 
-  for (const args of [['--help'], ['--version'], ['heads'], ['upgrade', '--help']]) {
+  for (const args of [['--help'], ['--version'], ['heads'], ['upgrade', '--help'], ['help', 'stamp']]) {
     it(`loads no database code for ${args.join(' ')}`, () => {
       const r = packagesLoadedBy(['--config-file', sqliteConf, ...args]);
       expect(r.status, r.stderr).to.equal(0);

@@ -1,7 +1,8 @@
 import { CONFIG_OPTIONS } from '../config/defaults';
 import { envVarName } from '../config/options';
-import { DEFAULT_COMMAND } from './argv';
+import { DEFAULT_COMMAND, HELP_COMMAND, referenceSpellings } from './argv';
 import { EXIT_CODES } from './exit-codes';
+import { globalFlagNames } from './global-flags';
 
 /**
  * watcher-db-manage(1), in roff, written from the same command metadata `--help` prints (oclif's
@@ -77,10 +78,8 @@ export function renderManPage(input: ManPageInput): string {
   const commands = [...input.commands].filter((c) => !c.hidden).sort((a, b) => a.id.localeCompare(b.id));
   const own = commands.filter((c) => c.pluginName === input.pluginName);
   if (own.length === 0) throw new Error(`man page: no commands of ${input.pluginName}`);
-  // Global: what every command of the tool takes (BaseCommand's flags); --json is not, so it is listed per command.
-  const globalNames = Object.values(own[0].flags)
-    .filter((f) => f.helpGroup === 'GLOBAL' && !f.hidden && own.every((c) => c.flags[f.name]))
-    .map((f) => f.name);
+  // Global: what every command of the tool takes (BaseCommand's flags); --json is not GLOBAL, so it is listed per command.
+  const globalNames = globalFlagNames(own);
   const isGlobal = (c: ManCommand, name: string) => globalNames.includes(name) && c.pluginName === input.pluginName;
   const out: string[] = [];
   const bin = input.bin;
@@ -93,7 +92,7 @@ export function renderManPage(input: ManPageInput): string {
   out.push('.ad l', '.nh');
   out.push('.SH NAME', `${esc(bin)} \\- ${esc(input.description)}`);
   out.push('.SH SYNOPSIS', `${B(bin)} [${I('global options')}] ${I('command')} [${I('options')}] [${I('arguments')}]`, '.br');
-  out.push(`${B(bin)} ${I('command')} ${B('--help')}`, '.br', `${B(bin)} ${B('--version')}`);
+  out.push(`${B(bin)} ${I('command')} ${B('--help')}`, '.br', `${B(bin)} ${B(HELP_COMMAND)} [${I('command')}]`, '.br', `${B(bin)} ${B('--version')}`);
 
   out.push('.SH DESCRIPTION');
   out.push(
@@ -125,7 +124,12 @@ export function renderManPage(input: ManPageInput): string {
   }
   out.push('.TP', `${B('--version')}`, para('Print the version of the tool, its platform and its Node.js, and exit.'));
   const help = ['--help', ...input.helpFlags.filter((f) => f !== '--help')].sort((a, b) => a.length - b.length);
-  out.push('.TP', help.map(B).join(', '), para(`List the commands; ${bin} COMMAND --help shows a command's options and examples.`));
+  out.push(
+    '.TP',
+    help.map(B).join(', '),
+    para(`List the commands and these options; ${bin} COMMAND --help, or ${bin} ${HELP_COMMAND} COMMAND, shows a command's options and examples.`),
+  );
+  out.push('.PP', para(`The Python tool's spellings of these options are taken too: ${referenceSpellings().join(', ')}.`));
 
   out.push('.SH COMMANDS');
   for (const command of commands) {
