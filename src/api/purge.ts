@@ -60,7 +60,9 @@ export type PurgeProgress =
    */
   | { stage: 'deleting'; table: string; rows: number; deleted: DeletedSoFar; planned: DeletedSoFar }
   /** In batches: batch number `batch` of `batches` was committed, with `rows` rows (efficacy indicators included). */
-  | { stage: 'deleting'; batch: number; batches: number; rows: number; deleted: DeletedSoFar; planned: DeletedSoFar };
+  | { stage: 'deleting'; batch: number; batches: number; rows: number; deleted: DeletedSoFar; planned: DeletedSoFar }
+  /** Deleting is over, everything committed: `deleted` is the result's `counts.total` and `efficacyIndicators`. */
+  | { stage: 'deleted'; deleted: DeletedSoFar; planned: DeletedSoFar };
 
 export type { DeletedSoFar } from '../purge/delete';
 
@@ -211,6 +213,7 @@ async function purgeNow(session: DriverSession, options: PurgeOptions, hooks: Pu
     const planned = { objects: counts.total, efficacyIndicators: decision.efficacyIndicators };
     const progress: DeleteProgress = (event) => hooks.progress?.({ stage: 'deleting', ...event });
     const deleted = await deleteDecided({ ws, lock, log, progress, planned, galera: session.galera }, decision);
+    hooks.progress?.({ stage: 'deleted', deleted: { objects: deleted.counts.total, efficacyIndicators: deleted.efficacyIndicators }, planned });
     return { ...result, outcome: 'purged', ...deleted };
   } finally {
     await ws.dispose();

@@ -6,9 +6,9 @@ type Action = (typeof import('@oclif/core/lib/ux'))['action'];
 /**
  * What a long purge is doing, on a terminal only: oclif's spinner on stderr, its status the current
  * step or how much is deleted so far, counted as the summary counts it (objects, its Total, and the
- * efficacy indicators that go with the action plans), so the last status ends at the summary's
- * numbers. Scripts and cron (no terminal, or --json) see none of it. Stop it before printing a table
- * or asking a question, so the two do not interleave.
+ * efficacy indicators that go with the action plans). Its last line, once everything is committed,
+ * says the summary's numbers. Scripts and cron (no terminal, or --json) see none of it. Stop it
+ * before printing a table or asking a question, so the two do not interleave.
  */
 export class PurgeProgressDisplay {
   private action?: Action;
@@ -19,6 +19,11 @@ export class PurgeProgressDisplay {
     if (!this.enabled) return;
     if (event.stage === 'selecting') {
       this.show('Selecting', event.step);
+      return;
+    }
+    if (event.stage === 'deleted') {
+      // The spinner draws its status on a timer: the last one is written by stop(), or never shown.
+      if (this.action?.running) this.action.stop(`done, ${describeDeleted(event.deleted, event.planned)} deleted`);
       return;
     }
     const done = 'batch' in event ? `batch ${event.batch} of ${event.batches} committed` : `${event.table} done`;
