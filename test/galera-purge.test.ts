@@ -27,7 +27,7 @@ function rowTotal(rows: Rows): number {
 
 /** The batches a -v purge said it committed, in rows. */
 function committedBatches(stderr: string): number[] {
-  return [...stderr.matchAll(/^Committed purge batch \d+ of \d+: (\d+) rows$/gm)].map((m) => Number(m[1]));
+  return [...stderr.matchAll(/^Committed purge batch \d+ of \d+: (\d+) rows;/gm)].map((m) => Number(m[1]));
 }
 
 describe('Galera purge', function () {

@@ -227,7 +227,7 @@ describe('purge', function () {
         expect(tty.status, tty.stdout).to.equal(0);
         // A spinner redraws on a timer, so a quick purge shows only some steps: the first of each stage.
         expect(tty.stdout).to.contain('Selecting... expired objects');
-        expect(tty.stdout).to.match(/Deleting\.\.\. batch 1 of \d+ committed, \d+ rows deleted/);
+        expect(tty.stdout).to.match(/Deleting\.\.\. batch 1 of \d+ committed, \d+ of \d+ objects and \d+ of \d+ efficacy indicators deleted/);
         expect(tty.stdout).to.contain('Deleting... done');
         expect(tty.stdout).to.contain('Purge results summary');
         const again = await fresh(plain);

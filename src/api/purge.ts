@@ -7,7 +7,7 @@ import { buildCheckIndexes, dropLeftoverIndexes } from '../purge/check-indexes';
 import { galeraBatchSize } from '../purge/galera-batch-size';
 import { underClusterRunLock } from '../runtime/run-guard';
 import { checkKeysOurselves } from '../purge/sqlite-keys';
-import { DeleteContext, DeleteProgress, Deleted, deleteInBatches, deleteSelection } from '../purge/delete';
+import { DeleteContext, DeleteProgress, Deleted, DeletedSoFar, deleteInBatches, deleteSelection, describeDeleted } from '../purge/delete';
 import { Counts, KINDS, Kind, emptyCounts, subtract, withTotal } from '../purge/kinds';
 import { Selection, SelectionRules } from '../purge/selection';
 import { Sources, readSnapshot } from '../purge/snapshot';
@@ -18,7 +18,7 @@ export type { Counts } from '../purge/kinds';
 export interface PurgeOptions {
   /** -d: only objects soft deleted more than this many days ago (0 or undefined: all, as the reference). */
   ageInDays?: number;
-  /** -n: at most this many objects; more asks `confirmUpToMax`. */
+  /** -n: at most this many objects; more asks `confirmUpToMax` (a dry run does not ask: it counts what a yes would delete). */
   maxNumber?: number;
   /** -t: uuid or name of a soft-deleted goal. */
   goal?: string;
@@ -40,9 +40,12 @@ export interface PurgeOptions {
 
 /** The questions the reference asks; the core never prints or reads, the caller answers. */
 export interface PurgeHooks {
-  /** More objects than --max-number: delete whole per-goal groups up to it? `counts` is everything selected. */
+  /**
+   * More objects than --max-number: delete whole per-goal groups up to it? `counts` is everything
+   * selected. Never asked in a dry run, which shows what the answer yes would delete.
+   */
   confirmUpToMax?(counts: Counts, maxNumber: number): Promise<boolean>;
-  /** Delete `counts` (`kept` were held back by the safety rule)? */
+  /** Delete `counts` (`kept` were held back by the safety rule)? Never asked in a dry run. */
   confirm?(counts: Counts, kept: Counts): Promise<boolean>;
   /** What the purge is doing, for a progress display. */
   progress?(event: PurgeProgress): void;
@@ -51,10 +54,17 @@ export interface PurgeHooks {
 export type PurgeProgress =
   /** A selection step begins. */
   | { stage: 'selecting'; step: string }
-  /** One transaction: all `rows` of `table` were deleted. */
-  | { stage: 'deleting'; table: string; rows: number }
-  /** In batches: batch number `batch` of `batches` was committed, with `rows` rows. */
-  | { stage: 'deleting'; batch: number; batches: number; rows: number };
+  /**
+   * One transaction: all `rows` of `table` were deleted. `deleted` is the total so far and `planned`
+   * what was set for deletion, counted as the result's `counts.total` and `efficacyIndicators`.
+   */
+  | { stage: 'deleting'; table: string; rows: number; deleted: DeletedSoFar; planned: DeletedSoFar }
+  /** In batches: batch number `batch` of `batches` was committed, with `rows` rows (efficacy indicators included). */
+  | { stage: 'deleting'; batch: number; batches: number; rows: number; deleted: DeletedSoFar; planned: DeletedSoFar }
+  /** Deleting is over, everything committed: `deleted` is the result's `counts.total` and `efficacyIndicators`. */
+  | { stage: 'deleted'; deleted: DeletedSoFar; planned: DeletedSoFar };
+
+export type { DeletedSoFar } from '../purge/delete';
 
 export type PurgeOutcome =
   /** rows were deleted */
@@ -86,9 +96,14 @@ export interface PurgeResult {
   selected: Counts;
   /** Objects the safety rule kept because rows that are not purged still depend on them. */
   kept: Counts;
+  /** More objects were selected than --max-number: `counts` are the whole goal groups within it. */
+  overMax: boolean;
   /** Goals whose groups were taken under --max-number (ids), when it applied. */
   goalsWithinMax?: number[];
-  /** Efficacy indicators deleted with their action plans (statement row counts). */
+  /**
+   * Efficacy indicators deleted with their action plans (statement row counts) when purged;
+   * otherwise, as `counts`, those that would be: the indicators of the action plans in `counts`.
+   */
   efficacyIndicators: number;
   /** Transactions the deletion committed: 1, the number of batches, or 0 when nothing was deleted. */
   transactions: number;
@@ -173,16 +188,20 @@ async function purgeNow(session: DriverSession, options: PurgeOptions, hooks: Pu
         throw error;
       }
     });
-    const { selected, kept, counts } = decision;
+    const { selected, kept, counts, overMax } = decision;
     log.verbose(`Selected ${selected.total} objects (expired, related${excludeOrphans ? '' : ', orphans'} and their soft-deleted descendants)`);
-    const base = { selected, excludeOrphans, efficacyIndicators: 0, transactions: 0, notDeleted: nothingMissing() };
+    const base = { selected, excludeOrphans, overMax, transactions: 0, notDeleted: nothingMissing() };
 
-    if (decision.overMax) {
+    // A dry run asks nothing: over --max-number it goes on as the answer yes would, to show what that deletes.
+    if (overMax && !options.dryRun) {
       const upToMax = hooks.confirmUpToMax ? await hooks.confirmUpToMax(selected, options.maxNumber!) : false;
-      if (!upToMax) return { ...base, outcome: 'declined-max', counts: emptyCounts(), planned: emptyCounts(), kept: emptyCounts() };
+      if (!upToMax) {
+        return { ...base, outcome: 'declined-max', counts: emptyCounts(), planned: emptyCounts(), kept: emptyCounts(), efficacyIndicators: 0 };
+      }
     }
     if (kept.total > 0) log.verbose(`Kept ${kept.total} selected objects that rows not purged still depend on`);
-    const result = { ...base, counts, planned: counts, kept, goalsWithinMax: decision.goalsWithinMax };
+    // Until rows are deleted, the counts are the decision's: what the deletes would remove.
+    const result = { ...base, counts, planned: counts, kept, goalsWithinMax: decision.goalsWithinMax, efficacyIndicators: decision.efficacyIndicators };
 
     if (options.dryRun) return { ...result, outcome: 'dry-run' };
     const go = counts.total > 0 && (hooks.confirm ? await hooks.confirm(counts, kept) : false);
@@ -191,8 +210,10 @@ async function purgeNow(session: DriverSession, options: PurgeOptions, hooks: Pu
       await dropLeftoverIndexes(ws, lock, log);
       return { ...result, outcome: counts.total === 0 ? 'nothing' : 'declined' };
     }
+    const planned = { objects: counts.total, efficacyIndicators: decision.efficacyIndicators };
     const progress: DeleteProgress = (event) => hooks.progress?.({ stage: 'deleting', ...event });
-    const deleted = await deleteDecided({ ws, lock, log, progress, galera: session.galera }, decision);
+    const deleted = await deleteDecided({ ws, lock, log, progress, planned, galera: session.galera }, decision);
+    hooks.progress?.({ stage: 'deleted', deleted: { objects: deleted.counts.total, efficacyIndicators: deleted.efficacyIndicators }, planned });
     return { ...result, outcome: 'purged', ...deleted };
   } finally {
     await ws.dispose();
@@ -207,6 +228,8 @@ interface Decision {
   goalsWithinMax?: number[];
   kept: Counts;
   counts: Counts;
+  /** The efficacy indicators of the action plans in `counts`. */
+  efficacyIndicators: number;
   plan?: BatchPlan;
 }
 
@@ -230,13 +253,14 @@ async function decide(
   step('objects that rows not purged depend on');
   const kept = await selection.makeSafe();
   const counts = await selection.counts();
+  const efficacyIndicators = await selection.efficacyIndicators();
   let plan: BatchPlan | undefined;
   const batchSize = options.dryRun || counts.total === 0 ? undefined : await chooseBatchSize(ws, session, options.batchSize);
   if (batchSize !== undefined) {
     step('batches');
     plan = await planBatches(ws, src, selection.tables, batchSize);
   }
-  return { tables: selection.tables, selected, overMax, goalsWithinMax, kept, counts, plan };
+  return { tables: selection.tables, selected, overMax, goalsWithinMax, kept, counts, efficacyIndicators, plan };
 }
 
 /**
@@ -262,14 +286,15 @@ async function deleteDecided(
 ): Promise<Pick<PurgeResult, 'counts' | 'efficacyIndicators' | 'transactions' | 'notDeleted'>> {
   const { ws, log } = context;
   const { counts, plan } = decision;
+  const planned = describeDeleted(context.planned);
   const dropIndexes = await buildCheckIndexes(ws, context.lock, log, await checkKeysOurselves(ws));
   let deleted: Deleted & { transactions: number };
   try {
     if (plan === undefined) {
-      log.verbose(`Deleting ${counts.total} objects in one transaction`);
+      log.verbose(`Deleting ${planned} in one transaction`);
       deleted = { ...(await deleteSelection(context, decision.tables)), transactions: 1 };
     } else {
-      log.verbose(`Deleting ${plan.rows} rows in ${plan.count} transactions of at most ${plan.size} rows`);
+      log.verbose(`Deleting ${planned} (${plan.rows} rows) in ${plan.count} transactions of at most ${plan.size} rows`);
       deleted = await deleteInBatches(context, plan);
     }
   } finally {

@@ -1,15 +1,17 @@
 import type { PurgeProgress } from '../api/purge';
+import { describeDeleted } from '../purge/delete';
 
 type Action = (typeof import('@oclif/core/lib/ux'))['action'];
 
 /**
  * What a long purge is doing, on a terminal only: oclif's spinner on stderr, its status the current
- * step or the rows deleted so far. Scripts and cron (no terminal, or --json) see none of it.
- * Stop it before printing a table or asking a question, so the two do not interleave.
+ * step or how much is deleted so far, counted as the summary counts it (objects, its Total, and the
+ * efficacy indicators that go with the action plans). Its last line, once everything is committed,
+ * says the summary's numbers. Scripts and cron (no terminal, or --json) see none of it. Stop it
+ * before printing a table or asking a question, so the two do not interleave.
  */
 export class PurgeProgressDisplay {
   private action?: Action;
-  private deleted = 0;
 
   constructor(private readonly enabled: boolean) {}
 
@@ -17,13 +19,15 @@ export class PurgeProgressDisplay {
     if (!this.enabled) return;
     if (event.stage === 'selecting') {
       this.show('Selecting', event.step);
-    } else if ('batch' in event) {
-      this.deleted += event.rows;
-      this.show('Deleting', `batch ${event.batch} of ${event.batches} committed, ${this.deleted} rows deleted`);
-    } else {
-      this.deleted += event.rows;
-      this.show('Deleting', `${event.table} done, ${this.deleted} rows deleted`);
+      return;
     }
+    if (event.stage === 'deleted') {
+      // The spinner draws its status on a timer: the last one is written by stop(), or never shown.
+      if (this.action?.running) this.action.stop(`done, ${describeDeleted(event.deleted, event.planned)} deleted`);
+      return;
+    }
+    const done = 'batch' in event ? `batch ${event.batch} of ${event.batches} committed` : `${event.table} done`;
+    this.show('Deleting', `${done}, ${describeDeleted(event.deleted, event.planned)} deleted`);
   }
 
   stop(): void {

@@ -17,13 +17,15 @@ export default class Purge extends BaseCommand<typeof Purge> {
     '--exclude-orphans, live objects whose parent is not live. Soft-deleted descendants of everything selected go',
     'with it; an object that rows not purged still depend on is kept, and the count of those is shown.',
     'Shows the count table and asks "Continue? [y/N]" (and, above --max-number, whether to delete whole per-goal',
-    'groups up to it). Answers are read from standard input; --yes answers yes. Deletes children first, each',
+    'groups up to it). Answers are read from standard input; --yes answers yes. --dry-run asks nothing and shows',
+    'what the answers yes would delete, counted as the purge then counts it. Deletes children first, each',
     "action plan's efficacy indicators with it, in one transaction: a failure changes nothing. With --batch-size,",
     'in transactions of at most that many rows, an audit with its action plans and actions together where it fits:',
     'a failure rolls back its own batch only and never leaves a row whose parent is gone. Watcher\'s services keep',
     'working meanwhile: the selection is read from one snapshot without locks, every lock wait is bounded by',
     '--lock-timeout, and a transaction that loses to a service\'s lock is retried (--lock-retries). The counts',
-    'printed are the rows really deleted. On a terminal, progress is shown on standard error. On a MariaDB Galera',
+    'printed are the rows really deleted (the efficacy indicators on a line of their own). On a terminal, progress',
+    'is shown on standard error, counted as the summary is. On a MariaDB Galera',
     `node, purge deletes in batches even without --batch-size (at most ${STALL_SAFE_ROWS} rows, within the cluster's`,
     'wsrep_max_ws_rows and wsrep_max_ws_size; -v says the size), so that no transaction goes over those limits or',
     'stalls the other nodes, and a transaction that loses a certification conflict to another node is retried.',
@@ -49,12 +51,13 @@ export default class Purge extends BaseCommand<typeof Purge> {
     }),
     'max-number': Flags.integer({
       char: 'n',
-      description: 'Maximum number of objects to delete; above it, asks whether to delete whole goal groups up to it.',
+      description:
+        'Maximum number of objects to delete; above it, asks whether to delete whole goal groups up to it (--dry-run does not ask: it shows them).',
       helpValue: 'N',
     }),
     goal: Flags.string({ char: 't', description: 'UUID or name of the (soft-deleted) goal to purge.', helpValue: 'UUID_OR_NAME' }),
     'exclude-orphans': Flags.boolean({ char: 'e', description: 'Do not purge live objects whose parent is not live.' }),
-    'dry-run': Flags.boolean({ description: 'Only show what would be purged.' }),
+    'dry-run': Flags.boolean({ description: 'Only show what would be purged; asks nothing.' }),
     yes: Flags.boolean({ char: 'y', description: 'Answer yes to every question (for automation).' }),
     'batch-size': Flags.integer({
       description:
@@ -94,19 +97,20 @@ export default class Purge extends BaseCommand<typeof Purge> {
       }
       return answerIsYes(answer);
     };
+    const overMax = (counts: Counts, max: number) => {
+      say(renderCountTable(counts));
+      say(`The number of objects (${counts.total}) to delete from the database exceeds the maximum number of objects (${max}) specified.`);
+    };
     const hooks: PurgeHooks = {
       confirmUpToMax: async (counts, max) => {
-        say(renderCountTable(counts));
-        say(
-          `The number of objects (${counts.total}) to delete from the database exceeds the maximum number of objects (${max}) specified.`,
-        );
-        return ask('Do you want to delete objects up to the specified maximum number? [y/N]');
+        overMax(counts, max);
+        return ask(UP_TO_MAX);
       },
       confirm: async (counts, kept) => {
         if (f.yes) return true;
         say(renderCountTable(counts));
         if (kept.total > 0) say(keptNote(kept, options));
-        return ask(`There are ${counts.total} objects set for deletion. Continue? [y/N]`);
+        return ask(continueQuestion(counts));
       },
       progress: (event) => display.update(event),
     };
@@ -118,16 +122,26 @@ export default class Purge extends BaseCommand<typeof Purge> {
       prompter.close();
     }
     const note = options.excludeOrphans ? ' (orphans excluded)' : ' (may include orphans)';
+    // Not in the reference's count table (its columns stay the reference's): said before its title.
+    const indicators = (verb: string) => {
+      if (result.efficacyIndicators > 0) say(`With their action plans, ${result.efficacyIndicators} efficacy indicators ${verb}.`);
+    };
     switch (result.outcome) {
       case 'purged':
         if (f.yes && result.kept.total > 0) say(keptNote(result.kept, options));
+        indicators('were deleted');
         say(`Purge results summary${note}:`);
         say(renderCountTable(result.counts));
         break;
       case 'dry-run':
       case 'nothing':
       case 'declined':
+        if (result.outcome === 'dry-run' && result.overMax) {
+          overMax(result.selected, options.maxNumber!);
+          say(dryRunOverMax(result.counts));
+        }
         if (result.outcome !== 'declined' && result.kept.total > 0) say(keptNote(result.kept, options));
+        indicators('can be purged');
         say(`Here below is a table containing the objects that can be purged${note}:`);
         say(renderCountTable(result.counts));
         break;
@@ -143,10 +157,23 @@ export default class Purge extends BaseCommand<typeof Purge> {
       selected: result.selected,
       kept: result.kept,
       efficacy_indicators: result.efficacyIndicators,
+      exceeds_max_number: result.overMax,
       transactions: result.transactions,
       exclude_orphans: result.excludeOrphans,
     };
   }
+}
+
+const UP_TO_MAX = 'Do you want to delete objects up to the specified maximum number? [y/N]';
+
+function continueQuestion(counts: Counts): string {
+  return `There are ${counts.total} objects set for deletion. Continue? [y/N]`;
+}
+
+/** A dry run over --max-number asks nothing: it says what a purge would ask, and shows what yes deletes. */
+function dryRunOverMax(withinMax: Counts): string {
+  const then = withinMax.total > 0 ? `, then "${continueQuestion(withinMax)}"` : ', then find nothing to delete within it';
+  return `Dry run, nothing asked: a purge would ask "${UP_TO_MAX}"${then}. What the answer yes deletes is below.`;
 }
 
 /** Why the safety rule kept objects, with their counts per kind. */

@@ -19,14 +19,29 @@ export interface Deleted {
   efficacyIndicators: number;
 }
 
-/** What deleting reports as it goes. */
-export type DeleteProgress = (event: { table: string; rows: number } | { batch: number; batches: number; rows: number }) => void;
+/** Running totals: the objects (the six kinds, as the count table's Total counts them) and the efficacy indicators. */
+export interface DeletedSoFar {
+  objects: number;
+  efficacyIndicators: number;
+}
+
+/**
+ * What deleting reports as it goes: after each table of the one transaction, or each committed
+ * batch, with `rows` that step deleted, `deleted` the totals so far and `planned` those set for
+ * deletion. The totals restart when a transaction that lost to a lock runs again, so a retried
+ * table or batch is never counted twice.
+ */
+export type DeleteProgress = (
+  event: ({ table: string; rows: number } | { batch: number; batches: number; rows: number }) & { deleted: DeletedSoFar; planned: DeletedSoFar },
+) => void;
 
 export interface DeleteContext {
   ws: Workspace;
   lock: LockPolicy;
   log: Logger;
   progress: DeleteProgress;
+  /** What was set for deletion, for the progress reports. */
+  planned: DeletedSoFar;
   /** The Galera node the purge talks to, when it is one: its conflicts and limits are named as such. */
   galera?: GaleraNode;
 }
@@ -48,7 +63,7 @@ export async function deleteSelection(context: DeleteContext, tables: Record<Kin
           ? await deleteRows(ws, table, { ids: tables.action_plans, column: 'action_plan_id' })
           : await deleteRows(ws, table, { ids: tables[table] });
       add(deleted, table, rows);
-      context.progress({ table, rows });
+      context.progress({ table, rows, deleted: soFar(deleted), planned: context.planned });
     }
     return deleted;
   });
@@ -72,9 +87,10 @@ export async function deleteInBatches(context: DeleteContext, plan: BatchPlan): 
     for (const kind of KINDS) total.counts[kind] += done.counts[kind];
     total.efficacyIndicators += done.efficacyIndicators;
     const rows = done.counts.total + done.efficacyIndicators;
+    const deleted = soFar(total);
     // Said under -v as well as shown on a terminal: how far a purge got that then failed or was killed.
-    context.log.verbose(`Committed ${what}: ${rows} rows`);
-    context.progress({ batch: batch + 1, batches: plan.count, rows });
+    context.log.verbose(`Committed ${what}: ${rows} rows; ${describeDeleted(deleted, context.planned)} deleted`);
+    context.progress({ batch: batch + 1, batches: plan.count, rows, deleted, planned: context.planned });
   }
   return { counts: withTotal(total.counts), efficacyIndicators: total.efficacyIndicators, transactions: plan.count };
 }
@@ -130,6 +146,20 @@ async function writeSetLimitError(context: DeleteContext, what: string, error: u
 function isForeignKeyViolation(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   return code === '23503' || code === 'ER_ROW_IS_REFERENCED_2' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+function soFar(deleted: Deleted): DeletedSoFar {
+  return { objects: KINDS.reduce((n, k) => n + deleted.counts[k], 0), efficacyIndicators: deleted.efficacyIndicators };
+}
+
+/**
+ * "N objects and M efficacy indicators", or with `of` "N of X objects and M of Y efficacy
+ * indicators": the words the progress display, -v and the summary use alike, objects counted as the
+ * count table's Total.
+ */
+export function describeDeleted(deleted: DeletedSoFar, of?: DeletedSoFar): string {
+  const n = (count: number, total?: number) => (total === undefined ? `${count}` : `${count} of ${total}`);
+  return `${n(deleted.objects, of?.objects)} objects and ${n(deleted.efficacyIndicators, of?.efficacyIndicators)} efficacy indicators`;
 }
 
 function emptyDeleted(): Deleted {

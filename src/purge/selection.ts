@@ -59,6 +59,17 @@ export class Selection {
     return this.ws.counts(this.tables);
   }
 
+  /**
+   * The efficacy indicators that go with the selected action plans: every indicator of such a
+   * plan, soft deleted or not, as the deletes take them (delete.ts, batches.ts).
+   */
+  async efficacyIndicators(): Promise<number> {
+    const [row] = await this.ws.run<{ n: number | string }[]>(
+      `SELECT COUNT(*) AS n FROM ${this.src.efficacy_indicators} e JOIN ${this.tables.action_plans} p ON p.id = e.action_plan_id`,
+    );
+    return Number(row.n);
+  }
+
   /** Rule 1: soft-deleted objects of every kind, older than the cutoff, with the goal's uuid. */
   private async addExpired(rules: SelectionRules): Promise<void> {
     const d = this.ws.dialect;
