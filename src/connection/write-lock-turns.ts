@@ -7,39 +7,50 @@ import type { ConnectionSpec } from './url';
  * so a writer that commits and starts again at once can keep the lock from it for as long as it goes
  * on. Elsewhere, waiters are queued and this costs nothing.
  *
- * SQLite cannot tell whether anyone waits (a waiter sleeps in its own process and leaves no trace
- * on the file), and a pause after every transaction made an upgrade from empty to head 5 times
- * slower for nobody. So the pause is taken only when it can matter: before the writer takes the
- * lock again (never after its last transaction), once it has run TURN_MS without leaving the lock
- * free for GAP_MS, and never on an in-memory database, which no other connection can open. A
- * waiter then waits at most about TURN_MS + one transaction + GAP_MS, under the busy timeouts of
- * Watcher's services (5 s, Python's default) and of this tool (--lock-timeout, 2 s).
+ * SQLite cannot show a waiter (it sleeps in its own process and leaves no trace on the file), and a
+ * pause after every transaction made an upgrade from empty to head 5 times slower for nobody. What
+ * it can show is that others write: PRAGMA data_version changes when another connection committed.
+ * So the pause (GAP_MS, before the writer takes the lock again: never after its last transaction)
+ * is taken
+ * - before every transaction once another connection has committed during the run: the services
+ *   write, so one may be waiting right now; it waits at most one transaction and the gap;
+ * - otherwise once the writer has held the lock TURN_MS without a gap: a first waiter, which has
+ *   not committed yet, waits at most about TURN_MS, one transaction and the gap;
+ * - never on an in-memory database, which no other connection can open.
  */
 export interface WriteLockTurns {
   /** Before the BEGIN of a write transaction: leaves the lock free first when a turn is due. */
   beforeWrite(): Promise<void>;
+  /** Right after that BEGIN: notes whether another connection committed since the last one. */
+  began(): Promise<void>;
   /** After its COMMIT or ROLLBACK. */
   released(): void;
 }
 
 /** Longer than the busy handler's longest sleep, so that every waiter tries once while the lock is free. */
 export const GAP_MS = 110;
-/** How long a writer may go on before it leaves a gap. */
+/** How long a writer that has seen no other writer may go on before it leaves a gap. */
 export const TURN_MS = 250;
 
-export function writeLockTurns(spec: Pick<ConnectionSpec, 'backend' | 'sqlitePath'>): WriteLockTurns {
+/** `query` runs a statement on the writer's own connection (data_version is per connection). */
+export function writeLockTurns(spec: Pick<ConnectionSpec, 'backend' | 'sqlitePath'>, query: (sql: string) => Promise<unknown>): WriteLockTurns {
   const shared = spec.backend === 'sqlite' && spec.sqlitePath !== undefined && spec.sqlitePath !== ':memory:';
-  return shared ? new SqliteTurns() : NO_TURNS;
+  return shared ? new SqliteTurns(query) : NO_TURNS;
 }
 
-/** For servers that queue waiters. */
-export const NO_TURNS: WriteLockTurns = { beforeWrite: async () => undefined, released: () => undefined };
+/** For servers that queue waiters, and databases no one else can open. */
+export const NO_TURNS: WriteLockTurns = { beforeWrite: async () => undefined, began: async () => undefined, released: () => undefined };
 
 class SqliteTurns implements WriteLockTurns {
   /** When the current stretch of back-to-back transactions began. */
   private busySince = 0;
   /** When the last transaction ended; undefined before the first. */
   private releasedAt?: number;
+  private dataVersion?: number;
+  /** Another connection committed during the run: the services write. */
+  private othersWrite = false;
+
+  constructor(private readonly query: (sql: string) => Promise<unknown>) {}
 
   async beforeWrite(): Promise<void> {
     const now = performance.now();
@@ -48,9 +59,16 @@ class SqliteTurns implements WriteLockTurns {
       this.busySince = now;
       return;
     }
-    if (now - this.busySince < TURN_MS) return;
+    if (!this.othersWrite && now - this.busySince < TURN_MS) return;
     await wait(GAP_MS - (now - this.releasedAt));
     this.busySince = performance.now();
+  }
+
+  async began(): Promise<void> {
+    const [row] = (await this.query('PRAGMA data_version')) as { data_version: number }[];
+    const version = Number(row?.data_version);
+    if (this.dataVersion !== undefined && version !== this.dataVersion) this.othersWrite = true;
+    this.dataVersion = version;
   }
 
   released(): void {

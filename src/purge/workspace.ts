@@ -132,6 +132,7 @@ export class Workspace {
     await this.turns.beforeWrite();
     await this.run(begin);
     try {
+      await this.turns.began();
       const result = await work();
       await this.run('COMMIT');
       return result;

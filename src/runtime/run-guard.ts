@@ -36,7 +36,7 @@ export function runGuardFor(runner: QueryRunner, session: SessionBase, what: str
     case 'mysql':
       return session.galera ? new GaleraGuard(session, what) : new MysqlGuard(runner, session.log);
     case 'sqlite':
-      return new SqliteGuard(runner, writeLockTurns(session.spec));
+      return new SqliteGuard(runner, writeLockTurns(session.spec, (sql) => runner.query(sql)));
   }
 }
 
@@ -212,6 +212,12 @@ class SqliteGuard implements RunGuard {
   private async begin(): Promise<void> {
     await this.turns.beforeWrite();
     await this.runner.query('BEGIN IMMEDIATE');
+    try {
+      await this.turns.began();
+    } catch (error) {
+      await this.runner.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
   }
 
   private async commit(): Promise<void> {
