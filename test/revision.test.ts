@@ -91,6 +91,23 @@ describe('revision -m', function () {
     expect(loaded).to.deep.equal(messages);
   });
 
+  it('a hand-written head id with quotes, a backslash and */ becomes a string literal and comment text in the new file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-rev-'));
+    const head = "o'k\\*/x";
+    fs.writeFileSync(
+      path.join(dir, '000000000001_rev.js'),
+      `exports.revision = { id: ${JSON.stringify(head)}, parent: null, message: 'm', created: '2026-01-01T00:00:00', up: async () => {}, down: async () => {} };\n`,
+    );
+    const r = runCli(['revision', '-m', 'on top', '--migrations-dir', dir, '--json']);
+    expect(r.status, r.stderr).to.equal(0);
+    const { file } = JSON.parse(r.stdout) as { file: string };
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).to.contain(" * Revises: o'k\\* /x\n");
+    const tsc = typecheck([file]);
+    expect(tsc.status, tsc.output).to.equal(0);
+    expect((require(file) as { revision: { parent: string } }).revision.parent).to.equal(head);
+  });
+
   it('every shipped revision compiles under the project tsconfig', () => {
     const files = fs.readdirSync(path.join(REPO_ROOT, 'migrations')).map((f) => path.join(REPO_ROOT, 'migrations', f));
     const tsc = typecheck(files);

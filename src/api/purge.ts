@@ -12,6 +12,7 @@ import { Counts, KINDS, Kind, emptyCounts, subtract, withTotal } from '../purge/
 import { Selection, SelectionRules } from '../purge/selection';
 import { Sources, readSnapshot } from '../purge/snapshot';
 import { Workspace } from '../purge/workspace';
+import { writeLockTurns } from '../connection/write-lock-turns';
 
 export type { Counts } from '../purge/kinds';
 
@@ -152,7 +153,7 @@ export async function purge(session: DriverSession, options: PurgeOptions = {}, 
 
 async function purgeNow(session: DriverSession, options: PurgeOptions, hooks: PurgeHooks): Promise<PurgeResult> {
   const excludeOrphans = Boolean(options.excludeOrphans);
-  const ws = new Workspace(session.sql, session.dialect);
+  const ws = new Workspace(session.sql, session.dialect, writeLockTurns(session.spec, (sql) => session.sql.query(sql)));
   // Purge reads the columns every revision has had; a database no revision was applied to (no
   // Watcher tables, or someone else's tables of the same names) is refused before any query of ours.
   const version = await currentVersion(session);

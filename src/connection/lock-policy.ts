@@ -34,18 +34,6 @@ export function lockWaitStatements(backend: Backend, seconds: number): string[] 
   }
 }
 
-/**
- * SQLite has one writer and no queue: a connection waiting for the write lock polls from its busy
- * handler, sleeping up to 100 ms between tries, so a writer that commits and starts again at once
- * can keep the lock from it for as long as it goes on. After each of its write transactions, a
- * long writer leaves the lock free for longer than one such sleep. Elsewhere, waiters are queued.
- */
-export async function yieldWriteLock(backend: Backend): Promise<void> {
-  if (backend === 'sqlite') await wait(SQLITE_WRITER_GAP_MS);
-}
-
-const SQLITE_WRITER_GAP_MS = 110;
-
 /** What kind of lock conflict made a statement fail. */
 export type LockConflict =
   | 'deadlock'

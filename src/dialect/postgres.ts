@@ -9,6 +9,15 @@ export class PostgresDialect extends Dialect {
     return `"${identifier.replace(/"/g, '""')}"`;
   }
 
+  /**
+   * With a backslash in it, an E'' literal with the backslash doubled: the same value whether the
+   * server reads plain literals with standard_conforming_strings on (the default) or off.
+   */
+  stringLiteral(value: string): string {
+    if (!value.includes('\\')) return super.stringLiteral(value);
+    return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  }
+
   // FLOAT and FLOAT(25..53) both become double precision, as Float() and Float(25) do.
   protected readonly typeNames = {
     integer: 'INTEGER',

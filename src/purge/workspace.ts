@@ -1,5 +1,6 @@
 import type { DriverClient } from '../connection/driver-client';
-import { LockPolicy, lockWaitStatements, yieldWriteLock } from '../connection/lock-policy';
+import { LockPolicy, lockWaitStatements } from '../connection/lock-policy';
+import { NO_TURNS, WriteLockTurns } from '../connection/write-lock-turns';
 import { Dialect } from '../dialect';
 import { Counts, KINDS, Kind, emptyCounts, withTotal } from './kinds';
 
@@ -17,6 +18,8 @@ export class Workspace {
     /** A single connection: temporary tables exist only on the connection that made them. */
     readonly connection: DriverClient,
     readonly dialect: Dialect,
+    /** When SQLite writers waiting for the lock get their turn between two transactions. */
+    private readonly turns: WriteLockTurns = NO_TURNS,
     private readonly prefix = 'wdm_purge_',
   ) {}
 
@@ -123,11 +126,13 @@ export class Workspace {
    * it throws. Plain SQL, so it works the same on a bare driver connection and a TypeORM runner.
    * SQLite takes its write lock at BEGIN (IMMEDIATE), waiting at most the busy timeout: a deferred
    * transaction that reads first and then writes may instead fail at once when another writer is busy.
-   * Afterwards, SQLite writers waiting for the lock get their turn (yieldWriteLock).
+   * Before it, SQLite writers waiting for the lock get their turn when it is due (write-lock-turns.ts).
    */
   async transaction<T>(work: () => Promise<T>, begin = this.backend === 'mysql' ? 'START TRANSACTION' : this.backend === 'sqlite' ? 'BEGIN IMMEDIATE' : 'BEGIN'): Promise<T> {
+    await this.turns.beforeWrite();
     await this.run(begin);
     try {
+      await this.turns.began();
       const result = await work();
       await this.run('COMMIT');
       return result;
@@ -135,7 +140,7 @@ export class Workspace {
       await this.run('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      await yieldWriteLock(this.backend);
+      this.turns.released();
     }
   }
 

@@ -4,6 +4,7 @@ import { ConnectionSpec } from '../connection/url';
 import { Dialect, dialectFor } from '../dialect';
 import { RevisionError } from '../errors';
 import { RevisionChain } from '../script/chain';
+import { sqlComment } from '../script/comment-text';
 import { downgradeSteps, resolveTarget, upgradeSteps } from '../script/plan';
 import { Direction } from './migrate';
 import { createOfflineRunner } from './offline-runner';
@@ -58,7 +59,9 @@ export async function offlineScript(
     for (const sql of dialect.createTable(VERSION_TABLE)) emit(sql);
   }
   for (const step of steps) {
-    out.push('', `-- Running ${direction} ${step.from ?? ''} -> ${step.to ?? ''}, ${step.revision.message}`);
+    // Comment lines whatever the message (or a hand-written id) holds: a line break in it must not
+    // put the rest of it on a line of its own, where the client would run it as a statement.
+    out.push('', sqlComment(`Running ${direction} ${step.from ?? ''} -> ${step.to ?? ''}, ${step.revision.message}`));
     offline.statements = [];
     offline.recording = true;
     await (step.direction === 'up' ? step.revision.up(offline.runner) : step.revision.down(offline.runner));

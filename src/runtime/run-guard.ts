@@ -3,7 +3,7 @@ import { DatabaseStateError } from '../errors';
 import { Logger } from '../log';
 import { SessionBase, openSideConnection } from '../connection/session';
 import { ClusterLock } from './cluster-lock';
-import { yieldWriteLock } from '../connection/lock-policy';
+import { WriteLockTurns, writeLockTurns } from '../connection/write-lock-turns';
 import type { TransactionControl } from '../portable/outside-transaction';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -36,7 +36,7 @@ export function runGuardFor(runner: QueryRunner, session: SessionBase, what: str
     case 'mysql':
       return session.galera ? new GaleraGuard(session, what) : new MysqlGuard(runner, session.log);
     case 'sqlite':
-      return new SqliteGuard(runner);
+      return new SqliteGuard(runner, writeLockTurns(session.spec, (sql) => runner.query(sql)));
   }
 }
 
@@ -174,7 +174,11 @@ class GaleraGuard implements RunGuard {
  * counts as done.
  */
 class SqliteGuard implements RunGuard {
-  constructor(private readonly runner: QueryRunner) {}
+  constructor(
+    private readonly runner: QueryRunner,
+    /** Waiting writers (Watcher's services) get the lock between two revisions when their turn is due. */
+    private readonly turns: WriteLockTurns,
+  ) {}
 
   async acquire(): Promise<void> {
     await this.runner.query('PRAGMA foreign_keys = OFF');
@@ -182,28 +186,43 @@ class SqliteGuard implements RunGuard {
 
   async atomically<T>(work: () => Promise<T>): Promise<T> {
     // Waits up to the busy timeout the lock policy set; SQLITE_BUSY then goes to the caller's retry.
-    await this.runner.query('BEGIN IMMEDIATE');
+    await this.begin();
     try {
       const result = await work();
       const violations: unknown[] = await this.runner.query('PRAGMA foreign_key_check');
       if (violations.length > 0) {
         throw new DatabaseStateError(`The revision left ${violations.length} row(s) whose foreign key points nowhere; it was rolled back`);
       }
-      await this.runner.query('COMMIT');
-      await yieldWriteLock('sqlite');
+      await this.commit();
       return result;
+    } catch (error) {
+      await this.runner.query('ROLLBACK').catch(() => undefined);
+      this.turns.released();
+      throw error;
+    }
+  }
+
+  async outside<T>(work: () => Promise<T>): Promise<T> {
+    await this.commit();
+    const result = await work();
+    await this.begin();
+    return result;
+  }
+
+  private async begin(): Promise<void> {
+    await this.turns.beforeWrite();
+    await this.runner.query('BEGIN IMMEDIATE');
+    try {
+      await this.turns.began();
     } catch (error) {
       await this.runner.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
   }
 
-  async outside<T>(work: () => Promise<T>): Promise<T> {
+  private async commit(): Promise<void> {
     await this.runner.query('COMMIT');
-    await yieldWriteLock('sqlite');
-    const result = await work();
-    await this.runner.query('BEGIN IMMEDIATE');
-    return result;
+    this.turns.released();
   }
 
   async release(): Promise<void> {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors';
+import { docCommentLines, tsStringLiteral } from './comment-text';
 
 export interface NewRevision {
   id: string;
@@ -53,22 +54,22 @@ function revisionModuleImport(dir: string): string {
 /** The TypeScript text of a revision file. */
 export function renderRevision(rev: NewRevision, dir: string): string {
   const created = rev.created.toISOString().replace('Z', '');
-  const comment = rev.message.replace(/\*\//g, '* /').replace(/\r?\n/g, '\n * ');
   const body = (lines: string[] | undefined) => (lines && lines.length > 0 ? lines.join('\n') + '\n' : '');
   return [
+    // The message and the ids are text, never code: comment lines with `*/` broken, string literals.
     '/**',
-    ` * ${comment}`,
+    ...docCommentLines(rev.message),
     ' *',
-    ` * Revision ID: ${rev.id}`,
-    ` * Revises: ${rev.parent ?? ''}`,
+    ...docCommentLines(`Revision ID: ${rev.id}`),
+    ...docCommentLines(`Revises: ${rev.parent ?? ''}`),
     ` * Create Date: ${created}`,
     ' */',
     ...(rev.imports ?? []),
     `import { defineRevision } from '${revisionModuleImport(dir)}';`,
     '',
     'export const revision = defineRevision({',
-    `  id: '${rev.id}',`,
-    `  parent: ${rev.parent === null ? 'null' : `'${rev.parent}'`},`,
+    `  id: ${tsStringLiteral(rev.id)},`,
+    `  parent: ${rev.parent === null ? 'null' : tsStringLiteral(rev.parent)},`,
     `  message: ${JSON.stringify(rev.message)},`,
     `  created: '${created}',`,
     '',
