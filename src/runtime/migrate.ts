@@ -5,6 +5,7 @@ import { ProgressListener, setProgressListener } from '../portable/progress';
 import { setRowsPerTransaction } from '../portable/transaction-size';
 import { rowsPerTransaction } from '../connection/galera';
 import { RevisionChain } from '../script/chain';
+import { DataLoss, dataLossOf } from '../plan/dropped-data';
 import { checkKnown, downgradeSteps, resolveTarget, Step, upgradeSteps } from '../script/plan';
 import { MigrationLockWaits } from './lock-waits';
 import { PartialRevisionNote } from './partial-revision';
@@ -38,6 +39,12 @@ export interface MigrateOptions {
   lockPolicy?: LockPolicy;
   /** Told how far a long step of a revision has got. */
   onProgress?: ProgressListener;
+  /**
+   * Downgrade only: asked, before anything is changed, when the revisions would drop tables or
+   * columns that hold rows; false stops the run there, with nothing changed. Without it, nothing is
+   * counted or asked (the API's behaviour before, and the reference's).
+   */
+  confirmDataLoss?: (loss: DataLoss) => Promise<boolean>;
 }
 
 /**
@@ -101,6 +108,11 @@ export async function migrate(
         current = state.revision;
         checkKnown(chain, current);
         const to = resolveTarget(chain, current, target);
+        // Under the run lock, from the version the run starts from: what is confirmed is what runs.
+        if (direction === 'downgrade' && options.confirmDataLoss) {
+          const drops = await dataLossOf(runner, session, chain, current, downgradeSteps(chain, current, to));
+          if (drops.length > 0 && !(await options.confirmDataLoss({ from: current, to, drops }))) return { from: before, to: current, applied: [] };
+        }
         let announced: Step | undefined;
         for (;;) {
           checkKnown(chain, current);
