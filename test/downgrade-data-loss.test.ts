@@ -8,6 +8,10 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { BACKENDS, sqlQuery } from './support/backends';
 import { CliResult, REPO_ROOT } from './support/cli';
+
+// The package's "main", compiled, as a program calls it.
+type Api = typeof import('../src/index');
+const api = (): Api => require(REPO_ROOT) as Api;
 import { freshDatabaseEachTest } from './support/fresh-database';
 import { dumpSchema } from './support/schema-dump';
 import { seedWatcherRows, snapshotRows, storedRevision, watcherTables } from './support/watcher-rows';
@@ -134,6 +138,24 @@ for (const backend of BACKENDS) {
       expect(line).to.contain(`downgrade to 15f7375ca737 would drop ${named.length} column${named.length === 1 ? '' : 's'} holding rows (`);
       for (const [table, n] of named) expect(line).to.contain(`${table}.status_message: ${n} with a value`);
       for (const [table] of unnamed) expect(line).to.not.contain(`${table}.status_message`);
+      expect(state()).to.deep.equal(before);
+    });
+
+    it('downgradeDataLoss (API): the drops that hold data with their counts, in run order, reading only', async () => {
+      populatedHead();
+      const before = state();
+      const { withSession, loadChain, downgradeDataLoss } = api();
+      const two = await withSession(url(), {}, (session) => downgradeDataLoss(session, loadChain(), '-2'));
+      const expected = [
+        ['audit_templates', 'default_parameters', HEAD],
+        // In the order the revision drops them.
+        ...['audits', 'actions', 'action_plans'].map((t) => [t, 'status_message', BELOW_HEAD]),
+      ]
+        .map(([table, column, revision]) => ({ table, column, revision, rows: count(url(), `SELECT count(*) FROM ${table} WHERE ${column} IS NOT NULL;`), atLeast: false }))
+        .filter((d) => d.rows > 0);
+      expect(two).to.deep.equal({ from: HEAD, to: '15f7375ca737', drops: expected });
+      const none = await withSession(url(), {}, (session) => downgradeDataLoss(session, loadChain(), HEAD));
+      expect(none).to.deep.equal({ from: HEAD, to: HEAD, drops: [] });
       expect(state()).to.deep.equal(before);
     });
 
