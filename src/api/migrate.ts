@@ -25,14 +25,15 @@ export function downgrade(session: Session, chain: RevisionChain, target = 'base
 /**
  * What `downgrade` to `target` would lose now: the tables it drops with their rows, and the columns
  * with the rows where they hold a value (a column of NULLs loses nothing). Only reads: the version,
- * the catalog, and capped counts. `drops` is empty when the downgrade loses no data.
+ * the catalog, and capped counts. `drops` is empty when the downgrade loses no data, or when
+ * `unknown` says why that cannot be told.
  */
 export async function downgradeDataLoss(session: Session, chain: RevisionChain, target = 'base'): Promise<DataLoss> {
   return withRunner(session, async (runner) => {
     const current = (await new VersionTable(runner, session.dialect).read()).revision;
     checkKnown(chain, current);
     const to = resolveTarget(chain, current, target);
-    return { from: current, to, drops: await dataLossOf(runner, session, chain, current, downgradeSteps(chain, current, to)) };
+    return { from: current, to, ...(await dataLossOf(runner, session, chain, current, downgradeSteps(chain, current, to))) };
   });
 }
 

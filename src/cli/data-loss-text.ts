@@ -26,6 +26,7 @@ function target(loss: DataLoss): string {
 
 /** The list shown on a terminal before the question, one drop a line. */
 export function dataLossLines(loss: DataLoss): string[] {
+  if (loss.unknown) return [`Cannot tell what downgrading ${loss.from ?? 'base'} -> ${target(loss)} drops: ${loss.unknown}.`];
   return [
     `Downgrading ${loss.from ?? 'base'} -> ${target(loss)} drops ${whatIsDropped(loss.drops)} holding data:`,
     ...loss.drops.map((d) => `  ${dropName(d)}: ${count(d)} ${d.rows === 1 && !d.atLeast ? 'row' : 'rows'}${d.column === null ? '' : ' with a value'}`),
@@ -33,11 +34,12 @@ export function dataLossLines(loss: DataLoss): string[] {
 }
 
 export function dataLossQuestion(loss: DataLoss): string {
-  return `Downgrade to ${target(loss)} and lose this data? [y/N]`;
+  return loss.unknown ? `Downgrade to ${target(loss)} anyway? [y/N]` : `Downgrade to ${target(loss)} and lose this data? [y/N]`;
 }
 
 /** The one line of the refusal when nobody can be asked. */
 export function dataLossRefusal(loss: DataLoss, why: string): string {
+  if (loss.unknown) return `cannot tell whether downgrade to ${target(loss)} would drop data: ${loss.unknown}; ${why}; nothing was changed; run it with --yes to confirm`;
   const list = loss.drops.map((d) => `${dropName(d)}: ${count(d)}${d.column === null ? '' : ' with a value'}`).join(', ');
   return `downgrade to ${target(loss)} would drop ${whatIsDropped(loss.drops)} holding rows (${list}); ${why}; nothing was changed; run it with --yes to confirm`;
 }

@@ -28,6 +28,16 @@ export interface DataLoss {
   from: string | null;
   to: string | null;
   drops: DroppedData[];
+  /**
+   * Set when what the revisions drop cannot be told: they could not be replayed offline (a revision
+   * of raw SQL on tables the kit does not know); says why. `drops` is then empty, not "nothing".
+   */
+  unknown?: string;
+}
+
+/** Whether the downgrade must be confirmed: it drops data, or nobody can tell. */
+export function losesData(loss: Pick<DataLoss, 'drops' | 'unknown'>): boolean {
+  return loss.drops.length > 0 || loss.unknown !== undefined;
 }
 
 /**
@@ -40,13 +50,19 @@ export async function dataLossOf(
   chain: RevisionChain,
   current: string | null,
   steps: Step[],
-): Promise<DroppedData[]> {
+): Promise<Pick<DataLoss, 'drops' | 'unknown'>> {
   const { spec, dialect } = session;
-  if (steps.length === 0) return [];
-  const recorded = await recordSteps(spec, dialect, chain, current, steps, { createVersionTable: false });
+  if (steps.length === 0) return { drops: [] };
+  let recorded: Awaited<ReturnType<typeof recordSteps>>;
+  try {
+    recorded = await recordSteps(spec, dialect, chain, current, steps, { createVersionTable: false });
+  } catch (error) {
+    // Offline only: nothing was sent to the database. Not knowing is not "nothing is lost".
+    return { drops: [], unknown: `the revisions could not be replayed offline to see their statements (${(error as Error).message})` };
+  }
   const classified = classifySteps(dialect.backend, await loadBackendFacts(runner, dialect.backend), recorded);
   const counted = await countDroppedData(runner, dialect, plannedDrops(classified));
-  return counted.filter((d) => d.rows > 0);
+  return { drops: counted.filter((d) => d.rows > 0) };
 }
 
 /**

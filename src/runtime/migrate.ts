@@ -5,7 +5,7 @@ import { ProgressListener, setProgressListener } from '../portable/progress';
 import { setRowsPerTransaction } from '../portable/transaction-size';
 import { rowsPerTransaction } from '../connection/galera';
 import { RevisionChain } from '../script/chain';
-import { DataLoss, dataLossOf } from '../plan/dropped-data';
+import { DataLoss, dataLossOf, losesData } from '../plan/dropped-data';
 import { checkKnown, downgradeSteps, resolveTarget, Step, upgradeSteps } from '../script/plan';
 import { MigrationLockWaits } from './lock-waits';
 import { PartialRevisionNote } from './partial-revision';
@@ -41,7 +41,7 @@ export interface MigrateOptions {
   onProgress?: ProgressListener;
   /**
    * Downgrade only: asked, before anything is changed, when the revisions would drop tables or
-   * columns that hold rows; false stops the run there, with nothing changed. Without it, nothing is
+   * columns that hold rows, or when that cannot be told; false stops the run there, with nothing changed. Without it, nothing is
    * counted or asked (the API's behaviour before, and the reference's).
    */
   confirmDataLoss?: (loss: DataLoss) => Promise<boolean>;
@@ -110,8 +110,8 @@ export async function migrate(
         const to = resolveTarget(chain, current, target);
         // Under the run lock, from the version the run starts from: what is confirmed is what runs.
         if (direction === 'downgrade' && options.confirmDataLoss) {
-          const drops = await dataLossOf(runner, session, chain, current, downgradeSteps(chain, current, to));
-          if (drops.length > 0 && !(await options.confirmDataLoss({ from: current, to, drops }))) return { from: before, to: current, applied: [] };
+          const loss = { from: current, to, ...(await dataLossOf(runner, session, chain, current, downgradeSteps(chain, current, to))) };
+          if (losesData(loss) && !(await options.confirmDataLoss(loss))) return { from: before, to: current, applied: [] };
         }
         let announced: Step | undefined;
         for (;;) {
