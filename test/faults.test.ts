@@ -65,7 +65,7 @@ const OPERATIONS: Operation[] = [
       seedWatcherRows(db.url);
       cli(conf, 'upgrade');
     },
-    command: ['downgrade', '--revision', '001'],
+    command: ['downgrade', '--revision', '001', '--yes'],
   },
   {
     name: 'downgrade head -> base',

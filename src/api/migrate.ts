@@ -4,8 +4,13 @@ import { migrate, MigrateOptions, MigrateResult } from '../runtime/migrate';
 import { RevisionChain } from '../script/chain';
 import { parseConnectionUrl } from '../connection/url';
 import { offlineScript } from '../runtime/offline';
+import { withRunner } from '../runtime/transaction';
+import { VersionTable } from '../runtime/version-table';
+import { checkKnown, downgradeSteps, resolveTarget } from '../script/plan';
+import { DataLoss, dataLossOf } from '../plan/dropped-data';
 
 export type { MigrateOptions, MigrateResult } from '../runtime/migrate';
+export type { DataLoss, DroppedData } from '../plan/dropped-data';
 
 /** `upgrade [--revision R]`: to head unless told otherwise. */
 export function upgrade(session: Session, chain: RevisionChain, target = 'head', options: MigrateOptions = {}): Promise<MigrateResult> {
@@ -15,6 +20,21 @@ export function upgrade(session: Session, chain: RevisionChain, target = 'head',
 /** `downgrade [--revision R]`: to base unless told otherwise, as the reference does. */
 export function downgrade(session: Session, chain: RevisionChain, target = 'base', options: MigrateOptions = {}): Promise<MigrateResult> {
   return migrate(session, chain, 'downgrade', target, options);
+}
+
+/**
+ * What `downgrade` to `target` would lose now: the tables it drops with their rows, and the columns
+ * with the rows where they hold a value (a column of NULLs loses nothing). Only reads: the version,
+ * the catalog, and capped counts. `drops` is empty when the downgrade loses no data, or when
+ * `unknown` says why that cannot be told.
+ */
+export async function downgradeDataLoss(session: Session, chain: RevisionChain, target = 'base'): Promise<DataLoss> {
+  return withRunner(session, async (runner) => {
+    const current = (await new VersionTable(runner, session.dialect).read()).revision;
+    checkKnown(chain, current);
+    const to = resolveTarget(chain, current, target);
+    return { from: current, to, ...(await dataLossOf(runner, session, chain, current, downgradeSteps(chain, current, to))) };
+  });
 }
 
 /**

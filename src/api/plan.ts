@@ -1,8 +1,5 @@
 import type { Session } from '../connection/session';
-import type { SqlExecutor } from '../connection/sql-executor';
-import { BackendFacts, classifySteps, planSteps, tablesToEstimate } from '../plan/build';
-import { loadMysqlFacts } from '../plan/classify-mysql';
-import { loadPostgresFacts } from '../plan/classify-postgres';
+import { classifySteps, loadBackendFacts, planSteps, tablesToEstimate } from '../plan/build';
 import { estimateRows } from '../plan/estimate-rows';
 import { recordSteps } from '../plan/statements';
 import type { Plan } from '../plan/types';
@@ -36,19 +33,8 @@ export async function plan(session: Session, chain: RevisionChain, direction: Di
     const steps = direction === 'upgrade' ? upgradeSteps(chain, current, to) : downgradeSteps(chain, current, to);
 
     const recorded = await recordSteps(spec, dialect, chain, current, steps, { createVersionTable: !state.exists });
-    const classified = classifySteps(dialect.backend, await backendFacts(runner, dialect.backend), recorded);
+    const classified = classifySteps(dialect.backend, await loadBackendFacts(runner, dialect.backend), recorded);
     const rows = await estimateRows(runner, dialect, tablesToEstimate(classified));
     return { from: current, to, steps: planSteps(classified, rows) };
   });
-}
-
-async function backendFacts(sql: SqlExecutor, backend: Session['dialect']['backend']): Promise<BackendFacts> {
-  switch (backend) {
-    case 'postgres':
-      return { backend, facts: await loadPostgresFacts(sql) };
-    case 'mysql':
-      return { backend, facts: await loadMysqlFacts(sql) };
-    case 'sqlite':
-      return { backend };
-  }
 }

@@ -1,13 +1,26 @@
 import type { Backend } from '../connection/url';
 import { Classified, Classifier, classifyInput, summarizeLocks } from './classify';
-import { MysqlClassifier, MysqlFacts } from './classify-mysql';
-import { PostgresClassifier, PostgresFacts } from './classify-postgres';
+import type { SqlExecutor } from '../connection/sql-executor';
+import { loadMysqlFacts, MysqlClassifier, MysqlFacts } from './classify-mysql';
+import { loadPostgresFacts, PostgresClassifier, PostgresFacts } from './classify-postgres';
 import { SqliteClassifier } from './classify-sqlite';
 import type { RowEstimate } from './estimate-rows';
 import type { RecordedStep } from './statements';
 import type { PlanStatement, PlanStep } from './types';
 
 export type BackendFacts = { backend: 'postgres'; facts: PostgresFacts } | { backend: 'mysql'; facts: MysqlFacts } | { backend: 'sqlite' };
+
+/** What the backend's classifier needs to know of the server's catalog, read (only read) from it. */
+export async function loadBackendFacts(sql: SqlExecutor, backend: Backend): Promise<BackendFacts> {
+  switch (backend) {
+    case 'postgres':
+      return { backend, facts: await loadPostgresFacts(sql) };
+    case 'mysql':
+      return { backend, facts: await loadMysqlFacts(sql) };
+    case 'sqlite':
+      return { backend };
+  }
+}
 
 export function classifierFor(facts: BackendFacts): Classifier {
   switch (facts.backend) {

@@ -1,6 +1,6 @@
 import type { Table } from 'typeorm';
 import type { SqlExecutor } from '../connection/sql-executor';
-import { Classified, Classifier, ClassifyInput, ParsedType, parseType, transactionStatement, unknownStatement } from './classify';
+import { alterEffect, Classified, Classifier, ClassifyInput, ParsedType, parseType, transactionStatement, unknownStatement } from './classify';
 import { isPunct, isWord, nameAt, skipWords, splitTopLevel, startsWith, tablesRead, Token } from './sql-tokens';
 import type { MysqlAlgorithm, MysqlLockLevel, TableLock } from './types';
 
@@ -107,6 +107,7 @@ interface Clause {
   requestedAlgorithm?: string;
   requestedLock?: string;
   renamedTo?: string;
+  droppedColumn?: string;
 }
 
 /** A column definition as written after the column name in ADD / MODIFY / CHANGE. */
@@ -274,7 +275,7 @@ export class MysqlClassifier implements Classifier {
       algorithm,
       lock_level: lockLevel,
       note: notes.length ? notes.join('; ') : undefined,
-      effect: renamedTo ? { renamed: { from: table, to: renamedTo } } : undefined,
+      effect: alterEffect(table, renamedTo, work.map((c) => c.droppedColumn)),
     };
   }
 
@@ -341,10 +342,10 @@ export class MysqlClassifier implements Classifier {
         if (rest.length === 0) indexes.delete(name);
         else indexes.set(name, rest);
       }
-      if (primary) return { algorithm: 'INPLACE', rebuild: true, scan: true };
+      if (primary) return { algorithm: 'INPLACE', rebuild: true, scan: true, droppedColumn: column };
       // Its indexes must be changed too, which INSTANT cannot do; the rows are left as they are.
-      if (indexed) return { algorithm: 'INPLACE', rebuild: false, scan: false };
-      return { algorithm: 'INSTANT', rebuild: false, scan: false, instantColumn: true };
+      if (indexed) return { algorithm: 'INPLACE', rebuild: false, scan: false, droppedColumn: column };
+      return { algorithm: 'INSTANT', rebuild: false, scan: false, instantColumn: true, droppedColumn: column };
     }
     if (isWord(c[0], 'MODIFY', 'CHANGE')) {
       const at = skipWords(c, 1, ['COLUMN']);

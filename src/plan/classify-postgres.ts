@@ -1,6 +1,7 @@
 import type { Table } from 'typeorm';
 import type { SqlExecutor } from '../connection/sql-executor';
 import {
+  alterEffect,
   Classified,
   Classifier,
   ClassifyInput,
@@ -141,6 +142,7 @@ interface Clause {
   scan: boolean;
   note?: string;
   renamedTo?: string;
+  droppedColumn?: string;
 }
 
 export class PostgresClassifier implements Classifier {
@@ -294,7 +296,7 @@ export class PostgresClassifier implements Classifier {
       rewrite: clauses.some((c) => c.rewrite),
       scan: clauses.some((c) => c.scan),
       note: notes.length ? notes.join('; ') : undefined,
-      effect: renamedTo ? { renamed: { from: table, to: renamedTo } } : undefined,
+      effect: alterEffect(table, renamedTo, clauses.map((c) => c.droppedColumn)),
     };
   }
 
@@ -334,7 +336,7 @@ export class PostgresClassifier implements Classifier {
       const column = nameAt(c, skipWords(c, skipWords(c, 1, ['COLUMN']), ['IF', 'EXISTS']))?.name;
       if (column) this.tableColumns(table).delete(column);
       const targets = column ? this.foreignKeysOf(table, schema, [column]) : [];
-      return { ...plain(), others: targets.map((target) => ({ table: target, mode: ACCESS_EXCLUSIVE })) };
+      return { ...plain(), others: targets.map((target) => ({ table: target, mode: ACCESS_EXCLUSIVE })), droppedColumn: column };
     }
     if (isWord(c[0], 'ALTER')) {
       const at = skipWords(c, 1, ['COLUMN']);

@@ -76,7 +76,9 @@ export class SqliteClassifier implements Classifier {
       return this.statement('ddl', table, { effect: to ? { renamed: { from: table, to } } : undefined });
     }
     if (startsWith(t, ['DROP', 'COLUMN'], at) || (isWord(t[at], 'DROP') && !isWord(t[at + 1], 'CONSTRAINT'))) {
-      return this.statement('ddl', table, { rewrite: true, scan: true, note: 'every row is rewritten in place without the column' });
+      const column = nameAt(t, skipWords(t, at + 1, ['COLUMN']))?.name;
+      const effect = column ? { droppedColumns: [column] } : undefined;
+      return this.statement('ddl', table, { rewrite: true, scan: true, note: 'every row is rewritten in place without the column', effect });
     }
     if (isWord(t[at], 'ADD')) {
       // SQLite checks a new column's CHECK constraint against every row; nothing else reads them.

@@ -30,7 +30,13 @@ export interface Classified {
   lock_level?: MysqlLockLevel;
   note?: string;
   /** How it changes the set of tables, for the statements after it. */
-  effect?: { created?: string; dropped?: string; renamed?: { from: string; to: string } };
+  effect?: {
+    created?: string;
+    dropped?: string;
+    renamed?: { from: string; to: string };
+    /** Columns of `table` the statement drops, with what they held (what a downgrade loses). */
+    droppedColumns?: string[];
+  };
 }
 
 /**
@@ -62,6 +68,13 @@ export function transactionStatement(tokens: Token[]): Classified | undefined {
 /** A statement the classifier does not recognise: shown, with no claim beyond that. */
 export function unknownStatement(note = 'not recognised by the planner: no lock or cost is claimed'): Classified {
   return { kind: 'other', table: null, locks: [], rewrite: false, scan: false, note };
+}
+
+/** What an ALTER TABLE changes in the set of tables and columns: a new name, columns dropped. */
+export function alterEffect(table: string, renamedTo: string | undefined, dropped: (string | undefined)[]): Classified['effect'] {
+  const droppedColumns = dropped.filter((c): c is string => Boolean(c));
+  if (!renamedTo && droppedColumns.length === 0) return undefined;
+  return { ...(renamedTo ? { renamed: { from: table, to: renamedTo } } : {}), ...(droppedColumns.length ? { droppedColumns } : {}) };
 }
 
 /** `mode`, or `mode; other on t1, t2` when a statement locks more than its own table. */

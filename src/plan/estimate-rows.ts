@@ -63,8 +63,13 @@ async function sqliteStat(sql: SqlExecutor, table: string): Promise<number | und
   return counts.length ? Math.max(...counts) : undefined;
 }
 
-async function cappedCount(sql: SqlExecutor, dialect: Dialect, table: string): Promise<RowEstimate> {
-  const [row] = (await sql.query(`SELECT count(*) AS n FROM (SELECT 1 AS one FROM ${dialect.quote(table)} LIMIT ${COUNT_CAP + 1}) capped`)) as { n: number | string }[];
+/**
+ * count(*) of the table's rows (those where `nonNullColumn` IS NOT NULL, when given), stopping at
+ * COUNT_CAP. A plain SELECT: it takes no lock that Watcher's services would wait for.
+ */
+export async function cappedCount(sql: SqlExecutor, dialect: Dialect, table: string, nonNullColumn?: string): Promise<RowEstimate> {
+  const where = nonNullColumn === undefined ? '' : ` WHERE ${dialect.quote(nonNullColumn)} IS NOT NULL`;
+  const [row] = (await sql.query(`SELECT count(*) AS n FROM (SELECT 1 AS one FROM ${dialect.quote(table)}${where} LIMIT ${COUNT_CAP + 1}) capped`)) as { n: number | string }[];
   const n = Number(row?.n ?? 0);
   return n > COUNT_CAP ? { rows: COUNT_CAP, source: 'count-at-least' } : { rows: n, source: 'count' };
 }

@@ -5,6 +5,7 @@ import { ProgressListener, setProgressListener } from '../portable/progress';
 import { setRowsPerTransaction } from '../portable/transaction-size';
 import { rowsPerTransaction } from '../connection/galera';
 import { RevisionChain } from '../script/chain';
+import { DataLoss, dataLossOf, losesData } from '../plan/dropped-data';
 import { checkKnown, downgradeSteps, resolveTarget, Step, upgradeSteps } from '../script/plan';
 import { MigrationLockWaits } from './lock-waits';
 import { PartialRevisionNote } from './partial-revision';
@@ -38,6 +39,12 @@ export interface MigrateOptions {
   lockPolicy?: LockPolicy;
   /** Told how far a long step of a revision has got. */
   onProgress?: ProgressListener;
+  /**
+   * Downgrade only: asked, before anything is changed, when the revisions would drop tables or
+   * columns that hold rows, or when that cannot be told; false stops the run there, with nothing changed. Without it, nothing is
+   * counted or asked (the API's behaviour before, and the reference's).
+   */
+  confirmDataLoss?: (loss: DataLoss) => Promise<boolean>;
 }
 
 /**
@@ -103,6 +110,11 @@ export async function migrate(
         current = state.revision;
         checkKnown(chain, current);
         const to = resolveTarget(chain, current, target);
+        // Under the run lock, from the version the run starts from: what is confirmed is what runs.
+        if (direction === 'downgrade' && options.confirmDataLoss) {
+          const loss = { from: current, to, ...(await dataLossOf(runner, session, chain, current, downgradeSteps(chain, current, to))) };
+          if (losesData(loss) && !(await options.confirmDataLoss(loss))) return { from: before, to: current, applied: [] };
+        }
         let announced: Step | undefined;
         for (;;) {
           checkKnown(chain, current);
