@@ -264,8 +264,9 @@ function usage(bin: string, command: ManCommand): string {
 }
 
 function flagLabel(f: ManFlag): string {
-  const long = f.allowNo ? `--[no-]${f.name}` : `--${f.name}`;
-  const names = [f.char ? `\\fB${esc('-' + f.char)}\\fR` : '', `\\fB${esc(long)}\\fR`].filter(Boolean).join(', ');
+  // Both spellings in full (a man page is searched for "--no-debug", not read as a pattern).
+  const longs = f.allowNo ? [`--${f.name}`, `--no-${f.name}`] : [`--${f.name}`];
+  const names = [...(f.char ? [`-${f.char}`] : []), ...longs].map((name) => `\\fB${esc(name)}\\fR`).join(', ');
   if (f.type !== 'option') return names;
   const value = Array.isArray(f.helpValue) ? f.helpValue.join('|') : f.helpValue ?? (f.options?.length ? f.options.join('|') : 'VALUE');
   return `${names} \\fI${esc(value)}\\fR`;
