@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { BACKENDS, TempDatabase, sqlQuery } from './support/backends';
 import { REPO_ROOT, runCli } from './support/cli';
 import { runReference } from './support/reference';
-import { Dataset, OracleOptions, Shape, expectedDeleted, expectedSurvivors, makeDataset, seededDatabase, survivors } from './support/purge-dataset';
+import { Dataset, OracleOptions, Shape, expectedDeleted, expectedSurvivors, makeDataset, purgeCliArgs, seededDatabase, survivors } from './support/purge-dataset';
 import { snapshotRows } from './support/watcher-rows';
 
 type Api = typeof import('../src/index');
@@ -31,14 +31,6 @@ function expectedIndicators(data: Dataset, o: OracleOptions): number {
   return data.indicators.length - expectedSurvivors(data, o).efficacy_indicators.length;
 }
 
-function args(o: OracleOptions, data: Dataset): string[] {
-  const out: string[] = [];
-  if (o.aged) out.push('-d', '10');
-  if (o.goalUuid) out.push('-t', data.rows.goals.find((g) => g.uuid === o.goalUuid)!.name);
-  if (o.excludeOrphans) out.push('-e');
-  if (o.max !== undefined) out.push('-n', String(o.max));
-  return out;
-}
 
 /** The last count table printed, as its five lines. */
 function lastTable(stdout: string): string {
@@ -93,7 +85,7 @@ describe('purge --dry-run', function () {
           it(`${name}, ${mode}: the dry run's counts, text and --json, efficacy indicators included, are what the purge then deletes`, async function () {
             const { db, conf } = await fresh(tangled);
             const before = snapshotRows(db.url);
-            const cli = (...more: string[]) => runCli(['--config-file', conf, 'purge', ...args(o, tangled), ...more]);
+            const cli = (...more: string[]) => runCli(['--config-file', conf, 'purge', ...purgeCliArgs(o, tangled), ...more]);
             const dryJson = cli('--dry-run', '--json');
             expect(dryJson.status, dryJson.stderr).to.equal(0);
             const dry = JSON.parse(dryJson.stdout);
@@ -121,7 +113,7 @@ describe('purge --dry-run', function () {
             expect(survivors(db.url)).to.deep.equal(expectedSurvivors(tangled, o));
 
             const again = await fresh(tangled);
-            const text = runCli(['--config-file', again.conf, '-v', 'purge', ...args(o, tangled), '--yes', ...extra]);
+            const text = runCli(['--config-file', again.conf, '-v', 'purge', ...purgeCliArgs(o, tangled), '--yes', ...extra]);
             expect(text.status, text.stderr).to.equal(0);
             expect(lastTable(text.stdout)).to.equal(lastTable(dryText.stdout));
             expect(indicatorLine(text.stdout, 'were deleted')).to.equal(dry.efficacy_indicators);

@@ -5,7 +5,7 @@ import { BACKENDS, Backend, TempDatabase, createTempDatabase, sqlQuery } from '.
 import { spawnSync } from 'node:child_process';
 import { REPO_ROOT, runCli, writeConfig } from './support/cli';
 import { runReference } from './support/reference';
-import { Dataset, KINDS, OracleOptions, Shape, expectedDeleted, expectedSurvivors, makeDataset, purgeIndexes, seededDatabase, survivors } from './support/purge-dataset';
+import { Dataset, KINDS, OracleOptions, Shape, expectedDeleted, expectedSurvivors, makeDataset, purgeCliArgs, purgeIndexes, seededDatabase, survivors } from './support/purge-dataset';
 import { snapshotRows } from './support/watcher-rows';
 
 const SMALL: Shape = { goals: 6, strategiesPerGoal: 2, templatesPerGoal: 2, auditsPerGoal: 3, plansPerAudit: 2, actionsPerPlan: 3, tangle: 0, old: 0.3, young: 0.2 };
@@ -13,14 +13,6 @@ const TANGLED: Shape = { ...SMALL, goals: 8, tangle: 0.2 };
 const CASCADED: Shape = { ...SMALL, cascade: true };
 
 
-function cliArgs(o: OracleOptions, data: Dataset): string[] {
-  const args: string[] = [];
-  if (o.aged) args.push('-d', '10');
-  if (o.goalUuid) args.push('-t', data.rows.goals.find((g) => g.uuid === o.goalUuid)!.name);
-  if (o.excludeOrphans) args.push('-e');
-  if (o.max !== undefined) args.push('-n', String(o.max));
-  return args;
-}
 
 
 /** A soft-deleted goal of the dataset (for -t). */
@@ -56,7 +48,7 @@ describe('purge', function () {
         it(`${name}: leaves exactly the rows the spec's rules leave (tangled data, oracle)`, async function () {
           const o = options(tangled);
           const { db, conf } = await fresh(tangled);
-          const r = runCli(['--config-file', conf, 'purge', ...cliArgs(o, tangled)], { input: 'y\ny\n' });
+          const r = runCli(['--config-file', conf, 'purge', ...purgeCliArgs(o, tangled)], { input: 'y\ny\n' });
           expect(r.status, r.stderr + r.stdout).to.equal(0);
           expect(survivors(db.url)).to.deep.equal(expectedSurvivors(tangled, o));
           expect(expectedDeleted(tangled, o)).to.be.greaterThan(0);
@@ -77,7 +69,7 @@ describe('purge', function () {
           const o = options(plain);
           const ours = await fresh(plain);
           const theirs = await fresh(plain);
-          const args = cliArgs(o, plain);
+          const args = purgeCliArgs(o, plain);
           const ref = runReference(theirs.db.url, ['purge', ...args], { input: 'y\ny\n' });
           expect(ref.status, ref.stdout + ref.stderr).to.equal(0);
           const r = runCli(['--config-file', ours.conf, 'purge', ...args], { input: 'y\ny\n' });
@@ -163,7 +155,7 @@ describe('purge', function () {
       ] as [string, OracleOptions][]) {
         it(`--batch-size, ${name}: the oracle's rows are left, in several transactions, and no index of ours`, async function () {
           const { db, conf } = await fresh(tangled);
-          const r = runCli(['--config-file', conf, 'purge', '-y', '--json', '--batch-size', '7', ...cliArgs(o, tangled)]);
+          const r = runCli(['--config-file', conf, 'purge', '-y', '--json', '--batch-size', '7', ...purgeCliArgs(o, tangled)]);
           expect(r.status, r.stderr).to.equal(0);
           const out = JSON.parse(r.stdout);
           expect(out.outcome).to.equal('purged');

@@ -290,3 +290,13 @@ export function expectedDeleted(data: Dataset, o: OracleOptions): number {
   const left = expectedSurvivors(data, o);
   return KINDS.reduce((n, k) => n + data.rows[k].length - left[k].length, 0);
 }
+
+/** The purge options of `o`, as the CLI takes them (the goal by its name). */
+export function purgeCliArgs(o: OracleOptions, data: Dataset): string[] {
+  const args: string[] = [];
+  if (o.aged) args.push('-d', '10');
+  if (o.goalUuid) args.push('-t', data.rows.goals.find((g) => g.uuid === o.goalUuid)!.name);
+  if (o.excludeOrphans) args.push('-e');
+  if (o.max !== undefined) args.push('-n', String(o.max));
+  return args;
+}
