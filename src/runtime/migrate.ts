@@ -19,9 +19,12 @@ export interface AppliedRevision {
   id: string;
   direction: 'up' | 'down';
   /**
-   * Wall-clock seconds of this revision, to the millisecond: from its first attempt to its commit,
-   * so the lock waits and the rolled-back attempts before the one that committed are counted: that
-   * is how long the run was busy with it, which is what an operator sizing a maintenance window needs.
+   * Wall-clock seconds of this revision, to the millisecond: from its first attempt to the end of its
+   * work in the transaction that committed it (to that COMMIT for a transaction's last revision), so
+   * the lock waits and the rolled-back attempts before the one that committed are counted: that is
+   * how long the run was busy with it, which is what an operator sizing a maintenance window needs.
+   * Where revisions share a transaction (SQLite) one starts when the one before it ended, so the
+   * seconds add up to the run's time; a retried transaction's revisions may overlap.
    */
   seconds: number;
 }
@@ -43,9 +46,11 @@ export interface MigrateOptions {
 /**
  * Moves the database to `target` one revision at a time. The plan is made after the run lock is
  * taken, from the version the database has then, so a run that waited for another one continues
- * from where that one stopped instead of applying its revisions again. Each revision reads the
- * version again inside its own transaction: on SQLite, which has no run lock, that is what makes
- * two runs apply each revision once.
+ * from where that one stopped instead of applying its revisions again. Each transaction reads the
+ * version again first: on SQLite, which has no run lock, that is what makes two runs apply each
+ * revision once. A transaction holds one revision, or on SQLite as many consecutive ones as the
+ * write-lock turns allow (RunGuard.mayContinue); a failure rolls all of them back, so the database
+ * is at the version its last COMMIT wrote.
  *
  * Every lock wait is bounded by the lock policy (lock-waits.ts). A revision that loses to a lock is
  * rolled back and tried again after a pause (PostgreSQL, SQLite); on MySQL the statement is.
@@ -74,13 +79,18 @@ export async function migrate(
       const partial = new PartialRevisionNote(runner, dialect);
       /** The revision now running, and whether its note is on alembic_version. */
       let running: { id: string; noted: boolean } | undefined;
+      /** Told when a step outside the transaction has committed the revisions before it. */
+      let onOutsideCommit = () => {};
       setTransactionControl(runner, {
         outside: async (work) => {
           if (running && !running.noted) {
             await partial.write(running.id); // committed by the step's COMMIT, with what came before it
             running.noted = true;
           }
-          return guard.outside(work);
+          return guard.outside(() => {
+            onOutsideCommit();
+            return work();
+          });
         },
       });
       setProgressListener(runner, options.onProgress);
@@ -103,41 +113,78 @@ export async function migrate(
         current = state.revision;
         checkKnown(chain, current);
         const to = resolveTarget(chain, current, target);
-        let announced: Step | undefined;
-        for (;;) {
-          checkKnown(chain, current);
-          const steps: Step[] = direction === 'upgrade' ? upgradeSteps(chain, current, to) : downgradeSteps(chain, current, to);
-          const step = steps[0];
-          if (!step) break;
+        const next = (version: string | null): Step | undefined => {
+          checkKnown(chain, version);
+          return (direction === 'upgrade' ? upgradeSteps(chain, version, to) : downgradeSteps(chain, version, to))[0];
+        };
+        const labelOf = (step: Step) => `${direction} ${step.from ?? ''} -> ${step.to ?? ''}`;
+        /** The version the last COMMIT left, which is where a failure leaves the database. */
+        let committed = current;
+        /** The revisions run in the open transaction so far, with when each finished its work. */
+        let uncommitted: { step: Step; finished: number }[] = [];
+        /** When each revision was first tried: its seconds count its lock waits and rolled-back attempts. */
+        const firstTried = new Map<string, number>();
+        const announced = new Set<string>();
+        /** The transaction's revisions are committed: they are applied, the last one up to `end`. */
+        const settle = (end: number) => {
+          uncommitted.forEach(({ step, finished }, i) => {
+            const until = i === uncommitted.length - 1 ? end : finished;
+            applied.push({ id: step.revision.id, direction: step.direction, seconds: roundSeconds(until - firstTried.get(labelOf(step))!) });
+            committed = step.to;
+          });
+          uncommitted = [];
+        };
+        onOutsideCommit = () => settle(performance.now());
+        let failing: Step | undefined;
+        let begun: string | undefined;
+        for (let first = next(current); first; first = next(current)) {
           guard.assertHeld();
-          const label = `${direction} ${step.from ?? ''} -> ${step.to ?? ''}`;
-          waits.beginRevision(label);
-          const outcome = hasTransactionalDdl(dialect)
-            ? `it was rolled back; the database is at ${step.from ?? 'base'}`
-            : `the database is at ${step.from ?? 'base'}, with the statements of this revision that ran kept for a rerun to continue from`;
-          markCommittedPart(runner, false);
-          const started = performance.now();
-          const reached = await waits.retryRevision(label, outcome, () =>
-            guard.atomically(async () => {
-              const now = (await versions.read()).revision;
-              if (now !== step.from) return { version: now, ran: false }; // another run got there first
-              await waits.lockWhatTheRevisionNeeds();
-              if (announced !== step) log.info(`Running ${label}, ${step.revision.message}`);
-              announced = step;
-              const noted = (await partial.read()) === step.revision.id;
-              if (noted && !(running?.id === step.revision.id && running.noted)) {
-                log.warning(`${label}: an interrupted run committed part of this revision; resuming it, skipping what is done`);
-              }
-              running = { id: step.revision.id, noted };
-              if (noted) markCommittedPart(runner, true);
-              await (step.direction === 'up' ? step.revision.up(runner) : step.revision.down(runner));
-              if (running.noted) await partial.clear();
-              await versions.write(step.from, step.to);
-              return { version: step.to, ran: true };
-            }),
+          failing = first;
+          if (!firstTried.has(labelOf(first))) firstTried.set(labelOf(first), performance.now()); // before waiting for BEGIN
+          const outcome = () => {
+            const step = failing!;
+            if (!hasTransactionalDdl(dialect)) {
+              return `the database is at ${step.from ?? 'base'}, with the statements of this revision that ran kept for a rerun to continue from`;
+            }
+            const withOthers = uncommitted.length > 0 ? `, with the ${uncommitted.length} revision(s) before it in its transaction` : '';
+            return `it was rolled back${withOthers}; the database is at ${committed ?? 'base'}`;
+          };
+          // Consecutive revisions share the transaction while the guard lets them (SQLite, while no
+          // waiting writer is owed the lock); elsewhere each revision is one transaction.
+          current = await waits.retryRevision(
+            () => labelOf(failing!),
+            outcome,
+            () =>
+              guard.atomically(async () => {
+                uncommitted = [];
+                let version = (await versions.read()).revision; // another run may have got further
+                for (let step = next(version); step; step = next(version)) {
+                  if (uncommitted.length > 0 && !guard.mayContinue()) break;
+                  guard.assertHeld();
+                  failing = step;
+                  const label = labelOf(step);
+                  if (label === begun) await waits.lockWhatTheRevisionNeeds();
+                  else waits.beginRevision((begun = label));
+                  if (!firstTried.has(label)) firstTried.set(label, performance.now());
+                  if (!announced.has(label)) log.info(`Running ${label}, ${step.revision.message}`);
+                  announced.add(label);
+                  const noted = (await partial.read()) === step.revision.id;
+                  if (noted && !(running?.id === step.revision.id && running.noted)) {
+                    log.warning(`${label}: an interrupted run committed part of this revision; resuming it, skipping what is done`);
+                  }
+                  running = { id: step.revision.id, noted };
+                  markCommittedPart(runner, noted);
+                  await (step.direction === 'up' ? step.revision.up(runner) : step.revision.down(runner));
+                  if (running.noted) await partial.clear();
+                  await versions.write(step.from, step.to);
+                  version = step.to;
+                  uncommitted.push({ step, finished: performance.now() });
+                }
+                return version;
+              }),
           );
-          if (reached.ran) applied.push({ id: step.revision.id, direction: step.direction, seconds: secondsSince(started) });
-          current = reached.version;
+          settle(performance.now());
+          committed = current;
         }
       } finally {
         setTransactionControl(runner, undefined);
@@ -150,7 +197,7 @@ export async function migrate(
   });
 }
 
-/** Seconds since `start` (a performance.now() reading), rounded to the millisecond. */
-function secondsSince(start: number): number {
-  return Math.round(performance.now() - start) / 1000;
+/** Milliseconds (performance.now() differences) as seconds, rounded to the millisecond. */
+function roundSeconds(ms: number): number {
+  return Math.round(ms) / 1000;
 }
