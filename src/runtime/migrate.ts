@@ -98,28 +98,32 @@ export async function migrate(
       const applied: MigrateResult['applied'] = [];
       let current: string | null = null;
       try {
-        const state = await waits.retryRevision('reading the version', 'nothing was changed', () =>
-          guard.atomically(async () => {
-            const found = await versions.read();
-            // Under the lock, so that tables a concurrent run just created are not taken for strangers.
-            // On MySQL, Watcher tables beside our own empty alembic_version are a first revision that an
-            // interrupted run left half done (DDL commits at once there): the kit resumes it.
-            const resuming = dialect.backend === 'mysql' && found.exists;
-            if (direction === 'upgrade' && found.revision === null && !resuming) await refuseUnversionedWatcherTables(runner);
-            if (!found.exists) await versions.create();
-            return found;
-          }),
-        );
-        current = state.revision;
-        checkKnown(chain, current);
-        const to = resolveTarget(chain, current, target);
+        /** The target, resolved from the version read under the lock; undefined until then. */
+        let to: string | null | undefined;
+        /**
+         * Under the lock, first: the version is read and alembic_version made. That is a transaction
+         * of its own where revisions do not share one; on SQLite the revisions follow in it, so an
+         * idle upgrade from empty commits once, as Alembic's would.
+         */
+        const prepare = async (): Promise<string | null> => {
+          const found = await versions.read();
+          // Under the lock, so that tables a concurrent run just created are not taken for strangers.
+          // On MySQL, Watcher tables beside our own empty alembic_version are a first revision that an
+          // interrupted run left half done (DDL commits at once there): the kit resumes it.
+          const resuming = dialect.backend === 'mysql' && found.exists;
+          if (direction === 'upgrade' && found.revision === null && !resuming) await refuseUnversionedWatcherTables(runner);
+          if (!found.exists) await versions.create();
+          checkKnown(chain, found.revision);
+          to = resolveTarget(chain, found.revision, target);
+          return found.revision;
+        };
         const next = (version: string | null): Step | undefined => {
           checkKnown(chain, version);
-          return (direction === 'upgrade' ? upgradeSteps(chain, version, to) : downgradeSteps(chain, version, to))[0];
+          return (direction === 'upgrade' ? upgradeSteps(chain, version, to!) : downgradeSteps(chain, version, to!))[0];
         };
         const labelOf = (step: Step) => `${direction} ${step.from ?? ''} -> ${step.to ?? ''}`;
         /** The version the last COMMIT left, which is where a failure leaves the database. */
-        let committed = current;
+        let committed: string | null = before;
         /** The revisions run in the open transaction so far, with when each finished its work. */
         let uncommitted: { step: Step; finished: number }[] = [];
         /** When each revision was first tried: its seconds count its lock waits and rolled-back attempts. */
@@ -135,16 +139,18 @@ export async function migrate(
           uncommitted = [];
         };
         onOutsideCommit = () => settle(performance.now());
+        /** The revision running when an attempt failed; undefined while preparing. */
         let failing: Step | undefined;
         let begun: string | undefined;
-        for (let first = next(current); first; first = next(current)) {
+        for (;;) {
+          const first = to === undefined ? undefined : next(current);
+          if (to !== undefined && !first) break;
           guard.assertHeld();
-          failing = first;
-          if (!firstTried.has(labelOf(first))) firstTried.set(labelOf(first), performance.now()); // before waiting for BEGIN
+          if (first && !firstTried.has(labelOf(first))) firstTried.set(labelOf(first), performance.now()); // before waiting for BEGIN
           const outcome = () => {
-            const step = failing!;
+            if (!failing) return 'nothing was changed';
             if (!hasTransactionalDdl(dialect)) {
-              return `the database is at ${step.from ?? 'base'}, with the statements of this revision that ran kept for a rerun to continue from`;
+              return `the database is at ${failing.from ?? 'base'}, with the statements of this revision that ran kept for a rerun to continue from`;
             }
             const withOthers = uncommitted.length > 0 ? `, with the ${uncommitted.length} revision(s) before it in its transaction` : '';
             return `it was rolled back${withOthers}; the database is at ${committed ?? 'base'}`;
@@ -152,12 +158,22 @@ export async function migrate(
           // Consecutive revisions share the transaction while the guard lets them (SQLite, while no
           // waiting writer is owed the lock); elsewhere each revision is one transaction.
           current = await waits.retryRevision(
-            () => labelOf(failing!),
+            () => (failing ? labelOf(failing) : 'reading the version'),
             outcome,
-            () =>
-              guard.atomically(async () => {
+            () => {
+              failing = first;
+              if (!first) to = undefined; // resolved again from what this attempt reads
+              return guard.atomically(async () => {
                 uncommitted = [];
-                let version = (await versions.read()).revision; // another run may have got further
+                let version: string | null;
+                if (!first) {
+                  version = await prepare();
+                  if (!guard.mayContinue()) return version;
+                } else {
+                  const found = await versions.read(); // another run may have got further
+                  if (!found.exists) await versions.create(); // rolled back with a failed first transaction
+                  version = found.revision;
+                }
                 for (let step = next(version); step; step = next(version)) {
                   if (uncommitted.length > 0 && !guard.mayContinue()) break;
                   guard.assertHeld();
@@ -181,7 +197,8 @@ export async function migrate(
                   uncommitted.push({ step, finished: performance.now() });
                 }
                 return version;
-              }),
+              });
+            },
           );
           settle(performance.now());
           committed = current;
