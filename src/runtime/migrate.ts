@@ -174,6 +174,7 @@ export async function migrate(
                   if (!found.exists) await versions.create(); // rolled back with a failed first transaction
                   version = found.revision;
                 }
+                committed = version; // what another run committed meanwhile counts too
                 for (let step = next(version); step; step = next(version)) {
                   if (uncommitted.length > 0 && !guard.mayContinue()) break;
                   guard.assertHeld();
