@@ -38,7 +38,7 @@ for (const backend of BACKENDS) {
     });
     afterEach(async () => db.drop());
 
-    it('leaves the database at the last completed revision when one fails, and a rerun continues', async () => {
+    it('leaves the database at the last committed revision when one fails, and a rerun continues', async () => {
       let fail = true;
       let runs = 0;
       const flaky = defineRevision({
