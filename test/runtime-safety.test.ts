@@ -25,6 +25,11 @@ function tableExists(db: TempDatabase, backend: string, table: string): boolean 
   return sqlQuery(db.url, sql).trim() === table;
 }
 
+/** The version, '' at base; alembic_version may have been rolled back with the revisions (SQLite). */
+function versionOf(db: TempDatabase, backend: string): string {
+  return tableExists(db, backend, 'alembic_version') ? sqlQuery(db.url, 'SELECT version_num FROM alembic_version;').trim() : '';
+}
+
 for (const backend of BACKENDS) {
   describe(`runtime safety on ${backend}`, function () {
     let db: TempDatabase;
@@ -33,7 +38,7 @@ for (const backend of BACKENDS) {
     });
     afterEach(async () => db.drop());
 
-    it('leaves the database at the last completed revision when one fails, and a rerun continues', async () => {
+    it('leaves the database at the last committed revision when one fails, and a rerun continues', async () => {
       let fail = true;
       let runs = 0;
       const flaky = defineRevision({
@@ -62,17 +67,23 @@ for (const backend of BACKENDS) {
       } finally {
         await session.close();
       }
-      expect(sqlQuery(db.url, 'SELECT version_num FROM alembic_version;').trim()).to.equal('0f6042416884');
+      // At the last COMMIT: after each revision on PostgreSQL and MySQL; on SQLite the revisions share
+      // a transaction while no other writer is owed the lock (500 ms), so the failure rolls back the
+      // ones before it in that transaction too: base on an idle machine.
+      const at = versionOf(db, backend);
+      if (backend === 'sqlite') expect(['', '001', '0f6042416884']).to.include(at);
+      else expect(at).to.equal('0f6042416884');
       // Transactional DDL undoes the failed revision entirely; MySQL keeps what it committed.
       expect(tableExists(db, backend, 'half_done')).to.equal(backend === 'mysql');
-      expect(tableExists(db, backend, 'goals')).to.equal(true);
+      expect(tableExists(db, backend, 'goals')).to.equal(at !== '');
 
       fail = false;
       if (backend === 'mysql') sqlQuery(db.url, 'DROP TABLE half_done;'); // an operator repairs, then reruns
       const again = await openSession(db.url);
       try {
         const result = await upgrade(again, chain);
-        expect(result.applied.map((a) => a.id)).to.deep.equal(['bad000000001']);
+        const ids = ['001', '0f6042416884', 'bad000000001']; // the chain, oldest first
+        expect(result.applied.map((a) => a.id)).to.deep.equal(ids.slice(ids.indexOf(at) + 1)); // '' is not there: all of them
       } finally {
         await again.close();
       }
@@ -115,6 +126,67 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('revisions sharing a transaction on sqlite', function () {
+  this.timeout(60_000);
+  let db: TempDatabase;
+  beforeEach(async () => {
+    db = await createTempDatabase('sqlite');
+  });
+  afterEach(async () => db.drop());
+
+  const committedGoals = () => sqlQuery(db.url, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='goals';").trim();
+
+  it('an upgrade from empty to head commits once', () => {
+    const conf = writeConfig(db.url);
+    const r = runCli(['--config-file', conf, '--debug', 'upgrade']);
+    expect(r.status, r.stderr).to.equal(0);
+    const lines = r.stderr.split('\n');
+    // The lock is held about 40 ms of the 500 ms after which a waiting writer would be owed a turn.
+    expect(lines.filter((l) => /SQL: BEGIN IMMEDIATE$/.test(l)), r.stderr).to.have.length(1);
+    expect(lines.filter((l) => /SQL: COMMIT$/.test(l)), r.stderr).to.have.length(1);
+    expect(lines.filter((l) => l.includes('Running upgrade'))).to.have.length(12);
+    expect(runCli(['--config-file', conf, 'version']).stdout.trim()).to.equal('f56ba02662b4');
+  });
+
+  it('a lock conflict in a later revision rolls back the transaction, and the error says where the last COMMIT left the database', async () => {
+    /** What another connection saw of the run while the third revision ran: whether 001's tables were committed. */
+    let seen: string | undefined;
+    const third = defineRevision({
+      id: 'bad000000001',
+      parent: '0f6042416884',
+      message: 'loses to a lock',
+      created: '2026-11-28T00:00:00',
+      async up(queryRunner) {
+        await queryRunner.query('CREATE TABLE half_done (id INTEGER)');
+        seen = committedGoals();
+        throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      },
+      async down() {},
+    });
+    const session = await openSession(db.url);
+    let failure: Error | undefined;
+    let result;
+    try {
+      result = await upgrade(session, chainWith(third), 'head', { lockPolicy: { timeoutSeconds: 2, retries: 0 } }).catch((e: Error) => (failure = e));
+    } finally {
+      await session.close();
+    }
+    expect(failure, JSON.stringify(result)).to.be.instanceOf(Error);
+    const at = versionOf(db, 'sqlite');
+    // Idle, the three revisions share one transaction: nothing of 001 was visible to others meanwhile.
+    // Under a load that made 001 and 0f6042416884 hold the lock past 500 ms, they committed apart.
+    const before = { '': 2, '001': 1, '0f6042416884': 0 }[at];
+    expect(before, `database at '${at}'`).to.be.a('number');
+    expect(seen).to.equal(at === '' ? '0' : '1');
+    const withOthers = before ? `, with the ${before} revision\\(s\\) before it in its transaction` : '';
+    expect(failure!.message).to.match(
+      new RegExp(`^upgrade 0f6042416884 -> bad000000001 failed 1 time\\(s\\) on lock conflicts, last: .*; it was rolled back${withOthers}; the database is at ${at || 'base'}$`),
+    );
+    expect(committedGoals()).to.equal(at === '' ? '0' : '1');
+    expect(tableExists(db, 'sqlite', 'half_done')).to.equal(false);
+  });
+});
 
 describe('revision arguments', () => {
   let db: TempDatabase;

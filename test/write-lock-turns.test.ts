@@ -105,6 +105,45 @@ describe('SQLite write-lock turns', function () {
     }
   });
 
+  it('more work may join the open transaction until a turn is due: TURN_MS held, or another writer seen; never without turns', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-turns-'));
+    const file = path.join(dir, 'x.sqlite');
+    const ours = new Database(file);
+    const service = new Database(file);
+    try {
+      ours.exec('CREATE TABLE t (v INTEGER)');
+      const turns = writeLockTurns({ backend: 'sqlite', sqlitePath: file }, async (sql) => ours.prepare(sql).all());
+      const begin = async () => {
+        await turns.beforeWrite();
+        ours.exec('BEGIN IMMEDIATE');
+        await turns.began();
+      };
+      const commit = () => {
+        ours.exec('COMMIT');
+        turns.released();
+      };
+      await begin();
+      expect(turns.mayHoldOn(), 'just begun, no one else writes').to.equal(true);
+      await new Promise((r) => setTimeout(r, TURN_MS + 10));
+      expect(turns.mayHoldOn(), 'held a turn').to.equal(false);
+      commit();
+      await begin(); // after the gap: a new stretch
+      expect(turns.mayHoldOn()).to.equal(true);
+      commit();
+      service.exec('INSERT INTO t VALUES (2)');
+      await begin();
+      expect(turns.mayHoldOn(), 'another connection committed: a waiter may be there now').to.equal(false);
+      commit();
+    } finally {
+      ours.close();
+      service.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(NO_TURNS.mayHoldOn()).to.equal(false);
+    expect(writeLockTurns({ backend: 'sqlite', sqlitePath: ':memory:' }, noQuery).mayHoldOn(), 'memory').to.equal(false);
+    expect(writeLockTurns({ backend: 'postgres' }, noQuery).mayHoldOn(), 'server').to.equal(false);
+  });
+
   it('no pause while a writer has run less than a turn, nor ever in memory or on a server', async () => {
     for (const spec of [
       { backend: 'sqlite' as const, sqlitePath: '/some/file.sqlite' },

@@ -10,6 +10,8 @@ import { TableLock, tableLocks } from './postgres-table-locks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 type Send = (...args: unknown[]) => Promise<unknown>;
+/** A text, or how to make it when it is needed. */
+type Said = string | (() => string);
 /** Between two tries for a table lock that is taken: short, as every try costs a round trip only. */
 const LOCK_POLL_MS = 20;
 
@@ -66,9 +68,23 @@ export class MigrationLockWaits {
    * Runs one revision's transaction (`attempt`) until it gets its locks, within the policy. A table
    * that was busy when the revision asked for it without queueing (PostgreSQL) is asked for again
    * every few ms, for up to the lock timeout: that is one wait, and one warning if it runs out.
+   * `what` and `outcome` may be functions, asked when a conflict is reported: several revisions may
+   * share a transaction (SQLite), and what lost is the one running then.
    */
-  retryRevision<T>(what: string, outcome: string, attempt: () => Promise<T>): Promise<T> {
-    return retryOnLockConflict({ policy: this.policy, log: this.log, what, outcome, where: (error) => this.where(error) }, async () => {
+  retryRevision<T>(what: Said, outcome: Said, attempt: () => Promise<T>): Promise<T> {
+    const say = (text: Said) => (typeof text === 'function' ? text() : text);
+    const options = {
+      policy: this.policy,
+      log: this.log,
+      get what() {
+        return say(what);
+      },
+      get outcome() {
+        return say(outcome);
+      },
+      where: (error: unknown) => this.where(error),
+    };
+    return retryOnLockConflict(options, async () => {
       const deadline = Date.now() + this.policy.timeoutSeconds * 1000;
       for (;;) {
         try {

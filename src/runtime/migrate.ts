@@ -1,11 +1,12 @@
 import { Session } from '../connection/session';
 import { DEFAULT_LOCK_POLICY, LockPolicy } from '../connection/lock-policy';
+import { DatabaseStateError } from '../errors';
+import { DataLoss, dataLossOf, losesData } from '../plan/dropped-data';
 import { markCommittedPart, setTransactionControl } from '../portable/outside-transaction';
 import { ProgressListener, setProgressListener } from '../portable/progress';
 import { setRowsPerTransaction } from '../portable/transaction-size';
 import { rowsPerTransaction } from '../connection/galera';
 import { RevisionChain } from '../script/chain';
-import { DataLoss, dataLossOf, losesData } from '../plan/dropped-data';
 import { checkKnown, downgradeSteps, resolveTarget, Step, upgradeSteps } from '../script/plan';
 import { MigrationLockWaits } from './lock-waits';
 import { PartialRevisionNote } from './partial-revision';
@@ -20,9 +21,12 @@ export interface AppliedRevision {
   id: string;
   direction: 'up' | 'down';
   /**
-   * Wall-clock seconds of this revision, to the millisecond: from its first attempt to its commit,
-   * so the lock waits and the rolled-back attempts before the one that committed are counted: that
-   * is how long the run was busy with it, which is what an operator sizing a maintenance window needs.
+   * Wall-clock seconds of this revision, to the millisecond: from its first attempt to the end of its
+   * work in the transaction that committed it (to that COMMIT for a transaction's last revision), so
+   * the lock waits and the rolled-back attempts before the one that committed are counted: that is
+   * how long the run was busy with it, which is what an operator sizing a maintenance window needs.
+   * Where revisions share a transaction (SQLite) one starts when the one before it ended, so the
+   * seconds add up to the run's time; a retried transaction's revisions may overlap.
    */
   seconds: number;
 }
@@ -41,8 +45,8 @@ export interface MigrateOptions {
   onProgress?: ProgressListener;
   /**
    * Downgrade only: asked, before anything is changed, when the revisions would drop tables or
-   * columns that hold rows, or when that cannot be told; false stops the run there, with nothing changed. Without it, nothing is
-   * counted or asked (the API's behaviour before, and the reference's).
+   * columns that hold rows, or when that cannot be told; false stops the run there, with nothing
+   * changed. Without it, nothing is counted or asked (the API's behaviour before, and the reference's).
    */
   confirmDataLoss?: (loss: DataLoss) => Promise<boolean>;
 }
@@ -50,9 +54,11 @@ export interface MigrateOptions {
 /**
  * Moves the database to `target` one revision at a time. The plan is made after the run lock is
  * taken, from the version the database has then, so a run that waited for another one continues
- * from where that one stopped instead of applying its revisions again. Each revision reads the
- * version again inside its own transaction: on SQLite, which has no run lock, that is what makes
- * two runs apply each revision once.
+ * from where that one stopped instead of applying its revisions again. Each transaction reads the
+ * version again first: on SQLite, which has no run lock, that is what makes two runs apply each
+ * revision once. A transaction holds one revision, or on SQLite as many consecutive ones as the
+ * write-lock turns allow (RunGuard.mayContinue); a failure rolls all of them back, so the database
+ * is at the version its last COMMIT wrote.
  *
  * Every lock wait is bounded by the lock policy (lock-waits.ts). A revision that loses to a lock is
  * rolled back and tried again after a pause (PostgreSQL, SQLite); on MySQL the statement is.
@@ -81,13 +87,18 @@ export async function migrate(
       const partial = new PartialRevisionNote(runner, dialect);
       /** The revision now running, and whether its note is on alembic_version. */
       let running: { id: string; noted: boolean } | undefined;
+      /** Told when a step outside the transaction has committed the revisions before it. */
+      let onOutsideCommit = () => {};
       setTransactionControl(runner, {
         outside: async (work) => {
           if (running && !running.noted) {
             await partial.write(running.id); // committed by the step's COMMIT, with what came before it
             running.noted = true;
           }
-          return guard.outside(work);
+          return guard.outside(() => {
+            onOutsideCommit();
+            return work();
+          });
         },
       });
       setProgressListener(runner, options.onProgress);
@@ -95,61 +106,128 @@ export async function migrate(
       const applied: MigrateResult['applied'] = [];
       let current: string | null = null;
       try {
-        const state = await waits.retryRevision('reading the version', 'nothing was changed', () =>
-          guard.atomically(async () => {
-            const found = await versions.read();
-            // Under the lock, so that tables a concurrent run just created are not taken for strangers.
-            // On MySQL, Watcher tables beside our own empty alembic_version are a first revision that an
-            // interrupted run left half done (DDL commits at once there): the kit resumes it.
-            const resuming = dialect.backend === 'mysql' && found.exists;
-            if (direction === 'upgrade' && found.revision === null && !resuming) await refuseUnversionedWatcherTables(runner);
-            if (!found.exists) await versions.create();
-            return found;
-          }),
-        );
-        current = state.revision;
-        checkKnown(chain, current);
-        const to = resolveTarget(chain, current, target);
-        // Under the run lock, from the version the run starts from: what is confirmed is what runs.
+        /** The target, resolved from the version read under the lock; undefined until then. */
+        let to: string | null | undefined;
+        /**
+         * Under the lock, first: the version is read and alembic_version made. That is a transaction
+         * of its own where revisions do not share one; on SQLite the revisions follow in it, so an
+         * idle upgrade from empty commits once, as Alembic's would.
+         */
+        const prepare = async (): Promise<string | null> => {
+          const found = await versions.read();
+          // Under the lock, so that tables a concurrent run just created are not taken for strangers.
+          // On MySQL, Watcher tables beside our own empty alembic_version are a first revision that an
+          // interrupted run left half done (DDL commits at once there): the kit resumes it.
+          const resuming = dialect.backend === 'mysql' && found.exists;
+          if (direction === 'upgrade' && found.revision === null && !resuming) await refuseUnversionedWatcherTables(runner);
+          if (!found.exists) await versions.create();
+          checkKnown(chain, found.revision);
+          if (confirmed && found.revision !== confirmed.from) {
+            throw new DatabaseStateError(
+              `The database moved from ${confirmed.from ?? 'base'} to ${found.revision ?? 'base'} while the downgrade was being confirmed (another run?); nothing was changed: run it again`,
+            );
+          }
+          to = resolveTarget(chain, found.revision, target);
+          return found.revision;
+        };
+        const next = (version: string | null): Step | undefined => {
+          checkKnown(chain, version);
+          return (direction === 'upgrade' ? upgradeSteps(chain, version, to!) : downgradeSteps(chain, version, to!))[0];
+        };
+        const labelOf = (step: Step) => `${direction} ${step.from ?? ''} -> ${step.to ?? ''}`;
+        /** The version the last COMMIT left, which is where a failure leaves the database. */
+        let committed: string | null = before;
+        /** The revisions run in the open transaction so far, with when each finished its work. */
+        let uncommitted: { step: Step; finished: number }[] = [];
+        /** When each revision was first tried: its seconds count its lock waits and rolled-back attempts. */
+        const firstTried = new Map<string, number>();
+        const announced = new Set<string>();
+        /** The transaction's revisions are committed: they are applied, the last one up to `end`. */
+        const settle = (end: number) => {
+          uncommitted.forEach(({ step, finished }, i) => {
+            const until = i === uncommitted.length - 1 ? end : finished;
+            applied.push({ id: step.revision.id, direction: step.direction, seconds: roundSeconds(until - firstTried.get(labelOf(step))!) });
+            committed = step.to;
+          });
+          uncommitted = [];
+        };
+        onOutsideCommit = () => settle(performance.now());
+        /** The revision running when an attempt failed; undefined while preparing. */
+        let failing: Step | undefined;
+        let begun: string | undefined;
+        // A downgrade that would drop data is confirmed first, under the run lock but outside any write
+        // transaction (a question must not hold SQLite's write lock while someone reads it); prepare()
+        // then checks that the database is still at the version the answer was about.
+        let confirmed: { from: string | null } | undefined;
         if (direction === 'downgrade' && options.confirmDataLoss) {
-          const loss = { from: current, to, ...(await dataLossOf(runner, session, chain, current, downgradeSteps(chain, current, to))) };
-          if (losesData(loss) && !(await options.confirmDataLoss(loss))) return { from: before, to: current, applied: [] };
+          const from = await waits.retryRevision('reading the version', 'nothing was changed', async () => (await versions.read()).revision);
+          checkKnown(chain, from);
+          const until = resolveTarget(chain, from, target);
+          const loss = { from, to: until, ...(await dataLossOf(runner, session, chain, from, downgradeSteps(chain, from, until))) };
+          if (losesData(loss) && !(await options.confirmDataLoss(loss))) return { from: before, to: from, applied: [] };
+          confirmed = { from };
         }
-        let announced: Step | undefined;
         for (;;) {
-          checkKnown(chain, current);
-          const steps: Step[] = direction === 'upgrade' ? upgradeSteps(chain, current, to) : downgradeSteps(chain, current, to);
-          const step = steps[0];
-          if (!step) break;
+          const first = to === undefined ? undefined : next(current);
+          if (to !== undefined && !first) break;
           guard.assertHeld();
-          const label = `${direction} ${step.from ?? ''} -> ${step.to ?? ''}`;
-          waits.beginRevision(label);
-          const outcome = hasTransactionalDdl(dialect)
-            ? `it was rolled back; the database is at ${step.from ?? 'base'}`
-            : `the database is at ${step.from ?? 'base'}, with the statements of this revision that ran kept for a rerun to continue from`;
-          markCommittedPart(runner, false);
-          const started = performance.now();
-          const reached = await waits.retryRevision(label, outcome, () =>
-            guard.atomically(async () => {
-              const now = (await versions.read()).revision;
-              if (now !== step.from) return { version: now, ran: false }; // another run got there first
-              await waits.lockWhatTheRevisionNeeds();
-              if (announced !== step) log.info(`Running ${label}, ${step.revision.message}`);
-              announced = step;
-              const noted = (await partial.read()) === step.revision.id;
-              if (noted && !(running?.id === step.revision.id && running.noted)) {
-                log.warning(`${label}: an interrupted run committed part of this revision; resuming it, skipping what is done`);
-              }
-              running = { id: step.revision.id, noted };
-              if (noted) markCommittedPart(runner, true);
-              await (step.direction === 'up' ? step.revision.up(runner) : step.revision.down(runner));
-              if (running.noted) await partial.clear();
-              await versions.write(step.from, step.to);
-              return { version: step.to, ran: true };
-            }),
+          if (first && !firstTried.has(labelOf(first))) firstTried.set(labelOf(first), performance.now()); // before waiting for BEGIN
+          const outcome = () => {
+            if (!failing) return 'nothing was changed';
+            if (!hasTransactionalDdl(dialect)) {
+              return `the database is at ${failing.from ?? 'base'}, with the statements of this revision that ran kept for a rerun to continue from`;
+            }
+            const withOthers = uncommitted.length > 0 ? `, with the ${uncommitted.length} revision(s) before it in its transaction` : '';
+            return `it was rolled back${withOthers}; the database is at ${committed ?? 'base'}`;
+          };
+          // Consecutive revisions share the transaction while the guard lets them (SQLite, while no
+          // waiting writer is owed the lock); elsewhere each revision is one transaction.
+          current = await waits.retryRevision(
+            () => (failing ? labelOf(failing) : 'reading the version'),
+            outcome,
+            () => {
+              failing = first;
+              if (!first) to = undefined; // resolved again from what this attempt reads
+              return guard.atomically(async () => {
+                uncommitted = [];
+                let version: string | null;
+                if (!first) {
+                  version = await prepare();
+                  if (!guard.mayContinue()) return version;
+                } else {
+                  const found = await versions.read(); // another run may have got further
+                  if (!found.exists) await versions.create(); // rolled back with a failed first transaction
+                  version = found.revision;
+                }
+                committed = version; // what another run committed meanwhile counts too
+                for (let step = next(version); step; step = next(version)) {
+                  if (uncommitted.length > 0 && !guard.mayContinue()) break;
+                  guard.assertHeld();
+                  failing = step;
+                  const label = labelOf(step);
+                  if (label === begun) await waits.lockWhatTheRevisionNeeds();
+                  else waits.beginRevision((begun = label));
+                  if (!firstTried.has(label)) firstTried.set(label, performance.now());
+                  if (!announced.has(label)) log.info(`Running ${label}, ${step.revision.message}`);
+                  announced.add(label);
+                  const noted = (await partial.read()) === step.revision.id;
+                  if (noted && !(running?.id === step.revision.id && running.noted)) {
+                    log.warning(`${label}: an interrupted run committed part of this revision; resuming it, skipping what is done`);
+                  }
+                  running = { id: step.revision.id, noted };
+                  markCommittedPart(runner, noted);
+                  await (step.direction === 'up' ? step.revision.up(runner) : step.revision.down(runner));
+                  if (running.noted) await partial.clear();
+                  await versions.write(step.from, step.to);
+                  version = step.to;
+                  uncommitted.push({ step, finished: performance.now() });
+                }
+                return version;
+              });
+            },
           );
-          if (reached.ran) applied.push({ id: step.revision.id, direction: step.direction, seconds: secondsSince(started) });
-          current = reached.version;
+          settle(performance.now());
+          committed = current;
         }
       } finally {
         setTransactionControl(runner, undefined);
@@ -162,7 +240,7 @@ export async function migrate(
   });
 }
 
-/** Seconds since `start` (a performance.now() reading), rounded to the millisecond. */
-function secondsSince(start: number): number {
-  return Math.round(performance.now() - start) / 1000;
+/** Milliseconds (performance.now() differences) as seconds, rounded to the millisecond. */
+function roundSeconds(ms: number): number {
+  return Math.round(ms) / 1000;
 }

@@ -15,8 +15,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface RunGuard extends TransactionControl {
   /** Takes the run lock, waiting (with a message) while another run holds it. */
   acquire(): Promise<void>;
-  /** Runs one revision and its version update; on PostgreSQL and SQLite all or nothing. */
+  /**
+   * Runs one revision and its version update, or several consecutive ones where mayContinue allows;
+   * on PostgreSQL and SQLite all or nothing.
+   */
   atomically<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Inside atomically, after a revision: whether the next one may run in the same transaction rather
+   * than after its commit. Only SQLite says yes, while no waiting writer is owed the lock
+   * (write-lock-turns.ts): a commit costs it a journal and its fsyncs. PostgreSQL keeps each
+   * revision's table locks no longer than that revision; MySQL commits every DDL statement anyway.
+   */
+  mayContinue(): boolean;
   release(): Promise<void>;
   /** Throws when the run lock was lost meanwhile (only a Galera lease can be); called before each revision. */
   assertHeld(): void;
@@ -83,6 +93,10 @@ class PostgresGuard implements RunGuard {
   }
 
   assertHeld(): void {}
+
+  mayContinue(): boolean {
+    return false;
+  }
 }
 
 /** MySQL commits each DDL statement at once: no atomic revision, but the version follows each one. */
@@ -120,6 +134,10 @@ class MysqlGuard implements RunGuard {
   }
 
   assertHeld(): void {}
+
+  mayContinue(): boolean {
+    return false;
+  }
 }
 
 /**
@@ -157,6 +175,10 @@ class GaleraGuard implements RunGuard {
     this.lock?.assertHeld();
   }
 
+  mayContinue(): boolean {
+    return false;
+  }
+
   async release(): Promise<void> {
     const lock = this.lock;
     this.lock = undefined;
@@ -165,13 +187,14 @@ class GaleraGuard implements RunGuard {
 }
 
 /**
- * SQLite has no run lock but its single write lock, so each revision is one IMMEDIATE transaction
- * (the services write between two revisions, instead of waiting for the whole run), and the caller
- * reads the version again inside it: a run that another one overtook continues from where that one
- * got. Foreign keys are off for the run (PRAGMA foreign_keys cannot change inside a transaction)
+ * SQLite has no run lock but its single write lock, so the revisions run in IMMEDIATE transactions
+ * that commit whenever a waiting writer is owed the lock (write-lock-turns.ts: the services write
+ * between two revisions, instead of waiting for the whole run; on an idle database the whole run is
+ * one transaction), and the caller reads the version again inside each: a run that another one
+ * overtook continues from where that one got. Foreign keys are off for the run (PRAGMA foreign_keys cannot change inside a transaction)
  * because SQLite cannot alter a column, so a column change copies the table, and a DROP of the old
  * table must not cascade or fail; each revision then checks them with foreign_key_check before it
- * counts as done.
+ * counts as done (at the end of the transaction: what it commits has no dangling key).
  */
 class SqliteGuard implements RunGuard {
   constructor(
@@ -191,7 +214,7 @@ class SqliteGuard implements RunGuard {
       const result = await work();
       const violations: unknown[] = await this.runner.query('PRAGMA foreign_key_check');
       if (violations.length > 0) {
-        throw new DatabaseStateError(`The revision left ${violations.length} row(s) whose foreign key points nowhere; it was rolled back`);
+        throw new DatabaseStateError(`The revision(s) of the transaction left ${violations.length} row(s) whose foreign key points nowhere; they were rolled back`);
       }
       await this.commit();
       return result;
@@ -230,6 +253,10 @@ class SqliteGuard implements RunGuard {
   }
 
   assertHeld(): void {}
+
+  mayContinue(): boolean {
+    return this.turns.mayHoldOn();
+  }
 }
 
 /**
