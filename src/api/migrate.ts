@@ -7,7 +7,7 @@ import { offlineScript } from '../runtime/offline';
 import { withRunner } from '../runtime/transaction';
 import { VersionTable } from '../runtime/version-table';
 import { checkKnown, downgradeSteps, resolveTarget } from '../script/plan';
-import { DataLoss, dataLossOf } from '../plan/dropped-data';
+import type { DataLoss } from '../plan/dropped-data';
 
 export type { MigrateOptions, MigrateResult } from '../runtime/migrate';
 export type { DataLoss, DroppedData } from '../plan/dropped-data';
@@ -33,6 +33,7 @@ export async function downgradeDataLoss(session: Session, chain: RevisionChain, 
     const current = (await new VersionTable(runner, session.dialect).read()).revision;
     checkKnown(chain, current);
     const to = resolveTarget(chain, current, target);
+    const { dataLossOf } = require('../plan/dropped-data') as typeof import('../plan/dropped-data'); // not loaded by upgrade
     return { from: current, to, ...(await dataLossOf(runner, session, chain, current, downgradeSteps(chain, current, to))) };
   });
 }

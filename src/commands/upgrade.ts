@@ -1,8 +1,7 @@
 import { Args, Flags } from '../cli/oclif';
 import { BaseCommand } from '../cli/base-command';
 import { lockFlags } from '../cli/lock-flags';
-import { renderPlan } from '../cli/plan-output';
-import { plan, Plan } from '../api/plan';
+import type { Plan } from '../api/plan';
 import { migrateJson, MIGRATE_JSON_DESCRIPTION, refuseJsonWithSql, RunJson } from '../cli/run-json';
 import { RevisionProgressDisplay } from '../cli/revision-progress';
 import type { RevisionProgress } from '../portable/progress';
@@ -46,6 +45,9 @@ export default class Upgrade extends BaseCommand<typeof Upgrade> {
       return undefined;
     }
     if (this.flags.plan) {
+      // Loaded for --plan only: the plan's recorder and classifiers are not needed to run revisions.
+      const { plan } = require('../api/plan') as typeof import('../api/plan');
+      const { renderPlan } = require('../cli/plan-output') as typeof import('../cli/plan-output');
       const [result, backend] = await this.withSession(async (s) => [await plan(s, chain, 'upgrade', target), s.spec.backend] as const);
       if (!this.jsonEnabled()) process.stdout.write(renderPlan(result, backend, 'upgrade', chain));
       return result;

@@ -6,7 +6,7 @@ import type { SqlExecutor } from '../connection/sql-executor';
 import { Dialect } from '../dialect';
 import { Logger } from '../log';
 import { LockWaitWatch } from './lock-wait-watch';
-import { TableLock, tableLocks } from './postgres-table-locks';
+import type { TableLock } from './postgres-table-locks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 type Send = (...args: unknown[]) => Promise<unknown>;
@@ -147,6 +147,8 @@ export class MigrationLockWaits {
   }
 
   private lockTablesFirst(): void {
+    // PostgreSQL's alone: its statement classifier is not loaded for the other backends.
+    const { tableLocks } = require('./postgres-table-locks') as typeof import('./postgres-table-locks');
     const runner = this.runner as unknown as { query: Send };
     const send = runner.query.bind(runner);
     this.send = send;

@@ -1,7 +1,7 @@
 import { Session } from '../connection/session';
 import { DEFAULT_LOCK_POLICY, LockPolicy } from '../connection/lock-policy';
 import { DatabaseStateError } from '../errors';
-import { DataLoss, dataLossOf, losesData } from '../plan/dropped-data';
+import type { DataLoss } from '../plan/dropped-data';
 import { markCommittedPart, setTransactionControl } from '../portable/outside-transaction';
 import { ProgressListener, setProgressListener } from '../portable/progress';
 import { setRowsPerTransaction } from '../portable/transaction-size';
@@ -160,6 +160,8 @@ export async function migrate(
         // then checks that the database is still at the version the answer was about.
         let confirmed: { from: string | null } | undefined;
         if (direction === 'downgrade' && options.confirmDataLoss) {
+          // Loaded only here: it replays the revisions offline through the plan's recorder.
+          const { dataLossOf, losesData } = require('../plan/dropped-data') as typeof import('../plan/dropped-data');
           const from = await waits.retryRevision('reading the version', 'nothing was changed', async () => (await versions.read()).revision);
           checkKnown(chain, from);
           const until = resolveTarget(chain, from, target);
