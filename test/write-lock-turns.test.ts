@@ -17,6 +17,22 @@ const RUN_MS = 2000;
 const WAITER_BUSY_TIMEOUT_MS = 1000;
 const noQuery = async () => [];
 
+/** Our writer's connection, with its turns, and a service's, on a new database file with a table t. */
+async function withOursAndAService(test: (c: { ours: Database.Database; service: Database.Database; turns: WriteLockTurns }) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-turns-'));
+  const file = path.join(dir, 'x.sqlite');
+  const ours = new Database(file);
+  const service = new Database(file);
+  try {
+    ours.exec('CREATE TABLE t (v INTEGER)');
+    await test({ ours, service, turns: writeLockTurns({ backend: 'sqlite', sqlitePath: file }, async (sql) => ours.prepare(sql).all()) });
+  } finally {
+    ours.close();
+    service.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** A writer in another process: its exit status and how long it took. */
 function waitingWriter(file: string): Promise<{ status: number | null; ms: number; stderr: string }> {
   const started = performance.now();
@@ -74,13 +90,7 @@ describe('SQLite write-lock turns', function () {
   });
 
   it('once another connection has committed, a gap before every transaction', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-turns-'));
-    const file = path.join(dir, 'x.sqlite');
-    const ours = new Database(file);
-    const service = new Database(file);
-    try {
-      ours.exec('CREATE TABLE t (v INTEGER)');
-      const turns = writeLockTurns({ backend: 'sqlite', sqlitePath: file }, async (sql) => ours.prepare(sql).all());
+    await withOursAndAService(async ({ ours, service, turns }) => {
       /** One transaction of ours; how long its beforeWrite paused. */
       const transaction = async () => {
         const before = performance.now();
@@ -98,21 +108,11 @@ describe('SQLite write-lock turns', function () {
       expect(await transaction(), 'seen at its BEGIN, paid from the next one').to.be.below(GAP_MS / 2);
       expect(await transaction()).to.be.at.least(GAP_MS - 5);
       expect(await transaction()).to.be.at.least(GAP_MS - 5);
-    } finally {
-      ours.close();
-      service.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('more work may join the open transaction until a turn is due: TURN_MS held, or another writer seen; never without turns', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-turns-'));
-    const file = path.join(dir, 'x.sqlite');
-    const ours = new Database(file);
-    const service = new Database(file);
-    try {
-      ours.exec('CREATE TABLE t (v INTEGER)');
-      const turns = writeLockTurns({ backend: 'sqlite', sqlitePath: file }, async (sql) => ours.prepare(sql).all());
+    await withOursAndAService(async ({ ours, service, turns }) => {
       const begin = async () => {
         await turns.beforeWrite();
         ours.exec('BEGIN IMMEDIATE');
@@ -134,11 +134,7 @@ describe('SQLite write-lock turns', function () {
       await begin();
       expect(turns.mayHoldOn(), 'another connection committed: a waiter may be there now').to.equal(false);
       commit();
-    } finally {
-      ours.close();
-      service.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
     expect(NO_TURNS.mayHoldOn()).to.equal(false);
     expect(writeLockTurns({ backend: 'sqlite', sqlitePath: ':memory:' }, noQuery).mayHoldOn(), 'memory').to.equal(false);
     expect(writeLockTurns({ backend: 'postgres' }, noQuery).mayHoldOn(), 'server').to.equal(false);
