@@ -1,11 +1,9 @@
 import type { QueryRunner } from 'typeorm';
-import { describeLockHolders, sessionId } from '../connection/lock-holders';
 import { LockPolicy, lockWaitStatements, retryOnLockConflict } from '../connection/lock-policy';
-import { statementTable } from '../connection/statement-table';
 import type { SqlExecutor } from '../connection/sql-executor';
 import { Dialect } from '../dialect';
 import { Logger } from '../log';
-import { LockWaitWatch } from './lock-wait-watch';
+import type { LockWaitWatch } from './lock-wait-watch';
 import type { TableLock } from './postgres-table-locks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -48,11 +46,17 @@ export class MigrationLockWaits {
   /** Bounds every lock wait of the run's connection. */
   async apply(): Promise<void> {
     for (const sql of lockWaitStatements(this.dialect.backend, this.policy.timeoutSeconds)) await this.runner.query(sql);
-    this.waiter = await sessionId(this.runner, this.dialect.backend);
-    // First, so that it sees the statements the wrappers below send, and nothing else.
-    if (this.waiter !== undefined) {
-      this.watch = new LockWaitWatch(this.dialect.backend, this.observer, this.waiter, this.policy.timeoutSeconds);
-      this.watch.install(this.runner);
+    // Only a server can say who holds a lock (SQLite's holder is another connection to the file), so
+    // the lookups are loaded for a server alone: start-up is the cost of a short SQLite upgrade.
+    if (this.dialect.backend !== 'sqlite') {
+      const { sessionId } = require('../connection/lock-holders') as typeof import('../connection/lock-holders');
+      const { LockWaitWatch } = require('./lock-wait-watch') as typeof import('./lock-wait-watch');
+      this.waiter = await sessionId(this.runner, this.dialect.backend);
+      // First, so that it sees the statements the wrappers below send, and nothing else.
+      if (this.waiter !== undefined) {
+        this.watch = new LockWaitWatch(this.dialect.backend, this.observer, this.waiter, this.policy.timeoutSeconds);
+        this.watch.install(this.runner);
+      }
     }
     if (this.dialect.backend === 'mysql') this.retryStatements();
     if (this.dialect.backend === 'postgres') this.lockTablesFirst();
@@ -113,12 +117,14 @@ export class MigrationLockWaits {
     // The server did not name the table (a MySQL metadata lock without performance_schema): the
     // table the statement itself works on, when its text names one that is not a catalog.
     const sql = (error as { query?: unknown }).query;
+    const { statementTable } = require('../connection/statement-table') as typeof import('../connection/statement-table'); // after a wait only
     const table = typeof sql === 'string' ? statementTable(sql) : undefined;
     if (table) return this.on(table);
     return seen?.holders;
   }
 
   private async on(table: string): Promise<string> {
+    const { describeLockHolders } = require('../connection/lock-holders') as typeof import('../connection/lock-holders'); // after a wait only
     const holders = await describeLockHolders(this.observer, this.dialect.backend, table, this.waiter);
     return `on ${table}${holders ? `, ${holders}` : ''}`;
   }

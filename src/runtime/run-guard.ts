@@ -2,7 +2,7 @@ import type { QueryRunner } from 'typeorm';
 import { DatabaseStateError } from '../errors';
 import { Logger } from '../log';
 import { SessionBase, openSideConnection } from '../connection/session';
-import { ClusterLock } from './cluster-lock';
+import type { ClusterLock } from './cluster-lock';
 import { WriteLockTurns, writeLockTurns } from '../connection/write-lock-turns';
 import type { TransactionControl } from '../portable/outside-transaction';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -153,6 +153,7 @@ class GaleraGuard implements RunGuard {
   ) {}
 
   async acquire(): Promise<void> {
+    const { ClusterLock } = require('./cluster-lock') as typeof import('./cluster-lock'); // Galera's alone
     const lock = new ClusterLock(await openSideConnection(this.session), this.session.log, this.what, WAIT_MESSAGE);
     try {
       await lock.acquire();
