@@ -3,6 +3,7 @@ import { Dialect, dialectFor } from '../dialect';
 import { Logger, silentLogger } from '../log';
 import { connectionError, describeTarget, isTransientConnectError, secretsOf } from './connect-error';
 import { dataSourceOptions } from './data-source-options';
+import { loadTypeorm } from './typeorm-load';
 import { environmentFailure } from './environment-failure';
 import { checkSqliteDirectory, DriverClient, openDriverClient } from './driver-client';
 import { NO_RETRY, RetryPolicy, withRetries } from './retry';
@@ -65,7 +66,7 @@ export async function openSession(url: string, options: OpenOptions = {}): Promi
   const spec = parseConnectionUrl(url);
   const log = options.log ?? silentLogger;
   log.verbose(`Connecting to ${spec.redactedUrl}`);
-  const { DataSource } = await import('typeorm');
+  const { DataSource } = loadTypeorm();
   // A DataSource whose initialize() failed is not reused: each attempt starts from a new one.
   const { dataSource, galera } = await connectWithRetries(spec, options, log, async () => {
     const attempt = new DataSource({

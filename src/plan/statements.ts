@@ -1,5 +1,6 @@
 import type { Table } from 'typeorm';
 import { dataSourceOptions } from '../connection/data-source-options';
+import { loadTypeorm } from '../connection/typeorm-load';
 import type { SqlExecutor } from '../connection/sql-executor';
 import type { ConnectionSpec } from '../connection/url';
 import type { Dialect } from '../dialect';
@@ -41,7 +42,7 @@ export async function recordSteps(
   steps: Step[],
   options: { createVersionTable: boolean },
 ): Promise<RecordedStep[]> {
-  const { DataSource } = await import('typeorm');
+  const { DataSource } = loadTypeorm();
   // A DataSource that is never initialized: nothing here can reach the database.
   const offline = createOfflineRunner(new DataSource(dataSourceOptions(spec)), dialect);
   for (const step of upgradeSteps(chain, null, current)) await step.revision.up(offline.runner);

@@ -1,4 +1,5 @@
 import type * as TypeOrm from 'typeorm';
+import { loadTypeorm } from '../connection/typeorm-load';
 
 /**
  * TypeORM's schema classes (Table, TableColumn, ...), loaded on first use. Revision files import
@@ -6,5 +7,5 @@ import type * as TypeOrm from 'typeorm';
  * they should not pay the ~150 ms that loading TypeORM costs.
  */
 export function typeorm(): typeof TypeOrm {
-  return require('typeorm') as typeof TypeOrm;
+  return loadTypeorm();
 }

@@ -1,4 +1,5 @@
 import { dataSourceOptions } from '../connection/data-source-options';
+import { loadTypeorm } from '../connection/typeorm-load';
 import { DEFAULT_LOCK_POLICY, LockPolicy, lockWaitStatements } from '../connection/lock-policy';
 import { ConnectionSpec } from '../connection/url';
 import { Dialect, dialectFor } from '../dialect';
@@ -44,7 +45,7 @@ export async function offlineScript(
   const { from, to } = parseRange(chain, direction, range);
   const steps = direction === 'upgrade' ? upgradeSteps(chain, from, to) : downgradeSteps(chain, from, to);
   const dialect = dialectFor(spec.backend);
-  const { DataSource } = await import('typeorm');
+  const { DataSource } = loadTypeorm();
   const offline = createOfflineRunner(new DataSource(dataSourceOptions(spec)), dialect);
 
   // Rebuild in memory the schema at FROM, so TypeORM can render changes to existing tables.

@@ -1,4 +1,5 @@
 import type { EntityMetadata } from 'typeorm';
+import { loadTypeorm } from '../connection/typeorm-load';
 
 /**
  * Builds TypeORM's metadata for entity classes without touching the target database.
@@ -10,7 +11,7 @@ import type { EntityMetadata } from 'typeorm';
  * the types to our neutral model and each dialect renders them for its backend.
  */
 export async function loadEntityMetadata(entities: Function[]): Promise<EntityMetadata[]> {
-  const { DataSource } = await import('typeorm');
+  const { DataSource } = loadTypeorm();
   const dataSource = new DataSource({ type: 'better-sqlite3', database: ':memory:', entities });
   await dataSource.initialize();
   try {
