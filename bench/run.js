@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Start-up time of the tool, side by side with the Python reference: `--help`, `--version`, and
-// `version`, `heads`, `history` on a SQLite database at head. Run with `npm run bench` (which builds
-// first). Each command runs BENCH_RUNS times (default 15) after BENCH_WARMUP (default 2) unmeasured
-// runs; the wall-clock median and minimum are printed with the reference's and their ratio.
+// Start-up time of the tool, side by side with the Python reference and with Node.js itself: `--help`,
+// `--version`, and `version`, `current`, `heads`, `history` on a SQLite database at head. Run with
+// `npm run bench` (which builds first). Each command runs BENCH_RUNS times (default 15) after
+// BENCH_WARMUP (default 2) unmeasured runs, interleaved with as many runs of `node -e 0` (the floor:
+// Node.js starting and doing nothing); the wall-clock median and minimum are printed with the
+// reference's, and the ratios of the medians to the reference's and to `node -e 0`'s.
 // The reference is /usr/bin/python3 with WDM_TEST_REFERENCE_DIR (as the tests set it) or, without it, a
 // copy of the installed python3-watcher with ../shared/reference/overlay.py applied, made here.
 'use strict';
@@ -43,12 +45,26 @@ function run(argv) {
   return ms;
 }
 
+function stats(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0] };
+}
+
 function measure(argv) {
   for (let i = 0; i < WARMUP; i++) run(argv);
   const times = [];
   for (let i = 0; i < RUNS; i++) times.push(run(argv));
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], min: times[0] };
+  return stats(times);
+}
+
+/** argv's times and `node -e 0`'s, runs interleaved so that both see the same machine load. */
+function measureBesideNode(argv) {
+  const bare = [process.execPath, '-e', '0'];
+  for (let i = 0; i < WARMUP; i++) (run(argv), run(bare));
+  const times = [];
+  const floor = [];
+  for (let i = 0; i < RUNS; i++) (times.push(run(argv)), floor.push(run(bare)));
+  return { ...stats(times), node: stats(floor).median };
 }
 
 const db = path.join(tmp, 'watcher.sqlite');
@@ -64,18 +80,19 @@ const cases = [
   ['--help', ['--help']],
   ['--version', ['--version']],
   ['version (SQLite)', ['--config-file', conf, 'version']],
+  ['current (SQLite)', ['--config-file', conf, 'current']],
   ['heads', ['--config-file', conf, 'heads'], 'ours only'], // the reference has no heads or history
   ['history (SQLite)', ['--config-file', conf, 'history'], 'ours only'],
 ];
 const fmt = (ms) => `${ms.toFixed(0).padStart(6)} ms`;
 console.log(`start-up, wall clock, median and min of ${RUNS} runs (Node.js ${process.versions.node}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)})`);
-console.log(`${'command'.padEnd(18)} ${'ours median'.padStart(11)} ${'ours min'.padStart(9)} ${'ref median'.padStart(11)} ${'ref min'.padStart(9)}  ours/ref`);
+console.log(`${'command'.padEnd(18)} ${'ours median'.padStart(11)} ${'ours min'.padStart(9)} ${'ref median'.padStart(11)} ${'ref min'.padStart(9)}  ours/ref ${'node -e 0'.padStart(10)}  ours/node`);
 for (const [name, args, oursOnly] of cases) {
-  const o = measure([...ours, ...args]);
+  const o = measureBesideNode([...ours, ...args]);
   let r = null;
   if (reference && !oursOnly) r = measure([...reference, ...args]);
   console.log(
-    `${name.padEnd(18)} ${fmt(o.median).padStart(11)} ${fmt(o.min).padStart(9)} ${r ? fmt(r.median).padStart(11) : '          -'} ${r ? fmt(r.min).padStart(9) : '        -'}  ${r ? (o.median / r.median).toFixed(2) : '-'}`,
+    `${name.padEnd(18)} ${fmt(o.median).padStart(11)} ${fmt(o.min).padStart(9)} ${r ? fmt(r.median).padStart(11) : '          -'} ${r ? fmt(r.min).padStart(9) : '        -'}  ${(r ? (o.median / r.median).toFixed(2) : '-').padStart(8)} ${fmt(o.node).padStart(10)}  ${(o.median / o.node).toFixed(2).padStart(9)}`,
   );
 }
 if (!reference) console.log('(the Python reference is not installed: python3-watcher; only our times are shown)');

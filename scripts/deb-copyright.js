@@ -128,6 +128,38 @@ function packageParagraphs(lib, pathInPackage) {
   return paragraphs;
 }
 
+/**
+ * One paragraph per bundle the build made (dist/vendor/*.js, scripts/bundle-oclif.js): the npm packages
+ * it holds, read from the `// node_modules/...` markers esbuild writes before each module, and their
+ * licences. The same packages ship under node_modules too (their paragraphs hold the licence texts).
+ */
+function bundleParagraphs(lib, pathInPackage) {
+  const dir = path.join(lib, 'dist', 'vendor');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .sort()
+    .map((file) => {
+      const source = fs.readFileSync(path.join(dir, file), 'utf8');
+      const names = [...new Set([...source.matchAll(/^\/\/ node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//gm)].map((m) => m[1]))].sort();
+      const packages = names.map((name) => {
+        const pjsonFile = path.join(lib, 'node_modules', name, 'package.json');
+        if (!fs.existsSync(pjsonFile)) throw new Error(`dist/vendor/${file} holds ${name}, which the package does not ship under node_modules`);
+        const pjson = JSON.parse(fs.readFileSync(pjsonFile, 'utf8'));
+        return { label: `${pjson.name} ${pjson.version}`, license: dep5Name(declaredLicense(pjson) ?? 'UNKNOWN') };
+      });
+      const licenses = [...new Set(packages.map((p) => p.license))].sort();
+      return [
+        `Files: ${pathInPackage}/dist/vendor/${file}`,
+        `Copyright: the authors of the packages named below`,
+        `License: ${licenses.join(' and ')}`,
+        continuation(`The licences of the packages it holds; their texts are in those packages' paragraphs (${pathInPackage}/node_modules/<name>/*).`),
+        `Comment: one file built from ${packages.map((p) => `${p.label} (${p.license})`).join(', ')}.`,
+      ].join('\n');
+    });
+}
+
 /** The licence of the Node.js binary being bundled: its Debian package's copyright file, or the LICENSE of its release. */
 function nodeLicense(execPath) {
   const owner = spawnSync('dpkg', ['-S', fs.realpathSync(execPath)], { encoding: 'utf8' });
@@ -176,7 +208,7 @@ function copyrightFile({ lib, pathInPackage, pjson, execPath = process.execPath 
     continuation(referToCommonLicenses(node.text, node.file)),
     `Comment: Node.js ${process.versions.node}, copied from ${node.origin}; the licence text is ${node.file}.`,
   ].join('\n');
-  return [header, tool, nodeParagraph, ...packageParagraphs(lib, pathInPackage)].join('\n\n') + '\n';
+  return [header, tool, nodeParagraph, ...bundleParagraphs(lib, pathInPackage), ...packageParagraphs(lib, pathInPackage)].join('\n\n') + '\n';
 }
 
 module.exports = { copyrightFile, dep5Name };

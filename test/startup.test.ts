@@ -41,11 +41,16 @@ describe('start-up loads only what the command needs', function () {
   });
 
   for (const args of [['--help'], ['--version'], ['heads'], ['upgrade', '--help'], ['help', 'stamp']]) {
-    it(`loads no database code for ${args.join(' ')}`, () => {
-      const r = packagesLoadedBy(['--config-file', sqliteConf, ...args]);
+    it(`loads no database code for ${args.join(' ')}, and oclif from its bundle`, () => {
+      const r = packagesLoadedBy(['--config-file', sqliteConf, ...args], true);
       expect(r.status, r.stderr).to.equal(0);
-      expect(r.packages).to.include('@oclif/core');
-      for (const heavy of ['typeorm', 'reflect-metadata', ...Object.values(DRIVERS)]) expect(r.packages).to.not.include(heavy);
+      // One file (scripts/bundle-oclif.js) instead of some 200 from node_modules.
+      expect(r.packages).to.include(path.join(REPO_ROOT, 'dist', 'vendor', 'oclif-core.js'));
+      const fromNodeModules = r.packages.filter((f) => f.includes('/node_modules/'));
+      expect(fromNodeModules.filter((f) => f.includes('/node_modules/@oclif/'))).to.deep.equal([]);
+      for (const heavy of ['typeorm', 'reflect-metadata', ...Object.values(DRIVERS)]) {
+        expect(fromNodeModules.filter((f) => f.includes(`/node_modules/${heavy}/`))).to.deep.equal([]);
+      }
     });
   }
 

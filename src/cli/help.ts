@@ -1,12 +1,12 @@
 import type * as Oclif from '@oclif/core';
 import { DEFAULT_COMMAND, HELP_COMMAND, referenceSpellings } from './argv';
 import { EXIT } from './exit-codes';
+import { oclif } from './oclif';
 import { globalFlagNames } from './global-flags';
 import { commandNames, unknownCommandMessage } from './unknown-command';
 
-// oclif's help from its own entry point (package exports, which this tsconfig's module resolution
-// does not read); loaded only when help is shown (package.json oclif.helpClass).
-const { Help, CommandHelp, getHelpFlagAdditions } = require('@oclif/core/help') as typeof import('@oclif/core/lib/help');
+// oclif's help, loaded only when help is shown (package.json oclif.helpClass).
+const { Help, CommandHelp, getHelpFlagAdditions } = oclif.help;
 
 type Loadable = Oclif.Command.Loadable;
 

@@ -1,21 +1,21 @@
 import { DEFAULT_COMMAND, prepareArgv } from './argv';
 import { EXIT } from './exit-codes';
+import { oclif } from './oclif';
 
-// oclif's own entry points (package exports, which this tsconfig's module resolution does not read).
 type Oclif = typeof import('@oclif/core');
 
 /**
  * Starts the CLI: reorders the reference-style argv, then lets oclif run the command.
  * Start-up time matters (`--help` and `version` should answer at once), so only what every run needs is
- * loaded here: oclif's `execute` from its own entry point rather than the whole of `@oclif/core`, and no
- * TypeORM, reflect-metadata or driver, which the commands load when they open a database.
+ * loaded here: oclif (from its bundle, see oclif.ts), and no TypeORM, reflect-metadata or driver, which
+ * the commands load when they open a database.
  */
 export async function main(args: string[], options: { development: boolean; dir: string }): Promise<void> {
   // @oclif/core's index loads semver only to check Node against its own (looser) engines range: ~25 ms.
   process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';
   const { argv, defaulted } = prepareArgv(args);
   if (defaulted) {
-    const { Config } = require('@oclif/core/config') as Pick<Oclif, 'Config'>;
+    const { Config } = oclif.config;
     const config = await Config.load(installedOnly(options.dir));
     if (!config.findCommand(DEFAULT_COMMAND)) {
       process.stderr.write(
@@ -25,7 +25,7 @@ export async function main(args: string[], options: { development: boolean; dir:
       return;
     }
   }
-  const { execute } = require('@oclif/core/execute') as Pick<Oclif, 'execute'>;
+  const { execute } = oclif;
   const loadOptions = options.development ? await sourceConfig(options.dir) : installedOnly(options.dir);
   await execute({ args: argv, development: options.development, dir: options.dir, loadOptions });
 }
@@ -47,7 +47,7 @@ function installedOnly(dir: string): { root: string; userPlugins: false } {
  */
 async function sourceConfig(dir: string): Promise<InstanceType<Oclif['Config']>> {
   process.env.NODE_ENV = 'development'; // before loading: oclif maps to sources only in development
-  const { Config, Plugin } = require('@oclif/core/config') as Pick<Oclif, 'Config' | 'Plugin'>;
+  const { Config, Plugin } = oclif.config;
   const root = new Plugin({ root: dir, isRoot: true, ignoreManifest: true });
   await root.load();
   return Config.load({ root: dir, plugins: new Map([[root.name, root]]) });

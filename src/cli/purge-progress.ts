@@ -1,5 +1,6 @@
 import type { PurgeProgress } from '../api/purge';
 import { describeDeleted } from '../purge/delete';
+import { oclif } from './oclif';
 
 type Action = (typeof import('@oclif/core/lib/ux'))['action'];
 
@@ -36,7 +37,7 @@ export class PurgeProgressDisplay {
 
   private show(title: string, status: string): void {
     // Loaded on first use: a purge without a terminal never pays for oclif's ux module.
-    this.action ??= (require('@oclif/core/ux') as { action: Action }).action;
+    this.action ??= oclif.ux.action;
     if (!this.action.running || this.action.task?.action !== title) {
       this.stop();
       this.action.start(title, status, { stdout: false });

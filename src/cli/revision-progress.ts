@@ -1,4 +1,5 @@
 import type { RevisionProgress } from '../portable/progress';
+import { oclif } from './oclif';
 
 type Action = (typeof import('@oclif/core/lib/ux'))['action'];
 
@@ -30,7 +31,7 @@ export class RevisionProgressDisplay {
     if (!this.action?.running) {
       if (finished || this.now() - this.step.since < SHOW_AFTER_MS) return;
       // Loaded on first use: a run with no long step never pays for oclif's ux module.
-      this.action ??= (require('@oclif/core/ux') as { action: Action }).action;
+      this.action ??= oclif.ux.action;
       this.action.start(event.what, this.status, { stdout: false });
     } else {
       this.action.status = this.status;
