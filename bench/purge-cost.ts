@@ -16,7 +16,8 @@
 // Each run's survivors are checked against the independent oracle of the tests (expectedSurvivors).
 // PostgreSQL does not index foreign keys: the yardstick gets the indexes its key checks need, built
 // before it starts and not timed (their build time is printed apart); ours builds its own and that is
-// in its time. The servers are WDM_TEST_PG_URL / WDM_TEST_MYSQL_URL, or else the local ones
+// in its time. BENCH_BASELINE=<dir> also runs <dir>/bin/run.js (e.g. a build of an earlier commit)
+// the same two ways on further copies, side by side in the same run. The servers are WDM_TEST_PG_URL / WDM_TEST_MYSQL_URL, or else the local ones
 // (127.0.0.1:5432, 127.0.0.1:3306). BENCH_BACKENDS picks backends (e.g. "mysql,sqlite").
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -31,7 +32,8 @@ import { markdownTable, runBenchmark } from './report';
 process.env.WDM_TEST_PG_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
 process.env.WDM_TEST_MYSQL_URL ??= 'mysql+pymysql://root@127.0.0.1:3306/mysql';
 
-const BIN = path.join(__dirname, '..', 'bin', 'run.js');
+const BIN = process.env.BENCH_BIN ?? path.join(__dirname, '..', 'bin', 'run.js');
+const BASELINE = process.env.BENCH_BASELINE ? path.join(path.resolve(process.env.BENCH_BASELINE), 'bin', 'run.js') : undefined;
 const AUDITS = Number(process.env.BENCH_AUDITS ?? 240_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 10_000);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgresql,mysql,sqlite').split(',') as Backend[];
@@ -151,7 +153,7 @@ async function main(): Promise<void> {
     `purge cost at ${rows} rows (${data.rows.audits.length} audits, ${rows - left} rows to purge) beside the plain DELETEs; ` +
       `Node.js ${process.versions.node}, ${os.cpus().length} CPUs shared with other work (load ${os.loadavg()[0].toFixed(2)})`,
   );
-  const header = ['backend', 'rows', 'purged', 'yardstick s', 'ours 1 tx s', 'ratio', `--batch-size ${BATCH} s`, 'batch/1 tx', 'peak RSS MB (1 tx / batch)', 'survivors as oracle'];
+  const header = ['backend', 'build', 'rows', 'purged', 'yardstick s', '1 tx s', '1 tx/yardstick', `--batch-size ${BATCH} s`, 'batch/1 tx', 'peak RSS MB (1 tx / batch)', 'survivors as oracle'];
   const table: string[][] = [];
   for (const backend of BACKENDS) {
     const seed = await atHead(backend);
@@ -160,14 +162,18 @@ async function main(): Promise<void> {
     analyze(backend, seed.url);
     console.log(`${backend}: seeded in ${seconds(loading).toFixed(0)} s`);
     const same = (url: string) => JSON.stringify(survivors(url)) === JSON.stringify(expected);
+    const purgeCopy = async (backend: Backend, seed: Db, bin: string, what: string, extra: string[]) => {
+      const copy = await copyOf(backend, seed);
+      const r = await run([bin, '--config-file', copy.conf, 'purge', '--yes', ...extra]);
+      if (r.status !== 0) throw new Error(r.stderr);
+      const ok = same(copy.url);
+      await copy.drop();
+      console.log(`  ${what}: ${r.seconds.toFixed(2)} s, peak RSS ${r.maxRssMb.toFixed(0)} MB, survivors as the oracle: ${ok}`);
+      if (process.env.BENCH_SHOW_STDERR === '1') console.log(r.stderr);
+      return { ...r, ok };
+    };
 
-    const one = await copyOf(backend, seed);
-    const ours = await run([BIN, '--config-file', one.conf, 'purge', '--yes']);
-    if (ours.status !== 0) throw new Error(ours.stderr);
-    const oursSame = same(one.url);
-    await one.drop();
-    console.log(`  ours, one transaction: ${ours.seconds.toFixed(2)} s, peak RSS ${ours.maxRssMb.toFixed(0)} MB, survivors as the oracle: ${oursSame}`);
-
+    const ours = await purgeCopy(backend, seed, BIN, 'ours, one transaction', []);
     const plain = await copyOf(backend, seed);
     const yard = yardstick(backend, plain.url, expected);
     const plainSame = same(plain.url);
@@ -175,19 +181,20 @@ async function main(): Promise<void> {
     const indexNote = backend === 'postgresql' ? ` (+ ${yard.indexSeconds.toFixed(2)} s for its key indexes, untimed)` : '';
     console.log(`  plain DELETEs: ${yard.seconds.toFixed(2)} s${indexNote}, survivors as the oracle: ${plainSame}`);
 
-    const batched = await copyOf(backend, seed);
-    const inBatches = await run([BIN, '--config-file', batched.conf, 'purge', '--yes', '--batch-size', String(BATCH)]);
-    if (inBatches.status !== 0) throw new Error(inBatches.stderr);
-    const batchSame = same(batched.url);
-    await batched.drop();
-    console.log(`  ours, --batch-size ${BATCH}: ${inBatches.seconds.toFixed(2)} s, peak RSS ${inBatches.maxRssMb.toFixed(0)} MB, survivors as the oracle: ${batchSame}`);
+    const inBatches = await purgeCopy(backend, seed, BIN, `ours, --batch-size ${BATCH}`, ['--batch-size', String(BATCH)]);
+    const base = BASELINE && {
+      one: await purgeCopy(backend, seed, BASELINE, 'baseline, one transaction', []),
+      batch: await purgeCopy(backend, seed, BASELINE, `baseline, --batch-size ${BATCH}`, ['--batch-size', String(BATCH)]),
+    };
     await seed.drop();
 
-    table.push([
-      backend, String(rows), String(rows - left), yard.seconds.toFixed(2), ours.seconds.toFixed(2), (ours.seconds / yard.seconds).toFixed(2),
-      inBatches.seconds.toFixed(2), (inBatches.seconds / ours.seconds).toFixed(2), `${ours.maxRssMb.toFixed(0)} / ${inBatches.maxRssMb.toFixed(0)}`,
-      String(oursSame && plainSame && batchSame),
-    ]);
+    const row = (who: string, one: typeof ours, batch: typeof ours, ok: boolean) => [
+      backend, who, String(rows), String(rows - left), yard.seconds.toFixed(2), one.seconds.toFixed(2), (one.seconds / yard.seconds).toFixed(2),
+      batch.seconds.toFixed(2), (batch.seconds / one.seconds).toFixed(2), `${one.maxRssMb.toFixed(0)} / ${batch.maxRssMb.toFixed(0)}`,
+      String(ok && one.ok && batch.ok),
+    ];
+    table.push(row('ours', ours, inBatches, plainSame));
+    if (base) table.push(row('baseline', base.one, base.batch, plainSame));
   }
   console.log();
   console.log(markdownTable(header, table));

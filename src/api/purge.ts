@@ -7,6 +7,7 @@ import { buildCheckIndexes, dropLeftoverIndexes } from '../purge/check-indexes';
 import { galeraBatchSize } from '../purge/galera-batch-size';
 import { underClusterRunLock } from '../runtime/run-guard';
 import { checkKeysOurselves } from '../purge/sqlite-keys';
+import { serverChecksKeys } from '../purge/server-keys';
 import { DeleteContext, DeleteProgress, Deleted, DeletedSoFar, deleteInBatches, deleteSelection, describeDeleted } from '../purge/delete';
 import { Counts, KINDS, Kind, emptyCounts, subtract, withTotal } from '../purge/kinds';
 import { Selection, SelectionRules } from '../purge/selection';
@@ -183,7 +184,7 @@ async function purgeNow(session: DriverSession, options: PurgeOptions, hooks: Pu
     const decision = await retryOnLockConflict({ policy: lock, log, what: 'reading the selection', outcome: 'no row was deleted' }, async () => {
       const mark = ws.mark();
       try {
-        return await readSnapshot(ws, (src) => decide(ws, src, rules, options, step, session));
+        return await readSnapshot(ws, { deletedAt: cutoff !== undefined, uuid: goalUuid !== undefined }, (src) => decide(ws, src, rules, options, step, session));
       } catch (error) {
         await ws.dropSince(mark);
         throw error;
@@ -213,7 +214,8 @@ async function purgeNow(session: DriverSession, options: PurgeOptions, hooks: Pu
     }
     const planned = { objects: counts.total, efficacyIndicators: decision.efficacyIndicators };
     const progress: DeleteProgress = (event) => hooks.progress?.({ stage: 'deleting', ...event });
-    const deleted = await deleteDecided({ ws, lock, log, progress, planned, galera: session.galera }, decision);
+    const guards = (await serverChecksKeys(ws)) ? 'after a violation' : 'always';
+    const deleted = await deleteDecided({ ws, lock, log, progress, planned, galera: session.galera, guards }, decision);
     hooks.progress?.({ stage: 'deleted', deleted: { objects: deleted.counts.total, efficacyIndicators: deleted.efficacyIndicators }, planned });
     return { ...result, outcome: 'purged', ...deleted };
   } finally {
