@@ -3,6 +3,7 @@ import { LockPolicy, retryOnLockConflict } from '../connection/lock-policy';
 import { Logger } from '../log';
 import { BatchPlan, BatchedTable } from './batches';
 import { Counts, KINDS, Kind, REFERENCES, emptyCounts, withTotal } from './kinds';
+import { ChildRowsSince, watchedGuard } from './sqlite-batch-guards';
 import { Workspace } from './workspace';
 
 /** Tables in the order their rows are deleted: every child before its parent. */
@@ -89,7 +90,7 @@ export async function deleteInBatches(context: DeleteContext, plan: BatchPlan): 
     const what = `purge batch ${batch + 1} of ${plan.count}`;
     const done = await inTransaction(context, what, async (guarded) => {
       const deleted = emptyDeleted();
-      for (const table of DELETE_ORDER) add(deleted, table, await deleteRows(ws, table, { ids: plan.tables[table], batch }, guarded));
+      for (const table of DELETE_ORDER) add(deleted, table, await deleteRows(ws, table, { ids: plan.tables[table], batch, since: plan.since }, guarded));
       return deleted;
     }, batch);
     for (const kind of KINDS) total.counts[kind] += done.counts[kind];
@@ -204,7 +205,12 @@ function add(deleted: Deleted, table: BatchedTable, rows: number): void {
  * whole transaction. Unless `guarded`, those rows are left to the server's key check (see
  * DeleteContext.guards). Returns the number of rows deleted; a failure carries the table's name.
  */
-async function deleteRows(ws: Workspace, table: BatchedTable, from: { ids: string; batch?: number; column?: string }, guarded: boolean): Promise<number> {
+async function deleteRows(
+  ws: Workspace,
+  table: BatchedTable,
+  from: { ids: string; batch?: number; column?: string; since?: ChildRowsSince },
+  guarded: boolean,
+): Promise<number> {
   const t = ws.q(table);
   const c = ws.q(from.column ?? 'id');
   const params = from.batch === undefined ? [] : [from.batch];
@@ -212,10 +218,12 @@ async function deleteRows(ws: Workspace, table: BatchedTable, from: { ids: strin
   const target = ws.backend === 'mysql' ? 't' : t;
   // SQLite may have no index on the referencing columns (sqlite-keys.ts): there, one uncorrelated
   // NOT IN per child table, which SQLite reads once into a transient index, not once per row.
+  // A batch there reads the large child tables by the snapshot and the ids added since (sqlite-batch-guards.ts).
   const unreferenced = (guarded ? childrenOf(table) : [])
     .map((ref) =>
       ws.backend === 'sqlite'
-        ? ` AND id NOT IN (SELECT r.${ws.q(ref.column)} FROM ${ws.q(ref.child)} r WHERE r.${ws.q(ref.column)} IS NOT NULL)`
+        ? ((from.since && watchedGuard(ws, from.since, target, ref.child, ref.column)) ??
+          ` AND id NOT IN (SELECT r.${ws.q(ref.column)} FROM ${ws.q(ref.child)} r WHERE r.${ws.q(ref.column)} IS NOT NULL)`)
         : ` AND NOT EXISTS (SELECT 1 FROM ${ws.q(ref.child)} r WHERE r.${ws.q(ref.column)} = ${target}.id)`,
     )
     .join('');
