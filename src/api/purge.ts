@@ -12,6 +12,7 @@ import { DeleteContext, DeleteProgress, Deleted, DeletedSoFar, deleteInBatches, 
 import { Counts, KINDS, Kind, emptyCounts, subtract, withTotal } from '../purge/kinds';
 import { Selection, SelectionRules } from '../purge/selection';
 import { Sources, readSnapshot } from '../purge/snapshot';
+import { ChildRowsSince, childRowsSince } from '../purge/sqlite-batch-guards';
 import { Workspace } from '../purge/workspace';
 import { writeLockTurns } from '../connection/write-lock-turns';
 
@@ -215,7 +216,7 @@ async function purgeNow(session: DriverSession, options: PurgeOptions, hooks: Pu
     const planned = { objects: counts.total, efficacyIndicators: decision.efficacyIndicators };
     const progress: DeleteProgress = (event) => hooks.progress?.({ stage: 'deleting', ...event });
     const guards = (await serverChecksKeys(ws)) ? 'after a violation' : 'always';
-    const deleted = await deleteDecided({ ws, lock, log, progress, planned, galera: session.galera, guards }, decision);
+    const deleted = await deleteDecided({ ws, lock, log, progress, planned, galera: session.galera, guards, since: decision.since }, decision);
     hooks.progress?.({ stage: 'deleted', deleted: { objects: deleted.counts.total, efficacyIndicators: deleted.efficacyIndicators }, planned });
     return { ...result, outcome: 'purged', ...deleted };
   } finally {
@@ -234,6 +235,8 @@ interface Decision {
   /** The efficacy indicators of the action plans in `counts`. */
   efficacyIndicators: number;
   plan?: BatchPlan;
+  /** On SQLite, what the deletes' guards read (sqlite-batch-guards.ts). */
+  since?: ChildRowsSince;
 }
 
 /** Rules 1-8 on the snapshot `src`, and the batch plan when deleting in batches. */
@@ -263,7 +266,8 @@ async function decide(
     step('batches');
     plan = await planBatches(ws, src, selection.tables, batchSize);
   }
-  return { tables: selection.tables, selected, overMax, goalsWithinMax, kept, counts, efficacyIndicators, plan };
+  const since = options.dryRun || counts.total === 0 ? undefined : await childRowsSince(ws, src, selection.tables);
+  return { tables: selection.tables, selected, overMax, goalsWithinMax, kept, counts, efficacyIndicators, plan, since };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { Kind } from './kinds';
 import { Sources } from './snapshot';
-import { ChildRowsSince, childRowsSince } from './sqlite-batch-guards';
 import { Workspace } from './workspace';
 
 /** The tables a batch deletes from, by id: the six kinds and the efficacy indicators. */
@@ -35,8 +34,6 @@ export interface BatchPlan {
   rows: number;
   /** Most rows of one batch. */
   size: number;
-  /** On SQLite: what the batches' guards read instead of whole child tables (sqlite-batch-guards.ts). */
-  since?: ChildRowsSince;
 }
 
 /** Order of the tables within one subtree: leaves first. */
@@ -97,8 +94,7 @@ export async function planBatches(ws: Workspace, src: Sources, selected: Record<
   const [row] = await ws.run<{ rows: number | string | null }[]>(`SELECT MAX(n) AS ${ws.q('rows')} FROM ${position}`);
   await ws.drop(position);
   const rows = Number(row.rows ?? 0);
-  const since = ws.backend === 'sqlite' ? await childRowsSince(ws, src, selected) : undefined;
-  return { tables, count: Math.ceil(rows / size), rows, size, since };
+  return { tables, count: Math.ceil(rows / size), rows, size };
 }
 
 /** `(n - 1) / size` in integer arithmetic, `size` bound as the first parameter. */

@@ -53,6 +53,8 @@ export interface DeleteContext {
    * later one, guarded.
    */
   guards: 'always' | 'after a violation';
+  /** On SQLite: what the guards read instead of whole child tables (sqlite-batch-guards.ts). */
+  since?: ChildRowsSince;
 }
 
 /**
@@ -69,8 +71,8 @@ export async function deleteSelection(context: DeleteContext, tables: Record<Kin
       // Indicators go by their action plan: all of them, also any added since the selection.
       const rows =
         table === 'efficacy_indicators'
-          ? await deleteRows(ws, table, { ids: tables.action_plans, column: 'action_plan_id' }, guarded)
-          : await deleteRows(ws, table, { ids: tables[table] }, guarded);
+          ? await deleteRows(ws, table, { ids: tables.action_plans, column: 'action_plan_id', since: context.since }, guarded)
+          : await deleteRows(ws, table, { ids: tables[table], since: context.since }, guarded);
       add(deleted, table, rows);
       context.progress({ table, rows, deleted: soFar(deleted), planned: context.planned });
     }
@@ -90,7 +92,7 @@ export async function deleteInBatches(context: DeleteContext, plan: BatchPlan): 
     const what = `purge batch ${batch + 1} of ${plan.count}`;
     const done = await inTransaction(context, what, async (guarded) => {
       const deleted = emptyDeleted();
-      for (const table of DELETE_ORDER) add(deleted, table, await deleteRows(ws, table, { ids: plan.tables[table], batch, since: plan.since }, guarded));
+      for (const table of DELETE_ORDER) add(deleted, table, await deleteRows(ws, table, { ids: plan.tables[table], batch, since: context.since }, guarded));
       return deleted;
     }, batch);
     for (const kind of KINDS) total.counts[kind] += done.counts[kind];
@@ -218,7 +220,7 @@ async function deleteRows(
   const target = ws.backend === 'mysql' ? 't' : t;
   // SQLite may have no index on the referencing columns (sqlite-keys.ts): there, one uncorrelated
   // NOT IN per child table, which SQLite reads once into a transient index, not once per row.
-  // A batch there reads the large child tables by the snapshot and the ids added since (sqlite-batch-guards.ts).
+  // There the large child tables are read by the snapshot and the ids added since (sqlite-batch-guards.ts).
   const unreferenced = (guarded ? childrenOf(table) : [])
     .map((ref) =>
       ws.backend === 'sqlite'

@@ -3,11 +3,12 @@ import { Sources } from './snapshot';
 import { Workspace } from './workspace';
 
 /**
- * The guards of a batch on SQLite without reading whole child tables (issue 27).
+ * The guards of purge's deletes on SQLite without reading whole child tables (issue 27).
  *
  * A guard keeps a parent that a row outside the deletion still references (delete.ts). SQLite has no
  * index on the referencing columns (sqlite-keys.ts), so the plain guard reads the whole child table,
- * once per batch: at a million rows, most of a batched purge and of each batch's hold on the lock.
+ * once per batch: at a million rows, most of a batched purge and of each batch's hold on the lock
+ * (and, in one transaction, a second read of each large table while the lock is held).
  * For the large child tables, whose links Watcher never changes once a row is written (an action's
  * action plan, an indicator's action plan, an action plan's audit), the rows that can reference a
  * parent of the batch are:
@@ -33,8 +34,9 @@ const WATCHED: readonly { child: 'actions' | 'efficacy_indicators' | 'action_pla
   { child: 'action_plans', column: 'audit_id', parent: 'audits' },
 ];
 
-/** Reads, from the snapshot and the final selection, the id above which a child row is new. */
-export async function childRowsSince(ws: Workspace, src: Sources, selected: Record<Kind, string>): Promise<ChildRowsSince> {
+/** Reads, from the snapshot and the final selection, the id above which a child row is new; on SQLite only. */
+export async function childRowsSince(ws: Workspace, src: Sources, selected: Record<Kind, string>): Promise<ChildRowsSince | undefined> {
+  if (ws.backend !== 'sqlite') return undefined;
   const newAbove: ChildRowsSince['newAbove'] = {};
   for (const { child } of WATCHED) {
     // The rows the purge leaves: not selected (an indicator goes with its selected action plan).
