@@ -45,15 +45,10 @@ export class Workspace {
    *   against the services' writes;
    * - PostgreSQL's JIT is off: it compiles any statement whose estimated cost is high, and the
    *   orphan queries (correlated subqueries over whole tables) are estimated high but run in
-   *   milliseconds, so compiling them took longer than running them;
-   * - PostgreSQL sorts the batch plan (batches.ts: a ROW_NUMBER over every row to delete) in memory:
-   *   with the default 4 MB it went to disk, 5 s of a million-row plan.
+   *   milliseconds, so compiling them took longer than running them.
    */
   async prepare(lock: LockPolicy): Promise<void> {
-    if (this.backend === 'postgres') {
-      await this.run('SET jit = off').catch(() => undefined); // no JIT before PostgreSQL 11
-      await this.run("SET work_mem = '64MB'");
-    }
+    if (this.backend === 'postgres') await this.run('SET jit = off').catch(() => undefined); // no JIT before PostgreSQL 11
     if (this.backend === 'mysql') await this.run('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
     for (const statement of lockWaitStatements(this.backend, lock.timeoutSeconds)) await this.run(statement);
   }
