@@ -155,17 +155,9 @@ export class Selection {
     const before = await this.counts();
     for (const kind of [...KINDS].reverse()) {
       for (const link of LINKS.filter((l) => l.parent === kind)) {
-        // The parents that children outside the selection reference.
-        const outside =
-          `FROM ${this.src[link.child]} c LEFT JOIN ${this.tables[link.child]} x ON x.id = c.id ` +
-          `WHERE x.id IS NULL AND c.${link.column} IS NOT NULL`;
-        // MySQL runs the IN (subquery) of a single-table DELETE once per row, by an index its copies
-        // of the tables do not have (snapshot.ts): there the referenced ids are read once, into a
-        // derived table, and joined.
         await this.ws.run(
-          this.ws.backend === 'mysql'
-            ? `DELETE s FROM ${this.tables[kind]} s JOIN (SELECT DISTINCT c.${link.column} AS id ${outside}) r ON r.id = s.id`
-            : `DELETE FROM ${this.tables[kind]} WHERE id IN (SELECT c.${link.column} ${outside})`,
+          `DELETE FROM ${this.tables[kind]} WHERE id IN (SELECT c.${link.column} FROM ${this.src[link.child]} c ` +
+            `LEFT JOIN ${this.tables[link.child]} x ON x.id = c.id WHERE x.id IS NULL AND c.${link.column} IS NOT NULL)`,
         );
       }
     }
