@@ -15,7 +15,8 @@ import { writeConfig } from '../test/support/cli';
 import { LiveTraffic, hotUpdates } from './live-traffic';
 import { markdownTable, runBenchmark } from './report';
 
-const BIN = path.join(__dirname, '..', 'bin', 'run.js');
+// BENCH_BIN: another build's bin/run.js (an earlier commit's, to compare).
+const BIN = process.env.BENCH_BIN ?? path.join(__dirname, '..', 'bin', 'run.js');
 const AUDITS = Number(process.env.BENCH_AUDITS ?? 111_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 10_000);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgresql,mysql,sqlite').split(',') as Backend[];

@@ -15,7 +15,8 @@ import { runReference } from '../test/support/reference';
 import { makeDataset, datasetSql, expectedSurvivors, survivors } from '../test/support/purge-dataset';
 import { hotUpdates } from './live-traffic';
 
-const BIN = path.join(__dirname, '..', 'bin', 'run.js');
+// BENCH_BIN: another build's bin/run.js (an earlier commit's, to compare).
+const BIN = process.env.BENCH_BIN ?? path.join(__dirname, '..', 'bin', 'run.js');
 
 function timed(args: string[]): { seconds: number; maxRssMb: number; status: number; stderr: string } {
   const r = spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, BIN, ...args], { encoding: 'utf8', input: '', maxBuffer: 64 << 20 });

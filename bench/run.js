@@ -109,3 +109,16 @@ if (process.env.BENCH_GALERA === '1') {
   );
   if (galera.status !== 0) process.exit(galera.status ?? 1);
 }
+
+// Purge of ~1M rows beside the plain DELETEs of the same rows, one transaction and batches, on the three
+// backends (bench/purge-cost.ts: issue 27; about half an hour on 2 cores) runs here only when asked:
+// BENCH_PURGE=1 npm run bench (BENCH_BASELINE=<dir of another build> adds it side by side).
+if (process.env.BENCH_PURGE === '1') {
+  console.log();
+  const purgeCost = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'test', 'support', 'run-with-servers.js'), 'npx', 'ts-node', '--transpile-only', path.join(ROOT, 'bench', 'purge-cost.ts')],
+    { cwd: ROOT, stdio: 'inherit', env },
+  );
+  if (purgeCost.status !== 0) process.exit(purgeCost.status ?? 1);
+}

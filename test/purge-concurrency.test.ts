@@ -116,6 +116,42 @@ describe('purge while others write', function () {
         expect(purgeIndexes(db.url)).to.deep.equal([]);
       });
 
+      it('in batches, a row added under a selected action plan keeps the plan and its audit, and nothing is left without its parent', async function () {
+        const deep = makeDataset(9, DEEP);
+        const { db } = await fresh(deep);
+        const deepExpected = expectedSurvivors(deep, {});
+        // A purged action plan of a purged audit.
+        const { id: plan, audit_id: audit } = deep.rows.action_plans.find(
+          (p) => !deepExpected.action_plans.includes(p.id) && !deepExpected.audits.includes(p.audit_id!),
+        )!;
+        const { withDriverSession, purge } = api();
+        const result = await withDriverSession(db.url, {}, (session) =>
+          purge(session, { batchSize: 5 }, {
+            confirm: async () => {
+              // After the selection and the batch plan, before the first batch: a service adds an action.
+              sqlQuery(
+                db.url,
+                `INSERT INTO actions (created_at, deleted, id, uuid, action_plan_id, action_type, state) ` +
+                  `VALUES ('2026-01-01 00:00:00', 0, 900001, 'aaaaaaaa-0000-4000-8000-000000900001', ${plan}, 'nop', 'PENDING');`,
+              );
+              return true;
+            },
+          }),
+        );
+        expect(result.outcome).to.equal('purged');
+        expect(result.notDeleted.stillReferenced).to.include({ action_plans: 1, audits: 1 });
+        const after = survivors(db.url);
+        expect(after.action_plans).to.include(plan);
+        expect(after.audits).to.include(audit);
+        expect(after.actions).to.include(900001);
+        const orphans = sqlQuery(
+          db.url,
+          'SELECT (SELECT COUNT(*) FROM actions x WHERE NOT EXISTS (SELECT 1 FROM action_plans p WHERE p.id = x.action_plan_id)) + ' +
+            '(SELECT COUNT(*) FROM action_plans p WHERE NOT EXISTS (SELECT 1 FROM audits a WHERE a.id = p.audit_id));',
+        );
+        expect(Number(orphans.trim())).to.equal(0);
+      });
+
       it('--batch-size is a bound: no transaction deletes more, and each leaves a state the rules allow', async function () {
         const deep = makeDataset(9, DEEP);
         const { db, conf } = await fresh(deep);

@@ -7,10 +7,12 @@ import { buildCheckIndexes, dropLeftoverIndexes } from '../purge/check-indexes';
 import { galeraBatchSize } from '../purge/galera-batch-size';
 import { underClusterRunLock } from '../runtime/run-guard';
 import { checkKeysOurselves } from '../purge/sqlite-keys';
+import { serverChecksKeys } from '../purge/server-keys';
 import { DeleteContext, DeleteProgress, Deleted, DeletedSoFar, deleteInBatches, deleteSelection, describeDeleted } from '../purge/delete';
 import { Counts, KINDS, Kind, emptyCounts, subtract, withTotal } from '../purge/kinds';
 import { Selection, SelectionRules } from '../purge/selection';
 import { Sources, readSnapshot } from '../purge/snapshot';
+import { ChildRowsSince, childRowsSince } from '../purge/sqlite-batch-guards';
 import { Workspace } from '../purge/workspace';
 import { writeLockTurns } from '../connection/write-lock-turns';
 
@@ -183,7 +185,7 @@ async function purgeNow(session: DriverSession, options: PurgeOptions, hooks: Pu
     const decision = await retryOnLockConflict({ policy: lock, log, what: 'reading the selection', outcome: 'no row was deleted' }, async () => {
       const mark = ws.mark();
       try {
-        return await readSnapshot(ws, (src) => decide(ws, src, rules, options, step, session));
+        return await readSnapshot(ws, { deletedAt: cutoff !== undefined, uuid: goalUuid !== undefined }, (src) => decide(ws, src, rules, options, step, session));
       } catch (error) {
         await ws.dropSince(mark);
         throw error;
@@ -213,7 +215,8 @@ async function purgeNow(session: DriverSession, options: PurgeOptions, hooks: Pu
     }
     const planned = { objects: counts.total, efficacyIndicators: decision.efficacyIndicators };
     const progress: DeleteProgress = (event) => hooks.progress?.({ stage: 'deleting', ...event });
-    const deleted = await deleteDecided({ ws, lock, log, progress, planned, galera: session.galera }, decision);
+    const guards = (await serverChecksKeys(ws)) ? 'after a violation' : 'always';
+    const deleted = await deleteDecided({ ws, lock, log, progress, planned, galera: session.galera, guards, since: decision.since }, decision);
     hooks.progress?.({ stage: 'deleted', deleted: { objects: deleted.counts.total, efficacyIndicators: deleted.efficacyIndicators }, planned });
     return { ...result, outcome: 'purged', ...deleted };
   } finally {
@@ -232,6 +235,8 @@ interface Decision {
   /** The efficacy indicators of the action plans in `counts`. */
   efficacyIndicators: number;
   plan?: BatchPlan;
+  /** On SQLite, what the deletes' guards read (sqlite-batch-guards.ts). */
+  since?: ChildRowsSince;
 }
 
 /** Rules 1-8 on the snapshot `src`, and the batch plan when deleting in batches. */
@@ -261,7 +266,8 @@ async function decide(
     step('batches');
     plan = await planBatches(ws, src, selection.tables, batchSize);
   }
-  return { tables: selection.tables, selected, overMax, goalsWithinMax, kept, counts, efficacyIndicators, plan };
+  const since = options.dryRun || counts.total === 0 ? undefined : await childRowsSince(ws, src, selection.tables);
+  return { tables: selection.tables, selected, overMax, goalsWithinMax, kept, counts, efficacyIndicators, plan, since };
 }
 
 /**

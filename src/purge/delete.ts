@@ -3,6 +3,7 @@ import { LockPolicy, retryOnLockConflict } from '../connection/lock-policy';
 import { Logger } from '../log';
 import { BatchPlan, BatchedTable } from './batches';
 import { Counts, KINDS, Kind, REFERENCES, emptyCounts, withTotal } from './kinds';
+import { ChildRowsSince, watchedGuard } from './sqlite-batch-guards';
 import { Workspace } from './workspace';
 
 /** Tables in the order their rows are deleted: every child before its parent. */
@@ -44,6 +45,16 @@ export interface DeleteContext {
   planned: DeletedSoFar;
   /** The Galera node the purge talks to, when it is one: its conflicts and limits are named as such. */
   galera?: GaleraNode;
+  /**
+   * Guards: whether each DELETE leaves the rows that others still reference (see deleteRows).
+   * 'always' where the server does not check the keys for purge (SQLite); 'after a violation' where
+   * it does (server-keys.ts): the deletes go unguarded, and the first key violation (a service added
+   * a child since the selection) rolls back that transaction, which runs again at once, and every
+   * later one, guarded.
+   */
+  guards: 'always' | 'after a violation';
+  /** On SQLite: what the guards read instead of whole child tables (sqlite-batch-guards.ts). */
+  since?: ChildRowsSince;
 }
 
 /**
@@ -54,14 +65,14 @@ export interface DeleteContext {
  */
 export async function deleteSelection(context: DeleteContext, tables: Record<Kind, string>): Promise<Deleted> {
   const { ws } = context;
-  return inTransaction(context, 'purge transaction', async () => {
+  return inTransaction(context, 'purge transaction', async (guarded) => {
     const deleted = emptyDeleted();
     for (const table of DELETE_ORDER) {
       // Indicators go by their action plan: all of them, also any added since the selection.
       const rows =
         table === 'efficacy_indicators'
-          ? await deleteRows(ws, table, { ids: tables.action_plans, column: 'action_plan_id' })
-          : await deleteRows(ws, table, { ids: tables[table] });
+          ? await deleteRows(ws, table, { ids: tables.action_plans, column: 'action_plan_id', since: context.since }, guarded)
+          : await deleteRows(ws, table, { ids: tables[table], since: context.since }, guarded);
       add(deleted, table, rows);
       context.progress({ table, rows, deleted: soFar(deleted), planned: context.planned });
     }
@@ -79,9 +90,9 @@ export async function deleteInBatches(context: DeleteContext, plan: BatchPlan): 
   const total = emptyDeleted();
   for (let batch = 0; batch < plan.count; batch++) {
     const what = `purge batch ${batch + 1} of ${plan.count}`;
-    const done = await inTransaction(context, what, async () => {
+    const done = await inTransaction(context, what, async (guarded) => {
       const deleted = emptyDeleted();
-      for (const table of DELETE_ORDER) add(deleted, table, await deleteRows(ws, table, { ids: plan.tables[table], batch }));
+      for (const table of DELETE_ORDER) add(deleted, table, await deleteRows(ws, table, { ids: plan.tables[table], batch, since: context.since }, guarded));
       return deleted;
     }, batch);
     for (const kind of KINDS) total.counts[kind] += done.counts[kind];
@@ -100,7 +111,7 @@ export async function deleteInBatches(context: DeleteContext, plan: BatchPlan): 
  * also to a write another node committed first). `batchesBefore`, in batches, is how many were
  * committed before this one: said when the transaction goes over a write-set limit of the cluster.
  */
-async function inTransaction(context: DeleteContext, what: string, work: () => Promise<Deleted>, batchesBefore?: number): Promise<Deleted> {
+async function inTransaction(context: DeleteContext, what: string, work: (guarded: boolean) => Promise<Deleted>, batchesBefore?: number): Promise<Deleted> {
   try {
     return await retryOnLockConflict(
       {
@@ -118,7 +129,7 @@ async function inTransaction(context: DeleteContext, what: string, work: () => P
         outcome: 'that transaction was rolled back: nothing of it was deleted',
       },
       async () => {
-        const result = await context.ws.transaction(work);
+        const result = await guardedWhenNeeded(context, what, work);
         return { counts: withTotal(result.counts), efficacyIndicators: result.efficacyIndicators };
       },
     );
@@ -141,6 +152,23 @@ async function writeSetLimitError(context: DeleteContext, what: string, error: u
   return new WriteSetLimitError(
     `${what} exceeded the cluster's ${limit}${value === undefined ? '' : ` (${value})`} and was rolled back (${kept}): ${advice}`,
   );
+}
+
+/**
+ * Runs `work` in one transaction, unguarded while the server checks the keys and none was violated
+ * yet; after a violation (that transaction rolled back), at once again, guarded, as every later one.
+ */
+async function guardedWhenNeeded(context: DeleteContext, what: string, work: (guarded: boolean) => Promise<Deleted>): Promise<Deleted> {
+  if (context.guards === 'always') return context.ws.transaction(() => work(true));
+  try {
+    return await context.ws.transaction(() => work(false));
+  } catch (error) {
+    if (!isForeignKeyViolation(error)) throw error;
+    context.guards = 'always';
+    const table = (error as { purgeTable?: string }).purgeTable;
+    context.log.verbose(`${what}: a row was added under one being deleted${table ? ` (on ${table})` : ''}; running it again, keeping such rows`);
+    return context.ws.transaction(() => work(true));
+  }
 }
 
 function isForeignKeyViolation(error: unknown): boolean {
@@ -176,9 +204,15 @@ function add(deleted: Deleted, table: BatchedTable, rows: number): void {
  * when given), in the form each backend runs fastest, and only rows that no row outside the
  * deletion references: the selection was read from a snapshot, and a service may since have added
  * a child, which keeps its parent (and that parent's ancestors) where the key check would fail the
- * whole transaction. Returns the number of rows deleted; a failure carries the table's name.
+ * whole transaction. Unless `guarded`, those rows are left to the server's key check (see
+ * DeleteContext.guards). Returns the number of rows deleted; a failure carries the table's name.
  */
-async function deleteRows(ws: Workspace, table: BatchedTable, from: { ids: string; batch?: number; column?: string }): Promise<number> {
+async function deleteRows(
+  ws: Workspace,
+  table: BatchedTable,
+  from: { ids: string; batch?: number; column?: string; since?: ChildRowsSince },
+  guarded: boolean,
+): Promise<number> {
   const t = ws.q(table);
   const c = ws.q(from.column ?? 'id');
   const params = from.batch === undefined ? [] : [from.batch];
@@ -186,10 +220,12 @@ async function deleteRows(ws: Workspace, table: BatchedTable, from: { ids: strin
   const target = ws.backend === 'mysql' ? 't' : t;
   // SQLite may have no index on the referencing columns (sqlite-keys.ts): there, one uncorrelated
   // NOT IN per child table, which SQLite reads once into a transient index, not once per row.
-  const unreferenced = childrenOf(table)
+  // There the large child tables are read by the snapshot and the ids added since (sqlite-batch-guards.ts).
+  const unreferenced = (guarded ? childrenOf(table) : [])
     .map((ref) =>
       ws.backend === 'sqlite'
-        ? ` AND id NOT IN (SELECT r.${ws.q(ref.column)} FROM ${ws.q(ref.child)} r WHERE r.${ws.q(ref.column)} IS NOT NULL)`
+        ? ((from.since && watchedGuard(ws, from.since, target, ref.child, ref.column)) ??
+          ` AND id NOT IN (SELECT r.${ws.q(ref.column)} FROM ${ws.q(ref.child)} r WHERE r.${ws.q(ref.column)} IS NOT NULL)`)
         : ` AND NOT EXISTS (SELECT 1 FROM ${ws.q(ref.child)} r WHERE r.${ws.q(ref.column)} = ${target}.id)`,
     )
     .join('');

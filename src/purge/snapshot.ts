@@ -17,8 +17,17 @@ const COLUMNS: Record<SourceTable, readonly string[]> = {
   actions: ['action_plan_id'],
   efficacy_indicators: ['action_plan_id'],
 };
-const MIXIN = ['id', 'deleted', 'deleted_at', 'uuid'];
 const TABLES = [...KINDS, 'efficacy_indicators'] as const;
+
+/**
+ * The soft-delete columns the rules read beside `id` and `deleted`: `deleted_at` only for an age
+ * (-d), `uuid` only for a goal (-t). A copy leaves the others out: at a million rows the uuids were
+ * most of what it wrote.
+ */
+export interface SnapshotColumns {
+  deletedAt: boolean;
+  uuid: boolean;
+}
 
 /**
  * Runs `read` (the whole selection and batch plan) against one consistent snapshot of the Watcher
@@ -35,46 +44,45 @@ const TABLES = [...KINDS, 'efficacy_indicators'] as const;
  * - SQLite: the same single-statement copy; a read transaction would hold its shared lock for the
  *   whole selection, and in rollback-journal mode no service could commit meanwhile.
  */
-export async function readSnapshot<T>(ws: Workspace, read: (sources: Sources) => Promise<T>): Promise<T> {
+export async function readSnapshot<T>(ws: Workspace, columns: SnapshotColumns, read: (sources: Sources) => Promise<T>): Promise<T> {
   if (ws.backend === 'postgres') {
     const base = Object.fromEntries(TABLES.map((t) => [t, t])) as Sources;
     return ws.transaction(() => read(base), 'BEGIN ISOLATION LEVEL REPEATABLE READ');
   }
-  return read(await copyTables(ws));
+  return read(await copyTables(ws, columns));
 }
 
 /** One statement copies every table's columns into `snap`; then `snap` is split per table. */
-async function copyTables(ws: Workspace): Promise<Sources> {
+async function copyTables(ws: Workspace, columns: SnapshotColumns): Promise<Sources> {
   const int = 'INTEGER';
   const datetime = ws.backend === 'mysql' ? 'DATETIME(6)' : 'DATETIME';
+  const optionalColumns: [string, string][] = [
+    ...(columns.deletedAt ? [['deleted_at', datetime] as [string, string]] : []),
+    ...(columns.uuid ? [['uuid', 'VARCHAR(36)'] as [string, string]] : []),
+  ];
+  const optional = optionalColumns.map(([name, type]) => `${name} ${type}`);
+  const mixin = ['id', 'deleted', ...optionalColumns.map(([name]) => name)];
   const snap = await ws.createTable(
     'snap',
-    `k ${int} NOT NULL, id ${int} NOT NULL, deleted ${int}, deleted_at ${datetime}, ` +
-      `uuid VARCHAR(36), l1 ${int}, l2 ${int}, PRIMARY KEY (k, id)`,
+    [`k ${int} NOT NULL`, `id ${int} NOT NULL`, `deleted ${int}`, ...optional, `l1 ${int}`, `l2 ${int}`, 'PRIMARY KEY (k, id)'].join(', '),
   );
   const union = TABLES.map((table, k) => {
     const links = COLUMNS[table];
-    return `SELECT ${k}, ${MIXIN.join(', ')}, ${links[0] ?? 'NULL'}, ${links[1] ?? 'NULL'} FROM ${ws.q(table)}`;
+    return `SELECT ${k}, ${mixin.join(', ')}, ${links[0] ?? 'NULL'}, ${links[1] ?? 'NULL'} FROM ${ws.q(table)}`;
   });
-  await ws.run(`INSERT INTO ${snap} (k, id, deleted, deleted_at, uuid, l1, l2) ${union.join(' UNION ALL ')}`);
+  await ws.run(`INSERT INTO ${snap} (k, ${mixin.join(', ')}, l1, l2) ${union.join(' UNION ALL ')}`);
 
   const sources = {} as Sources;
   for (const [k, table] of TABLES.entries()) {
     const links = COLUMNS[table];
-    const definitions = [
-      `id ${int} NOT NULL PRIMARY KEY`,
-      `deleted ${int}`,
-      `deleted_at ${datetime}`,
-      'uuid VARCHAR(36)',
-      ...links.map((l) => `${l} ${int}`),
-    ];
+    const definitions = [`id ${int} NOT NULL PRIMARY KEY`, `deleted ${int}`, ...optional, ...links.map((l) => `${l} ${int}`)];
     // The links are indexed, as the foreign keys of the real tables are on MySQL: the safety rule
     // looks rows up by them, and MySQL runs an IN (subquery) of a DELETE once per row.
     const keys = ws.backend === 'mysql' ? links.map((l) => `KEY (${l})`) : [];
     sources[table] = await ws.createTable(`src_${table}`, [...definitions, ...keys].join(', '));
     const linkColumns = links.map((l, i) => `, l${i + 1}`).join('');
     await ws.run(
-      `INSERT INTO ${sources[table]} (${[...MIXIN, ...links].join(', ')}) SELECT id, deleted, deleted_at, uuid${linkColumns} FROM ${snap} WHERE k = ${k}`,
+      `INSERT INTO ${sources[table]} (${[...mixin, ...links].join(', ')}) SELECT ${mixin.join(', ')}${linkColumns} FROM ${snap} WHERE k = ${k}`,
     );
     if (ws.backend === 'sqlite') {
       for (const l of links) await ws.run(`CREATE INDEX ${ws.q(`wdm_purge_src_${table}_${l}`)} ON ${sources[table]} (${l})`);
