@@ -47,7 +47,7 @@ describe('revision -m', function () {
     const branched = runCli(['revision', '-m', 'x', '--migrations-dir', dir]);
     expect(branched.status).to.equal(1);
     expect(branched.stderr.trim()).to.equal(
-      'watcher-db-manage: error: The revision chain has 2 heads (bbbb00000002, cccc00000003); merge them into one before upgrading',
+      'watcher-db-manage: error: The revision chain has 2 heads (bbbb00000002, cccc00000003); join them with a merge revision first: watcher-db-manage merge -m "merge heads"',
     );
     const empty = runCli(['revision', '-m', ' ', '--migrations-dir', chainDir([['aaaa00000001', null]])]);
     expect(empty.status).to.equal(2); // a usage error: the message is blank whatever the database holds

@@ -1,9 +1,15 @@
 import { RevisionChain } from '../script/chain';
-import { Revision } from '../script/revision';
+import { parentsOf, parentText, Revision } from '../script/revision';
+
+/** Alembic's mark for a merge point. */
+function mergeMark(entry: HistoryEntry): string {
+  return entry.parents.length > 1 ? ' (mergepoint)' : '';
+}
 
 export interface HistoryEntry {
   id: string;
-  parent: string | null;
+  /** Several for a merge revision. */
+  parents: string[];
   message: string;
   created: string;
   isHead: boolean;
@@ -15,7 +21,7 @@ export function history(chain: RevisionChain, current: string | null | undefined
   const heads = new Set(chain.heads().map((h) => h.id));
   return chain.newestFirst().map((rev: Revision) => ({
     id: rev.id,
-    parent: rev.parent,
+    parents: parentsOf(rev),
     message: rev.message,
     created: rev.created,
     isHead: heads.has(rev.id),
@@ -26,20 +32,20 @@ export function history(chain: RevisionChain, current: string | null | undefined
 /** One line per revision, in Alembic's form: `parent -> id (head) (current), message`. */
 export function formatHistoryLine(entry: HistoryEntry): string {
   const marks = `${entry.isHead ? ' (head)' : ''}${entry.isCurrent ? ' (current)' : ''}`;
-  return `${entry.parent ?? '<base>'} -> ${entry.id}${marks}, ${entry.message}`;
+  return `${parentText({ id: entry.id, parent: entry.parents })} -> ${entry.id}${marks}${mergeMark(entry)}, ${entry.message}`;
 }
 
 /** Alembic's verbose block: revision, parent, marks and dates. */
 export function formatHistoryVerbose(entry: HistoryEntry): string {
-  const marks = `${entry.isHead ? ' (head)' : ''}${entry.isCurrent ? ' (current)' : ''}`;
+  const marks = `${entry.isHead ? ' (head)' : ''}${entry.isCurrent ? ' (current)' : ''}${mergeMark(entry)}`;
   return [
     `Rev: ${entry.id}${marks}`,
-    `Parent: ${entry.parent ?? '<base>'}`,
+    `${entry.parents.length > 1 ? 'Merges' : 'Parent'}: ${parentText({ id: entry.id, parent: entry.parents })}`,
     '',
     `    ${entry.message}`,
     '',
     `    Revision ID: ${entry.id}`,
-    `    Revises: ${entry.parent ?? ''}`,
+    `    Revises: ${entry.parents.join(', ')}`,
     `    Create Date: ${entry.created}`,
     '',
   ].join('\n');

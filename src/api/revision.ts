@@ -1,5 +1,7 @@
 import { UsageError, UserError } from '../errors';
 import { RevisionChain } from '../script/chain';
+import { RevisionNode } from '../script/revision';
+import { readRevisionHeaders } from '../script/source-headers';
 import { newRevisionDir } from '../script/new-revision-dir';
 import { newRevisionId, writeRevision } from '../script/write-revision';
 
@@ -15,12 +17,20 @@ export interface RevisionOptions {
 
 export interface RevisionResult {
   id: string;
-  parent: string | null;
+  parent: string | readonly string[] | null;
   file: string;
 }
 
+/**
+ * The revisions of the directory a new revision goes into, from the files' headers: compiled or not,
+ * so that a revision written a minute ago is the next one's parent (no build between them).
+ */
+export function revisionsToWriteOnto(migrationsDir?: string): RevisionChain<RevisionNode> {
+  return new RevisionChain(readRevisionHeaders(newRevisionDir(migrationsDir)));
+}
+
 /** `revision -m MSG`: an empty revision on top of the chain's single head. */
-export function createRevision(chain: RevisionChain, options: RevisionOptions): RevisionResult {
+export function createRevision(chain: RevisionChain<RevisionNode>, options: RevisionOptions): RevisionResult {
   if (!options.message.trim()) throw new UsageError('A revision needs a message: revision -m "what it changes"');
   const parent = chain.revisions.size === 0 ? null : chain.head().id;
   const id = options.id ?? newRevisionId();

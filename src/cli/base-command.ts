@@ -8,6 +8,7 @@ import { parseConnectionUrl } from '../connection/url';
 import { UserError } from '../errors';
 import { loadChain } from '../script/load';
 import { RevisionChain } from '../script/chain';
+import { refuseUnbuiltRevisions } from '../script/unbuilt';
 import { EXIT } from './exit-codes';
 import { openDestinations } from './log-destinations';
 import { logFlags } from './log-flags';
@@ -151,8 +152,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return withDriverSession(url, { log: this.logger, retry }, work);
   }
 
+  /**
+   * The revisions to run: --migrations-dir's, else the shipped ones, which in a checkout must hold
+   * every revision of the sources (unbuilt.ts).
+   */
   protected chain(): RevisionChain {
-    return loadChain(this.flags['migrations-dir']);
+    const dir = this.flags['migrations-dir'];
+    const chain = loadChain(dir);
+    if (dir === undefined) refuseUnbuiltRevisions(chain);
+    return chain;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Flags } from '../cli/oclif';
 import { BaseCommand } from '../cli/base-command';
 import { autogenerateRevision } from '../api/autogenerate';
-import { createRevision } from '../api/revision';
+import { createRevision, revisionsToWriteOnto } from '../api/revision';
 import { parseRename, renameFlag } from '../cli/rename-flag';
 
 export default class Revision extends BaseCommand<typeof Revision> {
@@ -21,7 +21,7 @@ export default class Revision extends BaseCommand<typeof Revision> {
     rename: renameFlag,
   };
 
-  async run(): Promise<{ id: string; parent: string | null; file: string; operations?: string[]; warnings?: string[] }> {
+  async run(): Promise<{ id: string; parent: string | readonly string[] | null; file: string; operations?: string[]; warnings?: string[] }> {
     const options = { message: this.flags.message, migrationsDir: this.flags['migrations-dir'] };
     if (this.flags.autogenerate) {
       const renames = (this.flags.rename ?? []).map(parseRename);
@@ -35,7 +35,8 @@ export default class Revision extends BaseCommand<typeof Revision> {
       this.log(`Generating ${result.file} ... done`);
       return { ...result, operations: operations.map((op) => op.describe()), warnings };
     }
-    const result = createRevision(this.chain(), options);
+    // Onto the head of the files as they are now, built or not: consecutive revisions form a line.
+    const result = createRevision(revisionsToWriteOnto(options.migrationsDir), options);
     this.log(`Generating ${result.file} ... done`);
     return result;
   }

@@ -1,6 +1,6 @@
 import { DatabaseStateError, RevisionError } from '../errors';
 import { RevisionChain } from './chain';
-import { Revision } from './revision';
+import { parentsOf, Revision } from './revision';
 
 /** One revision to run, in one direction, and the version it leaves the database at. */
 export interface Step {
@@ -36,7 +36,7 @@ export function resolveTarget(chain: RevisionChain, current: string | null, spec
   }
   let id = current;
   for (let i = 0; i < count; i++) {
-    const next = [...chain.revisions.values()].filter((r) => r.parent === id);
+    const next = [...chain.revisions.values()].filter((r) => (id === null ? parentsOf(r).length === 0 : parentsOf(r).includes(id)));
     if (next.length === 0) throw new RevisionError(`Relative revision ${spec} goes beyond head: only ${i} revision(s) above the current one`);
     if (next.length > 1) throw new RevisionError(`Relative revision ${spec} is ambiguous: the chain branches at ${id ?? 'base'}`);
     id = next[0].id;
@@ -51,7 +51,7 @@ export function upgradeSteps(chain: RevisionChain, from: string | null, to: stri
   if (from !== null && start === 0) {
     throw new RevisionError(`Revision ${to ?? 'base'} is not above the current revision ${from}; use 'downgrade' to go back`);
   }
-  return path.slice(start).map((revision) => ({ revision, direction: 'up' as const, from: revision.parent, to: revision.id }));
+  return path.slice(start).map((revision) => ({ revision, direction: 'up' as const, from: parentsOf(revision)[0] ?? null, to: revision.id }));
 }
 
 /** The revisions to undo to take `from` down to `to`, newest first. */
@@ -64,5 +64,5 @@ export function downgradeSteps(chain: RevisionChain, from: string | null, to: st
   return path
     .slice(stop)
     .reverse()
-    .map((revision) => ({ revision, direction: 'down' as const, from: revision.id, to: revision.parent }));
+    .map((revision) => ({ revision, direction: 'down' as const, from: revision.id, to: parentsOf(revision)[0] ?? null }));
 }

@@ -3,10 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors';
 import { docCommentLines, tsStringLiteral } from './comment-text';
+import { parentsOf } from './revision';
 
 export interface NewRevision {
   id: string;
-  parent: string | null;
+  /** Several for a merge revision. */
+  parent: string | readonly string[] | null;
   message: string;
   created: Date;
   /** Statements for the bodies of `up` and `down`, already indented; empty for a blank revision. */
@@ -51,6 +53,13 @@ function revisionModuleImport(dir: string): string {
   return rel;
 }
 
+/** `null`, `'a'`, or a merge's `['a', 'b']`. */
+function parentLiteral(rev: NewRevision): string {
+  if (rev.parent === null) return 'null';
+  if (typeof rev.parent === 'string') return tsStringLiteral(rev.parent);
+  return `[${rev.parent.map(tsStringLiteral).join(', ')}]`;
+}
+
 /** The TypeScript text of a revision file. */
 export function renderRevision(rev: NewRevision, dir: string): string {
   const created = rev.created.toISOString().replace('Z', '');
@@ -61,7 +70,7 @@ export function renderRevision(rev: NewRevision, dir: string): string {
     ...docCommentLines(rev.message),
     ' *',
     ...docCommentLines(`Revision ID: ${rev.id}`),
-    ...docCommentLines(`Revises: ${rev.parent ?? ''}`),
+    ...docCommentLines(`Revises: ${parentsOf(rev).join(', ')}`),
     ` * Create Date: ${created}`,
     ' */',
     ...(rev.imports ?? []),
@@ -69,7 +78,7 @@ export function renderRevision(rev: NewRevision, dir: string): string {
     '',
     'export const revision = defineRevision({',
     `  id: ${tsStringLiteral(rev.id)},`,
-    `  parent: ${rev.parent === null ? 'null' : tsStringLiteral(rev.parent)},`,
+    `  parent: ${parentLiteral(rev)},`,
     `  message: ${JSON.stringify(rev.message)},`,
     `  created: '${created}',`,
     '',
