@@ -1,10 +1,6 @@
 import { RevisionChain } from '../script/chain';
 import { parentsOf, parentText, Revision } from '../script/revision';
-
-/** Alembic's mark for a merge point. */
-function mergeMark(entry: HistoryEntry): string {
-  return entry.parents.length > 1 ? ' (mergepoint)' : '';
-}
+import { headsOf } from '../script/heads';
 
 export interface HistoryEntry {
   id: string;
@@ -14,10 +10,13 @@ export interface HistoryEntry {
   created: string;
   isHead: boolean;
   isCurrent: boolean;
+  /** Two revisions or more revise this one: the chain branches here. */
+  isBranchPoint: boolean;
 }
 
-/** The chain newest first, as `history` lists it, with the head and the database's revision marked. */
-export function history(chain: RevisionChain, current: string | null | undefined): HistoryEntry[] {
+/** The chain newest first, as `history` lists it, with the heads and the database's revision(s) marked. */
+export function history(chain: RevisionChain, current: readonly string[] | string | null | undefined): HistoryEntry[] {
+  const currents = new Set(current === undefined ? [] : headsOf(current));
   const heads = new Set(chain.heads().map((h) => h.id));
   return chain.newestFirst().map((rev: Revision) => ({
     id: rev.id,
@@ -25,22 +24,33 @@ export function history(chain: RevisionChain, current: string | null | undefined
     message: rev.message,
     created: rev.created,
     isHead: heads.has(rev.id),
-    isCurrent: current === rev.id,
+    isCurrent: currents.has(rev.id),
+    isBranchPoint: chain.childrenOf(rev.id).length > 1,
   }));
 }
 
-/** One line per revision, in Alembic's form: `parent -> id (head) (current), message`. */
-export function formatHistoryLine(entry: HistoryEntry): string {
-  const marks = `${entry.isHead ? ' (head)' : ''}${entry.isCurrent ? ' (current)' : ''}`;
-  return `${parentText({ id: entry.id, parent: entry.parents })} -> ${entry.id}${marks}${mergeMark(entry)}, ${entry.message}`;
+/** Alembic's tree marks: a revision two others revise, a revision with several parents. */
+function treeMarks(entry: HistoryEntry): string {
+  return `${entry.isBranchPoint ? ' (branchpoint)' : ''}${entry.parents.length > 1 ? ' (mergepoint)' : ''}`;
 }
 
-/** Alembic's verbose block: revision, parent, marks and dates. */
+/** The parents as Alembic writes them: `<base>`, `a`, or `a, b` for a merge. */
+function parentsText(entry: HistoryEntry): string {
+  return parentText({ id: entry.id, parent: entry.parents }).replace(/^\((.*)\)$/, '$1');
+}
+
+/** One line per revision, in Alembic's form: `parent -> id (head) (current) (mergepoint), message`. */
+export function formatHistoryLine(entry: HistoryEntry): string {
+  const marks = `${entry.isHead ? ' (head)' : ''}${entry.isCurrent ? ' (current)' : ''}${treeMarks(entry)}`;
+  return `${parentsText(entry)} -> ${entry.id}${marks}, ${entry.message}`;
+}
+
+/** Alembic's verbose block: revision, parent(s), marks and dates. */
 export function formatHistoryVerbose(entry: HistoryEntry): string {
-  const marks = `${entry.isHead ? ' (head)' : ''}${entry.isCurrent ? ' (current)' : ''}${mergeMark(entry)}`;
+  const marks = `${entry.isHead ? ' (head)' : ''}${treeMarks(entry)}${entry.isCurrent ? ' (current)' : ''}`;
   return [
     `Rev: ${entry.id}${marks}`,
-    `${entry.parents.length > 1 ? 'Merges' : 'Parent'}: ${parentText({ id: entry.id, parent: entry.parents })}`,
+    `${entry.parents.length > 1 ? 'Merges' : 'Parent'}: ${parentsText(entry)}`,
     '',
     `    ${entry.message}`,
     '',

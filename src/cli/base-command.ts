@@ -48,10 +48,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected flags!: BaseFlags<T>;
   protected args!: Interfaces.InferredArgs<T['args']>;
   protected logger!: StderrLogger;
+  /** The positional arguments, for a command that takes any number of them (strict = false). */
+  protected rest: string[] = [];
 
   public async init(): Promise<void> {
     await super.init();
-    const { flags, args } = await this.parse({
+    const { flags, args, argv } = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
       args: this.ctor.args,
@@ -60,6 +62,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     });
     this.flags = flags as BaseFlags<T>;
     this.args = args as Interfaces.InferredArgs<T['args']>;
+    this.rest = argv as string[];
     this.logger = new StderrLogger({ verbose: Boolean(this.flags.verbose), debug: this.debugEnabled() });
     this.routeLogs();
   }

@@ -17,9 +17,9 @@ export default class History extends BaseCommand<typeof History> {
 
   async run(): Promise<{ revisions: { id: string; parent: string | string[] | null; message: string; created: string; head: boolean; current: boolean }[] }> {
     const chain = this.chain();
-    let current: string | null | undefined;
+    let current: string[] | undefined;
     try {
-      current = (await this.withDriverSession(currentVersion)).revision;
+      current = (await this.withDriverSession(currentVersion)).heads;
     } catch (error) {
       this.logger.warning(`Cannot mark the current revision: ${(error as Error).message}`);
     }
