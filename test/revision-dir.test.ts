@@ -80,8 +80,35 @@ describe('where revision writes a new file', function () {
     expect(project.revisionFiles('dist/migrations')).to.deep.equal(before);
     const target = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-own-migrations-'));
     made.push({ remove: () => fs.rmSync(target, { recursive: true, force: true }) });
-    const written = project.run(undefined, ['revision', '-m', 'add a thing', '--migrations-dir', target, '--json']);
-    expect(written.status, written.stderr).to.equal(0);
-    expect(path.dirname((JSON.parse(written.stdout) as { file: string }).file)).to.equal(target);
+    // Plain JavaScript, which the installed tool (no compiler, compiled revisions only) loads.
+    const first = JSON.parse(project.mustRun(undefined, ['revision', '-m', 'add a thing', '--migrations-dir', target, '--json']).stdout) as { id: string; file: string; parent: null };
+    expect(path.dirname(first.file)).to.equal(target);
+    expect(path.basename(first.file)).to.equal(`${first.id}_add_a_thing.js`);
+    expect(first.parent).to.equal(null);
+    const second = JSON.parse(project.mustRun(undefined, ['revision', '-m', 'and another', '--migrations-dir', target, '--json']).stdout) as { id: string; file: string; parent: string };
+    expect(second.parent).to.equal(first.id);
+    const text = fs.readFileSync(second.file, 'utf8');
+    expect(text).to.match(new RegExp(`^ \\* Revision ID: ${second.id}$`, 'm'));
+    expect(text).to.match(new RegExp(`^ \\* Revises: ${first.id}$`, 'm'));
+    expect(text).to.contain("const { defineRevision } = require('");
+    expect(text).to.contain('exports.revision = defineRevision({');
+    expect(text).to.contain('  async down(queryRunner) {');
+    const heads = project.mustRun(undefined, ['heads', '--migrations-dir', target]);
+    expect(heads.stdout.trim()).to.equal(`${second.id} (head), and another`);
+    const db = path.join(target, 'db.sqlite');
+    const up = project.mustRun(`sqlite:///${db}`, ['upgrade', '--migrations-dir', target]);
+    expect(up.stderr).to.contain(`Running upgrade ${first.id} -> ${second.id}, and another`);
+    const history = project.mustRun(`sqlite:///${db}`, ['history', '--migrations-dir', target]);
+    expect(history.stdout.trim().split('\n')).to.deep.equal([`${first.id} -> ${second.id} (head) (current), and another`, `<base> -> ${first.id}, add a thing`]);
+
+    // A revision the installed tool cannot load (TypeScript, from a checkout) is named, not skipped.
+    fs.writeFileSync(path.join(target, 'abcdef012345_from_a_checkout.ts'), `export const revision = { id: 'abcdef012345', parent: '${second.id}' };\n`);
+    for (const command of ['heads', 'history']) {
+      const r = project.run(undefined, [command, '--migrations-dir', target]);
+      expect(r.status, command).to.equal(1);
+      expect(r.stderr.trim().split('\n'), command).to.deep.equal([
+        `watcher-db-manage: error: Cannot load abcdef012345_from_a_checkout.ts in ${target}: this tool runs compiled and loads JavaScript revisions only; compile it (npm run build in a checkout) or rewrite it as .js`,
+      ]);
+    }
   });
 });

@@ -100,17 +100,21 @@ export function upgradeSteps(chain: RevisionChain, current: Heads | string | nul
     });
 }
 
-/** The revisions to undo to take the database from `current` down to `to`, newest first. */
+/**
+ * The revisions to undo to take the database from `current` down to `to`, newest first: those it has
+ * above `to` (all of them for base). As Alembic's downgrade, a revision of another branch, not above
+ * `to`, stays: from a merge down to one of its parents, the database is left on both branches.
+ */
 export function downgradeSteps(chain: RevisionChain, current: Heads | string | null, to: string | null): Step[] {
   let heads = headsOf(current);
   const have = applied(chain, heads);
   if (to !== null && !have.has(to)) {
     throw new RevisionError(`Revision ${to} is not below the current revision ${versionText(heads)}; use 'upgrade' to go forward`);
   }
-  const kept = to === null ? new Set<string>() : chain.ancestors(to);
+  const above = to === null ? undefined : chain.descendants(to);
   return chain
     .newestFirst()
-    .filter((r) => have.has(r.id) && !kept.has(r.id))
+    .filter((r) => have.has(r.id) && r.id !== to && (above === undefined || above.has(r.id)))
     .map((revision) => {
       const changes = versionChanges(chain, heads, revision, 'down');
       const step: Step = { revision, direction: 'down', from: [revision.id], to: parentsOf(revision), before: heads, after: applyChanges(heads, changes), changes };
