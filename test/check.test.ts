@@ -131,5 +131,21 @@ for (const backend of BACKENDS) {
       expect(rev.stderr).to.match(/database is not up to date/);
       expect(fs.readdirSync(migrations).sort()).to.deep.equal(before);
     });
+
+    it('on a database at an id this tool does not know, names a command that works there (not upgrade, which refuses it too)', () => {
+      expect(cli('upgrade').status).to.equal(0);
+      sqlQuery(fresh.db.url, "UPDATE alembic_version SET version_num = 'abcdef123456';");
+      const expected =
+        "watcher-db-manage: error: The database is at revision 'abcdef123456', which is not in this tool's revision chain (made by a newer Watcher?); " +
+        "nothing was changed: use the tool that made it, or 'stamp --purge REVISION' once the schema is known to match REVISION";
+      for (const args of [['check'], ['upgrade'], ['revision', '-m', 'x', '--autogenerate']]) {
+        const r = cli(...args);
+        expect(r.status, args.join(' ')).to.equal(1);
+        expect(r.stderr.trim(), args.join(' ')).to.equal(expected);
+      }
+      // The hint works: stamped back, check runs.
+      expect(cli('stamp', '--purge', 'head').status).to.equal(0);
+      expect(cli('check').status).to.equal(0);
+    });
   });
 }

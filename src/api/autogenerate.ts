@@ -16,6 +16,8 @@ import { RevisionChain } from '../script/chain';
 import { newRevisionDir } from '../script/new-revision-dir';
 import { withRunner } from '../runtime/transaction';
 import { VersionTable } from '../runtime/version-table';
+import { checkKnown } from '../script/plan';
+import { versionText } from '../script/heads';
 import { createRevision, RevisionOptions, RevisionResult } from './revision';
 import { entitySchema } from './create-schema';
 
@@ -65,11 +67,13 @@ async function readDiff(
   const wanted = await entitySchema(options.entities ?? WATCHER_ENTITIES);
   const head = chain.revisions.size === 0 ? null : chain.head().id;
   return withRunner(session, async (runner) => {
-    const current = await new VersionTable(runner, session.dialect).current();
-    if (current !== head) {
-      throw new DatabaseStateError(
-        `Target database is not up to date: it is at ${current ?? 'base'}, the head is ${head ?? 'base'}; run 'upgrade' first`,
-      );
+    const { heads: current } = await new VersionTable(runner, session.dialect).readHeads();
+    // Each hint names a command that works from there: an id this chain lacks is one upgrade refuses too.
+    checkKnown(chain, current);
+    const atHead = head === null ? current.length === 0 : current.length === 1 && current[0] === head;
+    if (!atHead) {
+      const where = current.length > 1 ? `on ${current.length} branches (${versionText(current)})` : `at ${versionText(current)}`;
+      throw new DatabaseStateError(`Target database is not up to date: it is ${where}, the head is ${head ?? 'base'}; run 'upgrade' first`);
     }
     const live = await describeDatabase(runner);
     const backend = backendOf(runner);

@@ -1,6 +1,7 @@
 import { BaseCommand } from '../cli/base-command';
 import { currentVersion } from '../api/version';
 import { versionValue } from '../script/heads';
+import { checkSeparate } from '../script/plan';
 import { parentsOf } from '../script/revision';
 
 export default class Current extends BaseCommand<typeof Current> {
@@ -12,6 +13,7 @@ export default class Current extends BaseCommand<typeof Current> {
   async run(): Promise<{ revision: string | string[] | null; head: boolean; message: string | null }> {
     const chain = this.chain();
     const { heads } = await this.withDriverSession(currentVersion);
+    checkSeparate(chain, heads);
     const chainHeads = new Set(chain.heads().map((h) => h.id));
     for (const id of heads) {
       const rev = chain.get(id);

@@ -12,9 +12,7 @@ export default class Version extends BaseCommand<typeof Version> {
     const result = await this.withDriverSession(currentVersion);
     if (result.heads.length > 1) {
       // As the reference (Alembic's get_current_revision) refuses: one revision cannot be named.
-      throw new DatabaseStateError(
-        `The database is on ${result.heads.length} branches (${result.heads.join(', ')}): 'current' lists them, 'upgrade' through their merge revision joins them`,
-      );
+      throw new DatabaseStateError(`alembic_version holds ${result.heads.length} revisions (${result.heads.join(', ')}), not one: 'current' shows them`);
     }
     this.log(result.revision ?? 'None');
     return { revision: result.revision, under_version_control: result.underVersionControl };

@@ -53,8 +53,8 @@ export class VersionTable {
     if (rows === null || rows.length === 0) return { exists: rows !== null, revision: null };
     if (rows.length > 1) {
       throw new DatabaseStateError(
-        `alembic_version holds ${rows.length} revisions (${[...rows].sort().join(', ')}): the database is on separate branches; ` +
-          `'upgrade' through their merge revision joins them (or 'stamp --purge REVISION' repairs a damaged table)`,
+        `alembic_version holds ${rows.length} revisions (${[...rows].sort().join(', ')}), not one: 'current' shows them, ` +
+          `'upgrade' through the merge of their branches joins them, 'stamp --purge REVISION' replaces them`,
       );
     }
     return { exists: true, revision: rows[0] };

@@ -23,13 +23,32 @@ export function stepLabel(direction: 'upgrade' | 'downgrade', step: Step): strin
   return `${direction} ${step.from.join(', ')} -> ${step.to.join(', ')}`;
 }
 
-/** Checks that the database's revisions are ones the chain knows; running from an unknown one would guess. */
+/**
+ * Checks that the database's revisions are ones the chain knows (running from an unknown one would
+ * guess) and that they are heads of separate branches: a row below another is damage, which Alembic
+ * never writes.
+ */
 export function checkKnown(chain: RevisionChain, current: Heads | string | null): void {
-  for (const id of headsOf(current)) {
+  const heads = headsOf(current);
+  for (const id of heads) {
     if (!chain.get(id)) {
       throw new DatabaseStateError(
         `The database is at revision '${id}', which is not in this tool's revision chain (made by a newer Watcher?); nothing was changed: ` +
           `use the tool that made it, or 'stamp --purge REVISION' once the schema is known to match REVISION`,
+      );
+    }
+  }
+  checkSeparate(chain, heads);
+}
+
+/** Several rows must be heads of separate branches; one below another is a damaged alembic_version. */
+export function checkSeparate(chain: RevisionChain, heads: Heads): void {
+  for (const id of heads) {
+    const above = heads.find((other) => other !== id && chain.get(other) && chain.ancestors(other).has(id));
+    if (above) {
+      throw new DatabaseStateError(
+        `alembic_version holds ${heads.length} revisions (${versionText(heads)}), and ${id} is below ${above}: the table is damaged; ` +
+          `nothing was changed: 'stamp --purge REVISION' repairs it`,
       );
     }
   }
