@@ -4,7 +4,11 @@
 // branch, up the other (alembic_version holds a row for each, as Alembic's HeadMaintainer writes
 // it), through the merge, and down again, with history, heads, current, --plan and --sql showing it.
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli } from './support/cli';
 import { BACKENDS, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
 import { ScratchProject } from './support/scratch-project';
 
@@ -129,4 +133,46 @@ describe('two branches joined by merge', function () {
       });
     });
   }
+});
+
+describe('alembic_version through branches and a merge, beside Alembic itself', function () {
+  this.timeout(120_000);
+
+  it('after each command the rows are the ones Alembic (python3-alembic) leaves on the same graph', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-alembic-'));
+    try {
+      // The same graph twice: empty revisions for us (plain JS), and for Alembic.
+      const graph: [string, string[]][] = [['aaaa00000000', []], ['bbbb00000001', ['aaaa00000000']], ['cccc00000002', ['aaaa00000000']], ['dddd00000003', ['bbbb00000001', 'cccc00000002']]];
+      const ours = path.join(root, 'ours');
+      const theirs = path.join(root, 'alembic', 'versions');
+      fs.mkdirSync(ours);
+      fs.mkdirSync(theirs, { recursive: true });
+      for (const [id, parents] of graph) {
+        const parent = parents.length === 0 ? 'null' : parents.length === 1 ? `'${parents[0]}'` : `[${parents.map((p) => `'${p}'`).join(', ')}]`;
+        fs.writeFileSync(path.join(ours, `${id}_r.js`), `exports.revision = { id: '${id}', parent: ${parent}, message: 'r', created: '2026-01-01T00:00:00', up: async () => {}, down: async () => {} };\n`);
+        const down = parents.length === 0 ? 'None' : parents.length === 1 ? `'${parents[0]}'` : `(${parents.map((p) => `'${p}'`).join(', ')})`;
+        fs.writeFileSync(path.join(theirs, `${id}.py`), `revision = '${id}'\ndown_revision = ${down}\ndef upgrade(): pass\ndef downgrade(): pass\n`);
+      }
+      fs.writeFileSync(
+        path.join(root, 'alembic', 'env.py'),
+        'from alembic import context\nfrom sqlalchemy import create_engine\n' +
+          'with create_engine(context.config.get_main_option("sqlalchemy.url")).connect() as c:\n' +
+          '    context.configure(connection=c)\n    with context.begin_transaction():\n        context.run_migrations()\n',
+      );
+      const theirDb = path.join(root, 'theirs.sqlite');
+      fs.writeFileSync(path.join(root, 'alembic.ini'), `[alembic]\nscript_location = ${path.join(root, 'alembic')}\nsqlalchemy.url = sqlite:///${theirDb}\n`);
+      const ourDb = `sqlite:///${path.join(root, 'ours.sqlite')}`;
+      const rowsOf = (url: string) => sqlQuery(url, 'SELECT version_num FROM alembic_version ORDER BY version_num;').trim().split('\n').filter(Boolean);
+      const steps = [['upgrade', 'bbbb00000001'], ['upgrade', 'cccc00000002'], ['upgrade', 'head'], ['downgrade', 'bbbb00000001'], ['upgrade', 'head'], ['downgrade', 'aaaa00000000'], ['downgrade', 'base']];
+      for (const step of steps) {
+        const alembic = spawnSync('/usr/bin/python3', ['-m', 'alembic', '-c', path.join(root, 'alembic.ini'), ...step], { encoding: 'utf8' });
+        expect(alembic.status, alembic.stderr).to.equal(0);
+        const r = runCli(['--migrations-dir', ours, ...step, ...(step[0] === 'downgrade' ? ['--yes'] : [])], { env: { OS_DATABASE__CONNECTION: ourDb } });
+        expect(r.status, r.stderr).to.equal(0);
+        expect(rowsOf(ourDb), step.join(' ')).to.deep.equal(rowsOf(`sqlite:///${theirDb}`));
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
