@@ -28,7 +28,7 @@ for (const backend of BACKENDS) {
         expect(up.to).to.equal(chain.head().id);
         expect(up.applied).to.have.length(chain.newestFirst().length);
         const version = await withDriverSession(db.url, {}, currentVersion);
-        expect(version).to.deep.equal({ revision: chain.head().id, underVersionControl: true });
+        expect(version).to.deep.equal({ revision: chain.head().id, heads: [chain.head().id], underVersionControl: true });
         const purged = await withDriverSession(db.url, {}, (session) => purge(session, { dryRun: true }));
         expect(purged.outcome).to.equal('dry-run');
         expect(purged.counts.total).to.equal(0);

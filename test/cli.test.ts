@@ -61,7 +61,7 @@ describe('command line', () => {
   });
 
   it('names an unknown command in one line with the nearest command and the list, exit 2', () => {
-    const list = `Commands: check, create_schema, current, downgrade, heads, history, purge, revision, stamp, upgrade, version; help [COMMAND] describes them`;
+    const list = `Commands: check, create_schema, current, downgrade, heads, history, merge, purge, revision, stamp, upgrade, version; help [COMMAND] describes them`;
     const expectUsage = (args: string[], message: string) => {
       const r = runCli(args);
       expect(r.status, args.join(' ')).to.equal(2);

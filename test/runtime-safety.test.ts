@@ -260,7 +260,7 @@ describe('a branched revision chain', () => {
       const up = runCli(['--config-file', conf, '--migrations-dir', dir, 'upgrade']);
       expect(up.status).to.equal(1);
       expect(up.stderr.trim()).to.equal(
-        'watcher-db-manage: error: The revision chain has 2 heads (bbbb00000002, cccc00000003); merge them into one before upgrading',
+        'watcher-db-manage: error: The revision chain has 2 heads (bbbb00000002, cccc00000003); join them with a merge revision first: watcher-db-manage merge -m "merge heads"',
       );
       expect(runCli(['--config-file', conf, 'version']).stdout.trim()).to.equal('None');
     } finally {

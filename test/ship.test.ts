@@ -77,6 +77,11 @@ describe('shipping (issue 5)', function () {
       revision: 'f56ba02662b4',
       under_version_control: true,
     });
+    // A developer's revision from the installed package: plain JavaScript, which this tool loads.
+    const own = fs.mkdtempSync(path.join(tmp, 'own-migrations-'));
+    const written = JSON.parse(check(run('revision', '-m', 'first of mine', '--migrations-dir', own, '--json'), 'revision')) as { id: string; file: string };
+    expect(path.extname(written.file)).to.equal('.js');
+    expect(check(run('heads', '--migrations-dir', own), 'heads').trim()).to.equal(`${written.id} (head), first of mine`);
   });
 
   it('the standalone tarball (oclif pack tarballs) runs with its own Node.js: --version and upgrade on SQLite; it and the .deb carry the sha', () => {

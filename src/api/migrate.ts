@@ -7,6 +7,7 @@ import { offlineScript } from '../runtime/offline';
 import { withRunner } from '../runtime/transaction';
 import { VersionTable } from '../runtime/version-table';
 import { checkKnown, downgradeSteps, resolveTarget } from '../script/plan';
+import { versionValue } from '../script/heads';
 import type { DataLoss } from '../plan/dropped-data';
 
 export type { MigrateOptions, MigrateResult } from '../runtime/migrate';
@@ -30,11 +31,11 @@ export function downgrade(session: Session, chain: RevisionChain, target = 'base
  */
 export async function downgradeDataLoss(session: Session, chain: RevisionChain, target = 'base'): Promise<DataLoss> {
   return withRunner(session, async (runner) => {
-    const current = (await new VersionTable(runner, session.dialect).read()).revision;
+    const current = (await new VersionTable(runner, session.dialect).readHeads()).heads;
     checkKnown(chain, current);
     const to = resolveTarget(chain, current, target);
     const { dataLossOf } = require('../plan/dropped-data') as typeof import('../plan/dropped-data'); // not loaded by upgrade
-    return { from: current, to, ...(await dataLossOf(runner, session, chain, current, downgradeSteps(chain, current, to))) };
+    return { from: versionValue(current), to, ...(await dataLossOf(runner, session, chain, current, downgradeSteps(chain, current, to))) };
   });
 }
 

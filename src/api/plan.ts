@@ -9,6 +9,7 @@ import { refuseUnversionedWatcherTables } from '../runtime/unversioned-tables';
 import { VersionTable } from '../runtime/version-table';
 import type { RevisionChain } from '../script/chain';
 import { checkKnown, downgradeSteps, resolveTarget, upgradeSteps } from '../script/plan';
+import { versionValue } from '../script/heads';
 
 export type { Plan, PlanStatement, PlanStep } from '../plan/types';
 
@@ -23,11 +24,11 @@ export async function plan(session: Session, chain: RevisionChain, direction: Di
   const { dialect, spec } = session;
   return withRunner(session, async (runner) => {
     const versions = new VersionTable(runner, dialect);
-    const state = await versions.read();
-    const current = state.revision;
+    const state = await versions.readHeads();
+    const current = state.heads;
     // The same refusals as the run, so that a plan is never shown for a run that would not start.
     const resuming = dialect.backend === 'mysql' && state.exists;
-    if (direction === 'upgrade' && current === null && !resuming) await refuseUnversionedWatcherTables(runner);
+    if (direction === 'upgrade' && current.length === 0 && !resuming) await refuseUnversionedWatcherTables(runner);
     checkKnown(chain, current);
     const to = resolveTarget(chain, current, target);
     const steps = direction === 'upgrade' ? upgradeSteps(chain, current, to) : downgradeSteps(chain, current, to);
@@ -35,6 +36,6 @@ export async function plan(session: Session, chain: RevisionChain, direction: Di
     const recorded = await recordSteps(spec, dialect, chain, current, steps, { createVersionTable: !state.exists });
     const classified = classifySteps(dialect.backend, await loadBackendFacts(runner, dialect.backend), recorded);
     const rows = await estimateRows(runner, dialect, tablesToEstimate(classified));
-    return { from: current, to, steps: planSteps(classified, rows) };
+    return { from: versionValue(current), to, steps: planSteps(classified, rows) };
   });
 }

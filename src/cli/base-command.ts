@@ -8,6 +8,7 @@ import { parseConnectionUrl } from '../connection/url';
 import { UserError } from '../errors';
 import { loadChain } from '../script/load';
 import { RevisionChain } from '../script/chain';
+import { refuseUnbuiltRevisions } from '../script/unbuilt';
 import { EXIT } from './exit-codes';
 import { openDestinations } from './log-destinations';
 import { logFlags } from './log-flags';
@@ -47,10 +48,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected flags!: BaseFlags<T>;
   protected args!: Interfaces.InferredArgs<T['args']>;
   protected logger!: StderrLogger;
+  /** The positional arguments, for a command that takes any number of them (strict = false). */
+  protected rest: string[] = [];
 
   public async init(): Promise<void> {
     await super.init();
-    const { flags, args } = await this.parse({
+    const { flags, args, argv } = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
       args: this.ctor.args,
@@ -59,6 +62,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     });
     this.flags = flags as BaseFlags<T>;
     this.args = args as Interfaces.InferredArgs<T['args']>;
+    this.rest = argv as string[];
     this.logger = new StderrLogger({ verbose: Boolean(this.flags.verbose), debug: this.debugEnabled() });
     this.routeLogs();
   }
@@ -151,8 +155,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return withDriverSession(url, { log: this.logger, retry }, work);
   }
 
+  /**
+   * The revisions to run: --migrations-dir's, else the shipped ones, which in a checkout must hold
+   * every revision of the sources (unbuilt.ts).
+   */
   protected chain(): RevisionChain {
-    return loadChain(this.flags['migrations-dir']);
+    const dir = this.flags['migrations-dir'];
+    const chain = loadChain(dir);
+    if (dir === undefined) refuseUnbuiltRevisions(chain);
+    return chain;
   }
 
   /**

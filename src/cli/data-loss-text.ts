@@ -1,3 +1,4 @@
+import { headsOf, versionText } from '../script/heads';
 import type { DataLoss, DroppedData } from '../api/migrate';
 
 /** `audits.status_message` or `goals`. */
@@ -26,9 +27,10 @@ function target(loss: DataLoss): string {
 
 /** The list shown on a terminal before the question, one drop a line. */
 export function dataLossLines(loss: DataLoss): string[] {
-  if (loss.unknown) return [`Cannot tell what downgrading ${loss.from ?? 'base'} -> ${target(loss)} drops: ${loss.unknown}.`];
+  const from = versionText(headsOf(loss.from));
+  if (loss.unknown) return [`Cannot tell what downgrading ${from} -> ${target(loss)} drops: ${loss.unknown}.`];
   return [
-    `Downgrading ${loss.from ?? 'base'} -> ${target(loss)} drops ${whatIsDropped(loss.drops)} holding data:`,
+    `Downgrading ${from} -> ${target(loss)} drops ${whatIsDropped(loss.drops)} holding data:`,
     ...loss.drops.map((d) => `  ${dropName(d)}: ${count(d)} ${d.rows === 1 && !d.atLeast ? 'row' : 'rows'}${d.column === null ? '' : ' with a value'}`),
   ];
 }

@@ -9,7 +9,7 @@ export const EXIT = {
   ERROR: 1,
   /** A usage error: an unknown command or option, a missing or malformed argument. */
   USAGE: 2,
-  /** `check` only: the database differs from the entities (a revision is missing). */
+  /** `check` only: the database differs from the entities beyond the known drift (a revision is missing), or an entry of that list is stale. */
   CHECK_DIFFERS: 3,
 } as const;
 
@@ -20,8 +20,8 @@ export interface ExitCodeDoc {
 
 /** What each code means, for the README and the man page. */
 export const EXIT_CODES: ExitCodeDoc[] = [
-  { code: EXIT.OK, meaning: 'success; for check, the database matches the entities' },
+  { code: EXIT.OK, meaning: 'success; for check, the database matches the entities but for the known drift' },
   { code: EXIT.ERROR, meaning: 'error (one line on stderr says what; --debug adds the stack trace)' },
   { code: EXIT.USAGE, meaning: 'usage error: unknown command or option, missing or malformed argument' },
-  { code: EXIT.CHECK_DIFFERS, meaning: 'check: the database differs from the entities (a revision is missing)' },
+  { code: EXIT.CHECK_DIFFERS, meaning: 'check: the database differs from the entities beyond the known drift (a revision is missing), or a known-drift entry is stale' },
 ];

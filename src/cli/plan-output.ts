@@ -1,6 +1,8 @@
 import type { Plan, PlanStatement } from '../api/plan';
 import type { Backend } from '../connection/url';
 import type { RevisionChain } from '../script/chain';
+import { headsOf, versionText } from '../script/heads';
+import { parentText } from '../script/revision';
 
 /**
  * `--plan` for people: per revision, a table of its statements (table, lock, rewrite, scan, rows;
@@ -12,15 +14,16 @@ import type { RevisionChain } from '../script/chain';
  */
 export function renderPlan(plan: Plan, backend: Backend, direction: 'upgrade' | 'downgrade', chain: RevisionChain): string {
   const name = { postgres: 'PostgreSQL', mysql: 'MySQL/MariaDB', sqlite: 'SQLite' }[backend];
-  const lines = [`Plan: ${direction} ${plan.from ?? 'base'} -> ${plan.to ?? 'base'} on ${name}; nothing has been changed.`];
+  const lines = [`Plan: ${direction} ${versionText(headsOf(plan.from))} -> ${plan.to ?? 'base'} on ${name}; nothing has been changed.`];
   if (plan.steps.length === 0) {
     lines.push('Nothing to do: the database is already at the target revision.');
     return lines.join('\n') + '\n';
   }
   for (const step of plan.steps) {
-    const parent = chain.get(step.revision)?.parent ?? null;
-    const [from, to] = direction === 'upgrade' ? [parent, step.revision] : [step.revision, parent];
-    lines.push('', `${direction} ${from ?? 'base'} -> ${to ?? 'base'}, ${step.message}`);
+    const rev = chain.get(step.revision);
+    const parents = rev ? parentText(rev, 'base').replace(/^\((.*)\)$/, '$1') : 'base';
+    const [from, to] = direction === 'upgrade' ? [parents, step.revision] : [step.revision, parents];
+    lines.push('', `${direction} ${from} -> ${to}, ${step.message}`);
     const headers = ['#', 'table', ...(backend === 'mysql' ? ['algorithm'] : []), 'lock', 'rewrite', 'scan', 'rows'];
     const rows = step.statements.map((s, i) => [
       String(i + 1),

@@ -7,8 +7,9 @@ import { UsageError } from '../errors';
  * tells "changed" from "ok" with one test (the README has the Ansible form).
  */
 export interface RunJson {
-  from: string | null;
-  to: string | null;
+  /** null at base, an id, or the ids of the branches the database is on (several rows of alembic_version). */
+  from: string | string[] | null;
+  to: string | string[] | null;
   applied: AppliedRevision[];
   /** create_schema only: the tables it created. */
   tables?: string[];

@@ -15,18 +15,18 @@ export default class History extends BaseCommand<typeof History> {
     return NO_RETRY;
   }
 
-  async run(): Promise<{ revisions: { id: string; parent: string | null; message: string; created: string; head: boolean; current: boolean }[] }> {
+  async run(): Promise<{ revisions: { id: string; parent: string | string[] | null; message: string; created: string; head: boolean; current: boolean }[] }> {
     const chain = this.chain();
-    let current: string | null | undefined;
+    let current: string[] | undefined;
     try {
-      current = (await this.withDriverSession(currentVersion)).revision;
+      current = (await this.withDriverSession(currentVersion)).heads;
     } catch (error) {
       this.logger.warning(`Cannot mark the current revision: ${(error as Error).message}`);
     }
     const entries: HistoryEntry[] = history(chain, current);
     for (const entry of entries) this.log(this.flags.verbose ? formatHistoryVerbose(entry) : formatHistoryLine(entry));
     return {
-      revisions: entries.map((e) => ({ id: e.id, parent: e.parent, message: e.message, created: e.created, head: e.isHead, current: e.isCurrent })),
+      revisions: entries.map((e) => ({ id: e.id, parent: e.parents.length > 1 ? e.parents : (e.parents[0] ?? null), message: e.message, created: e.created, head: e.isHead, current: e.isCurrent })),
     };
   }
 }

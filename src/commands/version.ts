@@ -1,5 +1,6 @@
 import { BaseCommand } from '../cli/base-command';
 import { currentVersion } from '../api/version';
+import { DatabaseStateError } from '../errors';
 
 export default class Version extends BaseCommand<typeof Version> {
   static summary = 'Print the current database revision, or None.';
@@ -9,6 +10,10 @@ export default class Version extends BaseCommand<typeof Version> {
 
   async run(): Promise<{ revision: string | null; under_version_control: boolean }> {
     const result = await this.withDriverSession(currentVersion);
+    if (result.heads.length > 1) {
+      // As the reference (Alembic's get_current_revision) refuses: one revision cannot be named.
+      throw new DatabaseStateError(`alembic_version holds ${result.heads.length} revisions (${result.heads.join(', ')}), not one: 'current' shows them`);
+    }
     this.log(result.revision ?? 'None');
     return { revision: result.revision, under_version_control: result.underVersionControl };
   }

@@ -3,6 +3,7 @@ import type { ConnectionSpec } from '../connection/url';
 import type { Dialect } from '../dialect';
 import type { RevisionChain } from '../script/chain';
 import type { Step } from '../script/plan';
+import type { Heads } from '../script/heads';
 import { ClassifiedStep, classifySteps, loadBackendFacts } from './build';
 import { cappedCount } from './estimate-rows';
 import { recordSteps } from './statements';
@@ -25,7 +26,8 @@ export interface DroppedData extends PlannedDrop {
 
 /** What a downgrade from `from` to `to` would lose: the drops that hold rows, in the order they run. */
 export interface DataLoss {
-  from: string | null;
+  /** null at base, an id, or the ids of several branches. */
+  from: string | string[] | null;
   to: string | null;
   drops: DroppedData[];
   /**
@@ -48,7 +50,7 @@ export async function dataLossOf(
   runner: QueryRunner,
   session: { spec: ConnectionSpec; dialect: Dialect },
   chain: RevisionChain,
-  current: string | null,
+  current: Heads | string | null,
   steps: Step[],
 ): Promise<Pick<DataLoss, 'drops' | 'unknown'>> {
   const { spec, dialect } = session;

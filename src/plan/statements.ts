@@ -7,7 +7,8 @@ import type { Dialect } from '../dialect';
 import { createOfflineRunner } from '../runtime/offline-runner';
 import { VersionTable } from '../runtime/version-table';
 import type { RevisionChain } from '../script/chain';
-import { Step, upgradeSteps } from '../script/plan';
+import { revisionsBelow, Step } from '../script/plan';
+import type { Heads } from '../script/heads';
 
 /** One statement a run would send, with the schema it was rendered against. */
 export interface RecordedStatement {
@@ -38,14 +39,14 @@ export async function recordSteps(
   spec: ConnectionSpec,
   dialect: Dialect,
   chain: RevisionChain,
-  current: string | null,
+  current: Heads | string | null,
   steps: Step[],
   options: { createVersionTable: boolean },
 ): Promise<RecordedStep[]> {
   const { DataSource } = loadTypeorm();
   // A DataSource that is never initialized: nothing here can reach the database.
   const offline = createOfflineRunner(new DataSource(dataSourceOptions(spec)), dialect);
-  for (const step of upgradeSteps(chain, null, current)) await step.revision.up(offline.runner);
+  for (const revision of revisionsBelow(chain, current)) await revision.up(offline.runner);
 
   const self = offline.runner as unknown as {
     query(sql: string, parameters?: unknown[]): Promise<unknown>;
@@ -81,7 +82,7 @@ export async function recordSteps(
       }
       await (step.direction === 'up' ? step.revision.up(offline.runner) : step.revision.down(offline.runner));
       version = true;
-      await versions.write(step.from, step.to);
+      await versions.apply(step.changes);
       version = false;
       out.push({ step, statements: recorded });
     }

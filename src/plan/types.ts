@@ -68,7 +68,8 @@ export interface PlanStep {
 }
 
 export interface Plan {
-  from: string | null;
+  /** null at base, an id, or the ids of several branches. */
+  from: string | string[] | null;
   to: string | null;
   steps: PlanStep[];
 }

@@ -7,7 +7,8 @@ import { ProgressListener, setProgressListener } from '../portable/progress';
 import { setRowsPerTransaction } from '../portable/transaction-size';
 import { rowsPerTransaction } from '../connection/galera';
 import { RevisionChain } from '../script/chain';
-import { checkKnown, downgradeSteps, resolveTarget, Step, upgradeSteps } from '../script/plan';
+import { checkKnown, downgradeSteps, resolveTarget, Step, stepLabel, upgradeSteps } from '../script/plan';
+import { Heads, sameHeads, versionText, versionValue } from '../script/heads';
 import { MigrationLockWaits } from './lock-waits';
 import { PartialRevisionNote } from './partial-revision';
 import { runGuardFor, whileHolding } from './run-guard';
@@ -32,8 +33,9 @@ export interface AppliedRevision {
 }
 
 export interface MigrateResult {
-  from: string | null;
-  to: string | null;
+  /** The version before and after: null at base, an id, or the ids of several branches (versionValue). */
+  from: string | string[] | null;
+  to: string | string[] | null;
   /** The revisions this run ran, in order; empty when the database was already at the target. */
   applied: AppliedRevision[];
 }
@@ -78,7 +80,7 @@ export async function migrate(
     const waits = new MigrationLockWaits(runner, dialect, session.dataSource, options.lockPolicy ?? DEFAULT_LOCK_POLICY, log);
     await waits.apply();
     // Validate what can be validated before locking, so a typo fails fast and changes nothing.
-    const before = await waits.retryRevision('reading the version', 'nothing was changed', () => versions.current());
+    const before = await waits.retryRevision('reading the version', 'nothing was changed', async () => (await versions.readHeads()).heads);
     checkKnown(chain, before);
     resolveTarget(chain, before, target);
 
@@ -104,7 +106,7 @@ export async function migrate(
       setProgressListener(runner, options.onProgress);
       setRowsPerTransaction(runner, session.galera && rowsPerTransaction(session.galera));
       const applied: MigrateResult['applied'] = [];
-      let current: string | null = null;
+      let current: Heads = [];
       try {
         /** The target, resolved from the version read under the lock; undefined until then. */
         let to: string | null | undefined;
@@ -113,30 +115,30 @@ export async function migrate(
          * of its own where revisions do not share one; on SQLite the revisions follow in it, so an
          * idle upgrade from empty commits once, as Alembic's would.
          */
-        const prepare = async (): Promise<string | null> => {
-          const found = await versions.read();
+        const prepare = async (): Promise<Heads> => {
+          const found = await versions.readHeads();
           // Under the lock, so that tables a concurrent run just created are not taken for strangers.
           // On MySQL, Watcher tables beside our own empty alembic_version are a first revision that an
           // interrupted run left half done (DDL commits at once there): the kit resumes it.
           const resuming = dialect.backend === 'mysql' && found.exists;
-          if (direction === 'upgrade' && found.revision === null && !resuming) await refuseUnversionedWatcherTables(runner);
+          if (direction === 'upgrade' && found.heads.length === 0 && !resuming) await refuseUnversionedWatcherTables(runner);
           if (!found.exists) await versions.create();
-          checkKnown(chain, found.revision);
-          if (confirmed && found.revision !== confirmed.from) {
+          checkKnown(chain, found.heads);
+          if (confirmed && !sameHeads(found.heads, confirmed.from)) {
             throw new DatabaseStateError(
-              `The database moved from ${confirmed.from ?? 'base'} to ${found.revision ?? 'base'} while the downgrade was being confirmed (another run?); nothing was changed: run it again`,
+              `The database moved from ${versionText(confirmed.from)} to ${versionText(found.heads)} while the downgrade was being confirmed (another run?); nothing was changed: run it again`,
             );
           }
-          to = resolveTarget(chain, found.revision, target);
-          return found.revision;
+          to = resolveTarget(chain, found.heads, target);
+          return found.heads;
         };
-        const next = (version: string | null): Step | undefined => {
+        const next = (version: Heads): Step | undefined => {
           checkKnown(chain, version);
           return (direction === 'upgrade' ? upgradeSteps(chain, version, to!) : downgradeSteps(chain, version, to!))[0];
         };
-        const labelOf = (step: Step) => `${direction} ${step.from ?? ''} -> ${step.to ?? ''}`;
+        const labelOf = (step: Step) => stepLabel(direction, step);
         /** The version the last COMMIT left, which is where a failure leaves the database. */
-        let committed: string | null = before;
+        let committed: Heads = before;
         /** The revisions run in the open transaction so far, with when each finished its work. */
         let uncommitted: { step: Step; finished: number }[] = [];
         /** When each revision was first tried: its seconds count its lock waits and rolled-back attempts. */
@@ -147,7 +149,7 @@ export async function migrate(
           uncommitted.forEach(({ step, finished }, i) => {
             const until = i === uncommitted.length - 1 ? end : finished;
             applied.push({ id: step.revision.id, direction: step.direction, seconds: roundSeconds(until - firstTried.get(labelOf(step))!) });
-            committed = step.to;
+            committed = step.after;
           });
           uncommitted = [];
         };
@@ -158,15 +160,15 @@ export async function migrate(
         // A downgrade that would drop data is confirmed first, under the run lock but outside any write
         // transaction (a question must not hold SQLite's write lock while someone reads it); prepare()
         // then checks that the database is still at the version the answer was about.
-        let confirmed: { from: string | null } | undefined;
+        let confirmed: { from: Heads } | undefined;
         if (direction === 'downgrade' && options.confirmDataLoss) {
           // Loaded only here: it replays the revisions offline through the plan's recorder.
           const { dataLossOf, losesData } = require('../plan/dropped-data') as typeof import('../plan/dropped-data');
-          const from = await waits.retryRevision('reading the version', 'nothing was changed', async () => (await versions.read()).revision);
+          const from = await waits.retryRevision('reading the version', 'nothing was changed', async () => (await versions.readHeads()).heads);
           checkKnown(chain, from);
           const until = resolveTarget(chain, from, target);
-          const loss = { from, to: until, ...(await dataLossOf(runner, session, chain, from, downgradeSteps(chain, from, until))) };
-          if (losesData(loss) && !(await options.confirmDataLoss(loss))) return { from: before, to: from, applied: [] };
+          const loss = { from: versionValue(from), to: until, ...(await dataLossOf(runner, session, chain, from, downgradeSteps(chain, from, until))) };
+          if (losesData(loss) && !(await options.confirmDataLoss(loss))) return { from: versionValue(before), to: versionValue(from), applied: [] };
           confirmed = { from };
         }
         for (;;) {
@@ -177,10 +179,10 @@ export async function migrate(
           const outcome = () => {
             if (!failing) return 'nothing was changed';
             if (!hasTransactionalDdl(dialect)) {
-              return `the database is at ${failing.from ?? 'base'}, with the statements of this revision that ran kept for a rerun to continue from`;
+              return `the database is at ${versionText(failing.before)}, with the statements of this revision that ran kept for a rerun to continue from`;
             }
             const withOthers = uncommitted.length > 0 ? `, with the ${uncommitted.length} revision(s) before it in its transaction` : '';
-            return `it was rolled back${withOthers}; the database is at ${committed ?? 'base'}`;
+            return `it was rolled back${withOthers}; the database is at ${versionText(committed)}`;
           };
           // Consecutive revisions share the transaction while the guard lets them (SQLite, while no
           // waiting writer is owed the lock); elsewhere each revision is one transaction.
@@ -192,14 +194,14 @@ export async function migrate(
               if (!first) to = undefined; // resolved again from what this attempt reads
               return guard.atomically(async () => {
                 uncommitted = [];
-                let version: string | null;
+                let version: Heads;
                 if (!first) {
                   version = await prepare();
                   if (!guard.mayContinue()) return version;
                 } else {
-                  const found = await versions.read(); // another run may have got further
+                  const found = await versions.readHeads(); // another run may have got further
                   if (!found.exists) await versions.create(); // rolled back with a failed first transaction
-                  version = found.revision;
+                  version = found.heads;
                 }
                 committed = version; // what another run committed meanwhile counts too
                 for (let step = next(version); step; step = next(version)) {
@@ -220,8 +222,8 @@ export async function migrate(
                   markCommittedPart(runner, noted);
                   await (step.direction === 'up' ? step.revision.up(runner) : step.revision.down(runner));
                   if (running.noted) await partial.clear();
-                  await versions.write(step.from, step.to);
-                  version = step.to;
+                  await versions.apply(step.changes);
+                  version = step.after;
                   uncommitted.push({ step, finished: performance.now() });
                 }
                 return version;
@@ -237,7 +239,7 @@ export async function migrate(
         setRowsPerTransaction(runner, undefined);
         markCommittedPart(runner, false);
       }
-      return { from: before, to: current, applied };
+      return { from: versionValue(before), to: versionValue(current), applied };
     });
   });
 }

@@ -6,7 +6,8 @@ import { Dialect, dialectFor } from '../dialect';
 import { RevisionError } from '../errors';
 import { RevisionChain } from '../script/chain';
 import { sqlComment } from '../script/comment-text';
-import { downgradeSteps, resolveTarget, upgradeSteps } from '../script/plan';
+import { downgradeSteps, resolveTarget, revisionsBelow, stepLabel, upgradeSteps } from '../script/plan';
+import type { VersionChange } from '../script/heads';
 import { Direction } from './migrate';
 import { createOfflineRunner } from './offline-runner';
 import { hasTransactionalDdl } from './transaction';
@@ -49,7 +50,7 @@ export async function offlineScript(
   const offline = createOfflineRunner(new DataSource(dataSourceOptions(spec)), dialect);
 
   // Rebuild in memory the schema at FROM, so TypeORM can render changes to existing tables.
-  for (const step of upgradeSteps(chain, null, from)) await step.revision.up(offline.runner);
+  for (const revision of revisionsBelow(chain, from)) await revision.up(offline.runner);
 
   const out: string[] = [];
   const emit = (sql: string) => out.push(`${sql};`);
@@ -62,13 +63,13 @@ export async function offlineScript(
   for (const step of steps) {
     // Comment lines whatever the message (or a hand-written id) holds: a line break in it must not
     // put the rest of it on a line of its own, where the client would run it as a statement.
-    out.push('', sqlComment(`Running ${direction} ${step.from ?? ''} -> ${step.to ?? ''}, ${step.revision.message}`));
+    out.push('', sqlComment(`Running ${stepLabel(direction, step)}, ${step.revision.message}`));
     offline.statements = [];
     offline.recording = true;
     await (step.direction === 'up' ? step.revision.up(offline.runner) : step.revision.down(offline.runner));
     offline.recording = false;
     offline.statements.forEach(emit);
-    emit(versionUpdate(dialect, step.from, step.to));
+    step.changes.forEach((change) => emit(versionUpdate(dialect, change)));
   }
   out.push('');
   if (hasTransactionalDdl(dialect)) emit('COMMIT');
@@ -76,10 +77,11 @@ export async function offlineScript(
   return out.join('\n') + '\n';
 }
 
-function versionUpdate(dialect: Dialect, from: string | null, to: string | null): string {
+/** A row change of alembic_version (heads.ts) as the statement the online run sends for it. */
+function versionUpdate(dialect: Dialect, change: VersionChange): string {
   const table = dialect.quote(VERSION_TABLE.name);
   const quoted = (v: string) => dialect.stringLiteral(v);
-  if (from === null) return `INSERT INTO ${table} (version_num) VALUES (${quoted(to as string)})`;
-  if (to === null) return `DELETE FROM ${table} WHERE version_num = ${quoted(from)}`;
-  return `UPDATE ${table} SET version_num = ${quoted(to)} WHERE version_num = ${quoted(from)}`;
+  if ('insert' in change) return `INSERT INTO ${table} (version_num) VALUES (${quoted(change.insert)})`;
+  if ('delete' in change) return `DELETE FROM ${table} WHERE version_num = ${quoted(change.delete)}`;
+  return `UPDATE ${table} SET version_num = ${quoted(change.update.to)} WHERE version_num = ${quoted(change.update.from)}`;
 }

@@ -2,6 +2,7 @@ import type { SqlExecutor } from '../connection/sql-executor';
 import { Dialect } from '../dialect';
 import { DatabaseStateError } from '../errors';
 import { TableModel } from '../schema/model';
+import type { Heads, VersionChange } from '../script/heads';
 
 /** Alembic's bookkeeping table, byte for byte as Alembic creates it, so both tools share it. */
 export const VERSION_TABLE: TableModel = {
@@ -14,9 +15,10 @@ export const VERSION_TABLE: TableModel = {
 };
 
 /**
- * Reads and writes the current revision. A database without the table is not under version
- * control; an empty table means `base`. Watcher's chain is linear, so more than one row means
- * someone else's branch or damage, which we refuse to guess about.
+ * Reads and writes the current revision(s). A database without the table is not under version
+ * control; an empty table means `base`; one row per branch the database is on, as Alembic keeps it
+ * (several between two branches and their merge). Commands that need one revision (autogenerate,
+ * stamp without --purge) refuse several with a hint; upgrade and downgrade walk from all of them.
  */
 export class VersionTable {
   constructor(
@@ -51,10 +53,26 @@ export class VersionTable {
     if (rows === null || rows.length === 0) return { exists: rows !== null, revision: null };
     if (rows.length > 1) {
       throw new DatabaseStateError(
-        `alembic_version holds ${rows.length} revisions (${rows.join(', ')}); Watcher's history is linear, so the database needs repair`,
+        `alembic_version holds ${rows.length} revisions (${[...rows].sort().join(', ')}), not one: 'current' shows them, ` +
+          `'upgrade' through the merge of their branches joins them, 'stamp --purge REVISION' replaces them`,
       );
     }
     return { exists: true, revision: rows[0] };
+  }
+
+  /** Whether the table exists and every revision it holds, sorted (several while on separate branches). */
+  async readHeads(): Promise<{ exists: boolean; heads: Heads }> {
+    const rows = await this.readAll();
+    return { exists: rows !== null, heads: [...(rows ?? [])].sort() };
+  }
+
+  /** Makes a step's row changes (heads.ts: Alembic's HeadMaintainer). */
+  async apply(changes: VersionChange[]): Promise<void> {
+    for (const change of changes) {
+      if ('insert' in change) await this.write(null, change.insert);
+      else if ('delete' in change) await this.write(change.delete, null);
+      else await this.write(change.update.from, change.update.to);
+    }
   }
 
   /** The current revision id, or null at base or when not under version control. */

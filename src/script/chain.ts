@@ -1,61 +1,121 @@
 import { RevisionError } from '../errors';
-import { Revision } from './revision';
+import { parentsOf, Revision, RevisionNode } from './revision';
 
 /**
- * The revision graph, loaded from the revision files. Watcher's history is linear, but a developer
- * can create a branch (two revisions with one parent); the chain then has two heads, which we report
- * instead of guessing.
+ * The revision graph, loaded from the revision files (or only their headers: see source-headers.ts).
+ * Watcher's history is linear, but two developers may each add a revision on the same parent: the
+ * graph then has two heads until a merge revision (one with several parents, `merge`) joins them.
  */
-export class RevisionChain {
-  readonly revisions: ReadonlyMap<string, Revision>;
-  private readonly children = new Map<string | null, Revision[]>();
+export class RevisionChain<T extends RevisionNode = Revision> {
+  readonly revisions: ReadonlyMap<string, T>;
+  private readonly children = new Map<string | null, T[]>();
 
-  constructor(revisions: Revision[]) {
-    const byId = new Map<string, Revision>();
+  constructor(revisions: T[]) {
+    const byId = new Map<string, T>();
     for (const rev of revisions) {
       if (byId.has(rev.id)) throw new RevisionError(`Two revision files declare revision id '${rev.id}'`);
       byId.set(rev.id, rev);
     }
     for (const rev of revisions) {
-      if (rev.parent !== null && !byId.has(rev.parent)) {
-        throw new RevisionError(`Revision ${rev.id} revises '${rev.parent}', which no revision file declares`);
+      const parents = parentsOf(rev);
+      for (const parent of parents) {
+        if (!byId.has(parent)) throw new RevisionError(`Revision ${rev.id} revises '${parent}', which no revision file declares`);
       }
-      const siblings = this.children.get(rev.parent) ?? [];
-      siblings.push(rev);
-      this.children.set(rev.parent, siblings);
+      for (const parent of parents.length ? parents : [null]) {
+        const siblings = this.children.get(parent) ?? [];
+        siblings.push(rev);
+        this.children.set(parent, siblings);
+      }
     }
     this.revisions = byId;
+    this.topological(); // a cycle is an error at load, not a hang later
   }
 
   /** Revisions nothing revises. */
-  heads(): Revision[] {
-    return [...this.revisions.values()].filter((r) => !(this.children.get(r.id)?.length));
+  heads(): T[] {
+    return [...this.revisions.values()].filter((r) => !this.children.get(r.id)?.length);
   }
 
-  bases(): Revision[] {
+  bases(): T[] {
     return this.children.get(null) ?? [];
   }
 
-  /** The single head; a branched chain is an error that names the heads. */
-  head(): Revision {
+  /** The revisions that revise `id` (null: the first revisions). */
+  childrenOf(id: string | null): T[] {
+    return this.children.get(id) ?? [];
+  }
+
+  /** The single head; a branched chain is an error that names the heads and the command that joins them. */
+  head(): T {
     const heads = this.heads();
     if (heads.length === 1) return heads[0];
     if (heads.length === 0) throw new RevisionError('No revisions found');
     throw new RevisionError(
       `The revision chain has ${heads.length} heads (${heads.map((h) => h.id).join(', ')}); ` +
-        'merge them into one before upgrading',
+        `join them with a merge revision first: watcher-db-manage merge -m "merge heads"`,
     );
   }
 
-  get(id: string): Revision | undefined {
+  get(id: string): T | undefined {
     return this.revisions.get(id);
   }
 
-  /** The revisions from the first to `id`, oldest first. */
-  lineage(id: string): Revision[] {
-    const path: Revision[] = [];
-    for (let rev = this.get(id); rev; rev = rev.parent === null ? undefined : this.get(rev.parent)) path.unshift(rev);
-    return path;
+  /** `id` and every revision below it (its parents, theirs, ...). */
+  ancestors(id: string): Set<string> {
+    const seen = new Set<string>();
+    const todo = [id];
+    while (todo.length) {
+      const next = todo.pop()!;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      const rev = this.get(next);
+      if (rev) todo.push(...parentsOf(rev));
+    }
+    return seen;
+  }
+
+  /** `id` and every revision above it. */
+  descendants(id: string): Set<string> {
+    const seen = new Set<string>();
+    const todo = [id];
+    while (todo.length) {
+      const next = todo.pop()!;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      todo.push(...this.childrenOf(next).map((c) => c.id));
+    }
+    return seen;
+  }
+
+  /** The revisions from the first to `id`, oldest first (every ancestor, parents before children). */
+  lineage(id: string): T[] {
+    const wanted = this.ancestors(id);
+    return this.topological().filter((r) => wanted.has(r.id));
+  }
+
+  /**
+   * Every revision, parents before children; among revisions ready at once, in the order of their
+   * files, so a linear chain comes out as it is written.
+   */
+  topological(): T[] {
+    const waiting = new Map<string, number>();
+    for (const rev of this.revisions.values()) waiting.set(rev.id, parentsOf(rev).length);
+    const ready = [...this.revisions.values()].filter((r) => waiting.get(r.id) === 0);
+    const out: T[] = [];
+    while (ready.length) {
+      const rev = ready.shift()!;
+      out.push(rev);
+      for (const child of this.childrenOf(rev.id)) {
+        const left = waiting.get(child.id)! - 1;
+        waiting.set(child.id, left);
+        if (left === 0) ready.push(child);
+      }
+    }
+    if (out.length !== this.revisions.size) {
+      const stuck = [...this.revisions.keys()].filter((id) => !out.some((r) => r.id === id));
+      throw new RevisionError(`The revisions ${stuck.join(', ')} revise each other in a cycle`);
+    }
+    return out;
   }
 
   /**
@@ -78,18 +138,8 @@ export class RevisionChain {
     );
   }
 
-  /** All revisions newest first (each head's lineage, walked back), as `history` lists them. */
-  newestFirst(): Revision[] {
-    const seen = new Set<string>();
-    const out: Revision[] = [];
-    for (const head of this.heads()) {
-      for (const rev of this.lineage(head.id).reverse()) {
-        if (!seen.has(rev.id)) {
-          seen.add(rev.id);
-          out.push(rev);
-        }
-      }
-    }
-    return out;
+  /** All revisions newest first (children before parents), as `history` lists them. */
+  newestFirst(): T[] {
+    return this.topological().reverse();
   }
 }

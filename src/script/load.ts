@@ -24,16 +24,35 @@ export function loadRevisions(given: string = defaultMigrationsDir()): Revision[
     throw new RevisionError(`Cannot read the migrations directory ${dir}`);
   }
   const runningFromSource = __filename.endsWith('.ts');
-  const wanted = names.filter((n) =>
-    /^[0-9a-z]+_.*\.(js|ts)$/i.test(n) && !n.endsWith('.d.ts') && (runningFromSource ? n.endsWith('.ts') : n.endsWith('.js')),
-  );
+  const candidates = names.filter((n) => /^[0-9a-z]+_.*\.(js|ts)$/i.test(n) && !n.endsWith('.d.ts'));
+  const wanted = candidates.filter((n) => (runningFromSource ? n.endsWith('.ts') : n.endsWith('.js')));
+  if (!runningFromSource) {
+    // A TypeScript revision without its compiled twin: this tool cannot load it, and running the
+    // chain without it would silently do less than the directory says.
+    const loaded = new Set(wanted.map((n) => n.replace(/\.js$/, '')));
+    const unloadable = candidates.filter((n) => n.endsWith('.ts') && !loaded.has(n.replace(/\.ts$/, '')));
+    if (unloadable.length > 0) {
+      throw new RevisionError(
+        `Cannot load ${unloadable.join(', ')} in ${dir}: this tool runs compiled and loads JavaScript revisions only; compile ${unloadable.length > 1 ? 'them' : 'it'} (npm run build in a checkout) or rewrite ${unloadable.length > 1 ? 'them' : 'it'} as .js`,
+      );
+    }
+  }
   return wanted.sort().map((name) => {
-    const mod = require(path.join(dir, name)) as { revision?: Revision };
+    let mod: { revision?: Revision };
+    try {
+      mod = require(path.join(dir, name)) as { revision?: Revision };
+    } catch (error) {
+      throw new RevisionError(`Cannot load revision file ${name} in ${dir}: ${firstLine((error as Error).message)}`);
+    }
     if (!mod.revision || typeof mod.revision.id !== 'string') {
       throw new RevisionError(`Revision file ${name} does not export a revision`);
     }
     return mod.revision;
   });
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0];
 }
 
 export function loadChain(dir?: string): RevisionChain {

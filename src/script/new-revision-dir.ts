@@ -19,7 +19,7 @@ export function newRevisionDir(explicit?: string): string {
 }
 
 /** `<checkout>/migrations` when this file runs from a checkout (src/script or dist/src/script), else undefined. */
-function projectSourceDir(): string | undefined {
+export function projectSourceDir(): string | undefined {
   const roots = [path.resolve(__dirname, '..', '..', '..'), path.resolve(__dirname, '..', '..')];
   for (const root of roots) {
     const dir = path.join(root, 'migrations');

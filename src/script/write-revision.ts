@@ -3,10 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors';
 import { docCommentLines, tsStringLiteral } from './comment-text';
+import { parentsOf } from './revision';
+import { projectSourceDir } from './new-revision-dir';
 
 export interface NewRevision {
   id: string;
-  parent: string | null;
+  /** Several for a merge revision. */
+  parent: string | readonly string[] | null;
   message: string;
   created: Date;
   /** Statements for the bodies of `up` and `down`, already indented; empty for a blank revision. */
@@ -25,7 +28,7 @@ export function newRevisionId(): string {
  * The file name for a revision: `<id>_<slug>.ts`, the slug made of the message's letters and digits
  * only, so quotes, slashes or newlines in a message cannot escape the directory or break the name.
  */
-export function revisionFileName(id: string, message: string): string {
+export function revisionFileName(id: string, message: string, format: RevisionFormat = 'ts'): string {
   const slug = message
     // é -> e + accent; the accent is dropped, else "ünïcode" would become "u_ni_code".
     .normalize('NFKD')
@@ -35,7 +38,19 @@ export function revisionFileName(id: string, message: string): string {
     .replace(/^_+|_+$/g, '')
     .slice(0, 40)
     .replace(/_+$/g, '');
-  return `${id}_${slug || 'revision'}.ts`;
+  return `${id}_${slug || 'revision'}.${format}`;
+}
+
+/**
+ * What a new revision file is written in: TypeScript where there are sources to build it with (a
+ * checkout, compiled or not) or the tool runs them directly; plain JavaScript from an installed
+ * package, which loads compiled revisions only and has no compiler, so that the file written is one
+ * the installed tool loads.
+ */
+export type RevisionFormat = 'ts' | 'js';
+
+export function revisionFormat(): RevisionFormat {
+  return __filename.endsWith('.ts') || projectSourceDir() !== undefined ? 'ts' : 'js';
 }
 
 /** Where the revision helper lives, as an import path from `dir` (source tree if there is one). */
@@ -51,25 +66,44 @@ function revisionModuleImport(dir: string): string {
   return rel;
 }
 
-/** The TypeScript text of a revision file. */
-export function renderRevision(rev: NewRevision, dir: string): string {
+/** `null`, `'a'`, or a merge's `['a', 'b']`. */
+function parentLiteral(rev: NewRevision): string {
+  if (rev.parent === null) return 'null';
+  if (typeof rev.parent === 'string') return tsStringLiteral(rev.parent);
+  return `[${rev.parent.map(tsStringLiteral).join(', ')}]`;
+}
+
+/** An ES import line as the CommonJS require a plain JavaScript revision uses. */
+function asRequire(line: string): string {
+  return line.replace(/^import\s*\{([^}]*)\}\s*from\s*('[^']*');?$/, 'const {$1} = require($2);');
+}
+
+/** The text of a revision file: TypeScript, or plain JavaScript with the same header, ids and bodies. */
+export function renderRevision(rev: NewRevision, dir: string, format: RevisionFormat = 'ts'): string {
   const created = rev.created.toISOString().replace('Z', '');
   const body = (lines: string[] | undefined) => (lines && lines.length > 0 ? lines.join('\n') + '\n' : '');
+  const js = format === 'js';
+  const placeholders = [...new Set([...(rev.up ?? []), ...(rev.down ?? [])].join('\n').match(/\bTODO_FILL_\w+/g) ?? [])];
+  const imports = [...(rev.imports ?? []), `import { defineRevision } from '${revisionModuleImport(dir)}';`];
   return [
     // The message and the ids are text, never code: comment lines with `*/` broken, string literals.
     '/**',
     ...docCommentLines(rev.message),
     ' *',
     ...docCommentLines(`Revision ID: ${rev.id}`),
-    ...docCommentLines(`Revises: ${rev.parent ?? ''}`),
+    ...docCommentLines(`Revises: ${parentsOf(rev).join(', ')}`),
     ` * Create Date: ${created}`,
     ' */',
-    ...(rev.imports ?? []),
-    `import { defineRevision } from '${revisionModuleImport(dir)}';`,
+    ...(js ? ["'use strict';", ...imports.map(asRequire)] : imports),
+    // TypeScript refuses to compile a placeholder until it is replaced; JavaScript would only fail
+    // in the middle of an upgrade: the file refuses to load until then, which the tool reports.
+    ...(js && placeholders.length > 0
+      ? ['', `throw new Error('fill in ${placeholders.join(', ')} in this revision before it can be used');`]
+      : []),
     '',
-    'export const revision = defineRevision({',
+    js ? 'exports.revision = defineRevision({' : 'export const revision = defineRevision({',
     `  id: ${tsStringLiteral(rev.id)},`,
-    `  parent: ${rev.parent === null ? 'null' : tsStringLiteral(rev.parent)},`,
+    `  parent: ${parentLiteral(rev)},`,
     `  message: ${JSON.stringify(rev.message)},`,
     `  created: '${created}',`,
     '',
@@ -84,9 +118,9 @@ export function renderRevision(rev: NewRevision, dir: string): string {
 }
 
 /** Writes the revision into `dir` and returns the file's path; never overwrites a file. */
-export function writeRevision(rev: NewRevision, dir: string): string {
+export function writeRevision(rev: NewRevision, dir: string, format: RevisionFormat = revisionFormat()): string {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UserError(`The migrations directory ${dir} does not exist`);
-  const file = path.join(dir, revisionFileName(rev.id, rev.message));
-  fs.writeFileSync(file, renderRevision(rev, dir), { flag: 'wx' });
+  const file = path.join(dir, revisionFileName(rev.id, rev.message, format));
+  fs.writeFileSync(file, renderRevision(rev, dir, format), { flag: 'wx' });
   return file;
 }
