@@ -11,8 +11,8 @@
 // checkout template) are kept in one process, and the timing-sensitive ones run after everything else.
 //
 // Test files named on the command line (`npm test -- test/url.test.ts`) run in one plain mocha,
-// as before; other arguments (`--grep postgresql`) go to every mocha. WDM_TEST_LANES=N sets the number
-// of lanes (1: the whole suite in one mocha, then the serial files).
+// as before, unless WDM_TEST_LANES is set; other arguments (`--grep postgresql`) go to every mocha.
+// WDM_TEST_LANES=N sets the number of lanes (1: all but the serial files in one mocha, then those).
 'use strict';
 
 const { spawn } = require('child_process');
@@ -87,7 +87,7 @@ const children = new Set();
  * One mocha over `files` with `args`; its output goes to a log file (printed whole when it ends, so
  * lanes do not interleave) and its counts and durations to a results file. Resolves what it reported.
  */
-function runLane(name, files, args, dir) {
+function runLane(name, files, args, dir, env) {
   const logFile = path.join(dir, `${name}.log`);
   const resultsFile = path.join(dir, `${name}.json`);
   const out = fs.openSync(logFile, 'w');
@@ -95,7 +95,7 @@ function runLane(name, files, args, dir) {
   const child = spawn(process.execPath, [MOCHA, ...args, ...files], {
     cwd: REPO_ROOT,
     stdio: ['ignore', out, out],
-    env: { ...process.env, WDM_TEST_RESULTS: resultsFile },
+    env: { ...process.env, ...env, WDM_TEST_RESULTS: resultsFile },
   });
   children.add(child);
   return new Promise((resolve) => {
@@ -134,19 +134,23 @@ function runPlain(args) {
 async function main() {
   const args = process.argv.slice(2);
   const named = args.filter((a) => /\.test\.ts$/.test(a));
-  if (named.length > 0) return runPlain(args);
+  if (named.length > 0 && !process.env.WDM_TEST_LANES) return runPlain(args);
 
   const laneCount = Math.max(1, Number(process.env.WDM_TEST_LANES) || DEFAULT_LANES);
-  const files = allTestFiles();
+  const files = named.length > 0 ? named : allTestFiles();
+  const mochaArgs = args.filter((a) => !named.includes(a));
   const serial = SERIAL.filter((f) => files.includes(f));
   const lanes = balance(files.filter((f) => !serial.includes(f)), laneCount);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-lanes-'));
+  // One built scratch checkout for all lanes (see test/support/scratch-project.ts).
+  const env = { WDM_TEST_SCRATCH_TEMPLATE: path.join(dir, 'scratch-template') };
+  fs.mkdirSync(env.WDM_TEST_SCRATCH_TEMPLATE);
   try {
     const started = Date.now();
     log(`${lanes.length} lanes side by side, then ${serial.length} files alone`);
-    const reports = await Promise.all(lanes.map((lane, i) => runLane(`lane ${i + 1}`, lane.files, args, dir)));
+    const reports = await Promise.all(lanes.map((lane, i) => runLane(`lane ${i + 1}`, lane.files, mochaArgs, dir, env)));
     log(`lanes done after ${((Date.now() - started) / 1000).toFixed(0)} s; now the serial files`);
-    if (serial.length) reports.push(await runLane('serial', serial, args, dir));
+    if (serial.length) reports.push(await runLane('serial', serial, mochaArgs, dir, env));
     log(`all done after ${((Date.now() - started) / 1000).toFixed(0)} s`);
     return report(reports);
   } finally {
