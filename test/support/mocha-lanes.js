@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 // Usage (inside test/support/run-with-servers.js): node test/support/mocha-lanes.js [MOCHA ARGS...] [FILES...]
 //
-// Runs the suite as several mocha processes ("lanes") side by side, then the timing-sensitive files
-// alone, and prints at the very end the 15 slowest tests and the one summary line CI reads
+// Runs the suite in several lanes side by side, each lane one mocha process per file (or per group of
+// files that share a process), taking the next file as soon as its last one is done; then the
+// timing-sensitive files alone, one after another. It prints at the very end the 15 slowest tests and the one summary line CI reads
 // ("N passed, N failed"); the exit code is non-zero if any test of any lane failed or a lane died.
 //
 // Why lanes: most of a test's time is spent waiting on a database server, a child process or a sleep,
 // so one mocha after another leaves the two cores mostly idle. Why processes rather than mocha's
-// --parallel: the files that must share one expensive thing (the Galera cluster, the built scratch
-// checkout template) are kept in one process, and the timing-sensitive ones run after everything else.
+// --parallel: the files that share the Galera cluster are kept in one process (it is started once per
+// process), and the timing-sensitive ones run after everything else. Each process's output is printed
+// whole when it ends, so that files do not interleave.
 //
 // Test files named on the command line (`npm test -- test/url.test.ts`) run in one plain mocha,
 // as before, unless WDM_TEST_LANES is set; other arguments (`--grep postgresql`) go to every mocha.
-// WDM_TEST_LANES=N sets the number of lanes (1: all but the serial files in one mocha, then those).
+// WDM_TEST_LANES=N sets the number of lanes (1: one file after another, the serial ones last).
 'use strict';
 
 const { spawn } = require('child_process');
@@ -30,22 +32,41 @@ const DEFAULT_LANES = 3;
  * locks with deadlines, or install a package, and a busy machine would make them flaky or slow.
  */
 const SERIAL = [
-  'test/live-traffic.test.ts',
-  'test/write-lock-turns.test.ts',
-  'test/deb.test.ts',
+  'test/live-traffic.test.ts', // service statements' latencies under traffic
+  'test/purge-live.test.ts', // the same during a purge, against 3x the idle purge's time
+  'test/upgrade-live.test.ts', // the same during an upgrade
+  'test/write-lock-turns.test.ts', // SQLite writers' turns within busy timeouts
+  'test/galera.test.ts', // node kills and rejoins within deadlines
+  'test/galera-purge.test.ts', // node2's longest write during a purge under 1 s
+  'test/deb.test.ts', // builds, installs and lints a .deb
 ];
 
-/** Files that must share one process: what they share is started once per process. */
+/** Files that must share one process (in the lanes or alone): what they share is started once per process. */
 const TOGETHER = [
   // The three-node Galera cluster (test/support/galera-cluster.ts), ~15 s to start and 3 servers' memory.
   ['test/galera.test.ts', 'test/galera-purge.test.ts'],
 ];
 
 /**
- * Seconds each file took in a measured run of the whole suite (lanes are balanced by them, longest
- * first); a file not listed counts as DEFAULT_COST. Only the balance depends on these numbers.
+ * About the seconds a file takes alone (from a run of the whole suite under load): the lanes take the
+ * costliest first, so that the last to start are short and the lanes end together. A file not listed
+ * counts as DEFAULT_COST. Only the order depends on these numbers, never a result.
  */
-const COST = {};
+const COST = {
+  'test/autogenerate-renames.test.ts': 180,
+  'test/autogenerate-defaults.test.ts': 150,
+  'test/autogenerate-data-loss.test.ts': 140,
+  'test/autogenerate-round-trip.test.ts': 140,
+  'test/migrations-parity.test.ts': 120,
+  'test/plan.test.ts': 100,
+  'test/online-ddl.test.ts': 60,
+  'test/faults.test.ts': 60,
+  'test/ship.test.ts': 60,
+  'test/audit-names.test.ts': 40,
+  'test/autogenerate-reference.test.ts': 30,
+  'test/api.test.ts': 2,
+  'test/argv.test.ts': 1,
+};
 const DEFAULT_COST = 20;
 
 function log(msg) {
@@ -60,25 +81,21 @@ function allTestFiles() {
     .sort();
 }
 
-/** Splits files into `count` lanes of about equal cost; the TOGETHER groups each stay in one lane. */
-function balance(files, count) {
-  const units = [];
+/**
+ * The work: each TOGETHER group present is one unit, every other file a unit of its own; the most
+ * expensive first, so that the last units to start are short ones and the lanes end together.
+ */
+function units(files) {
   const left = new Set(files);
+  const result = [];
   for (const group of TOGETHER) {
     const present = group.filter((f) => left.has(f));
     present.forEach((f) => left.delete(f));
-    if (present.length) units.push(present);
+    if (present.length) result.push(present);
   }
-  for (const f of left) units.push([f]);
+  for (const f of left) result.push([f]);
   const cost = (unit) => unit.reduce((sum, f) => sum + (COST[f] ?? DEFAULT_COST), 0);
-  units.sort((a, b) => cost(b) - cost(a));
-  const lanes = Array.from({ length: count }, () => ({ files: [], cost: 0 }));
-  for (const unit of units) {
-    const lightest = lanes.reduce((min, lane) => (lane.cost < min.cost ? lane : min));
-    lightest.files.push(...unit);
-    lightest.cost += cost(unit);
-  }
-  return lanes.filter((lane) => lane.files.length > 0);
+  return result.sort((a, b) => cost(b) - cost(a));
 }
 
 const children = new Set();
@@ -140,17 +157,23 @@ async function main() {
   const files = named.length > 0 ? named : allTestFiles();
   const mochaArgs = args.filter((a) => !named.includes(a));
   const serial = SERIAL.filter((f) => files.includes(f));
-  const lanes = balance(files.filter((f) => !serial.includes(f)), laneCount);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-lanes-'));
   // One built scratch checkout for all lanes (see test/support/scratch-project.ts).
   const env = { WDM_TEST_SCRATCH_TEMPLATE: path.join(dir, 'scratch-template') };
   fs.mkdirSync(env.WDM_TEST_SCRATCH_TEMPLATE);
   try {
     const started = Date.now();
-    log(`${lanes.length} lanes side by side, then ${serial.length} files alone`);
-    const reports = await Promise.all(lanes.map((lane, i) => runLane(`lane ${i + 1}`, lane.files, mochaArgs, dir, env)));
+    log(`${laneCount} lanes side by side, then ${serial.length} files alone`);
+    const reports = [];
+    const queue = units(files.filter((f) => !serial.includes(f)));
+    let n = 0;
+    // Each lane takes the next unit as soon as its previous one is done.
+    const lane = async () => {
+      for (let unit = queue.shift(); unit; unit = queue.shift()) reports.push(await runLane(`#${++n}`, unit, mochaArgs, dir, env));
+    };
+    await Promise.all(Array.from({ length: laneCount }, lane));
     log(`lanes done after ${((Date.now() - started) / 1000).toFixed(0)} s; now the serial files`);
-    if (serial.length) reports.push(await runLane('serial', serial, mochaArgs, dir, env));
+    for (const unit of units(serial)) reports.push(await runLane(`#${++n} (alone)`, unit, mochaArgs, dir, env));
     log(`all done after ${((Date.now() - started) / 1000).toFixed(0)} s`);
     return report(reports);
   } finally {
