@@ -99,6 +99,8 @@ function units(files) {
 }
 
 const children = new Set();
+/** Set by SIGINT/SIGTERM: no further file starts. */
+let stopping = false;
 
 /**
  * One mocha over `files` with `args`; its output goes to a log file (printed whole when it ends, so
@@ -169,11 +171,13 @@ async function main() {
     let n = 0;
     // Each lane takes the next unit as soon as its previous one is done.
     const lane = async () => {
-      for (let unit = queue.shift(); unit; unit = queue.shift()) reports.push(await runLane(`#${++n}`, unit, mochaArgs, dir, env));
+      for (let unit = queue.shift(); unit && !stopping; unit = queue.shift()) reports.push(await runLane(`#${++n}`, unit, mochaArgs, dir, env));
     };
     await Promise.all(Array.from({ length: laneCount }, lane));
     log(`lanes done after ${((Date.now() - started) / 1000).toFixed(0)} s; now the serial files`);
-    for (const unit of units(serial)) reports.push(await runLane(`#${++n} (alone)`, unit, mochaArgs, dir, env));
+    for (const unit of units(serial)) {
+      if (!stopping) reports.push(await runLane(`#${++n} (alone)`, unit, mochaArgs, dir, env));
+    }
     log(`all done after ${((Date.now() - started) / 1000).toFixed(0)} s`);
     return report(reports);
   } finally {
@@ -211,6 +215,7 @@ function report(reports) {
 // run-with-servers passes SIGINT/SIGTERM on; pass it to every lane, whose exit then ends main().
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
+    stopping = true;
     for (const child of children) child.kill(sig);
   });
 }

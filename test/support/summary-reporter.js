@@ -30,17 +30,6 @@ class SpecWithSummary extends Mocha.reporters.Spec {
   constructor(runner, options) {
     super(runner, options);
     const tests = [];
-    // Wall time per file, hooks included: what the lane runner balances its lanes by.
-    const files = {};
-    const fileStart = {};
-    runner.on(Mocha.Runner.constants.EVENT_SUITE_BEGIN, (suite) => {
-      if (suite.file && suite.parent && suite.parent.root) fileStart[suite.file] ??= Date.now();
-    });
-    runner.on(Mocha.Runner.constants.EVENT_SUITE_END, (suite) => {
-      if (suite.file && suite.parent && suite.parent.root) {
-        files[path.relative(process.cwd(), suite.file)] = Date.now() - fileStart[suite.file];
-      }
-    });
     const record = (test) => {
       tests.push({ file: path.relative(process.cwd(), test.file || '?'), title: test.fullTitle(), ms: test.duration || 0 });
     };
@@ -53,7 +42,7 @@ class SpecWithSummary extends Mocha.reporters.Spec {
       const { passes, failures, pending } = this.stats;
       const resultsFile = process.env.WDM_TEST_RESULTS;
       if (resultsFile) {
-        fs.writeFileSync(resultsFile, JSON.stringify({ passes, failures, pending, tests, files }));
+        fs.writeFileSync(resultsFile, JSON.stringify({ passes, failures, pending, tests }));
         return;
       }
       process.stdout.write(`\nSlowest ${SLOWEST} tests:\n${slowestLines(tests).join('\n')}\n\n`);
