@@ -99,8 +99,8 @@ function units(files) {
 }
 
 const children = new Set();
-/** Set by SIGINT/SIGTERM: no further file starts. */
-let stopping = false;
+/** The signal (SIGINT/SIGTERM) that stops the run: no further file starts, and the exit code says why. */
+let stopping = null;
 
 /**
  * One mocha over `files` with `args`; its output goes to a log file (printed whole when it ends, so
@@ -209,13 +209,14 @@ function report(reports) {
   }
   process.stdout.write(`\nSlowest 15 tests:\n${slowestLines(tests).join('\n')}\n\n`);
   process.stdout.write(`${summaryLine(totals)}\n`);
+  if (stopping) return 128 + os.constants.signals[stopping];
   return totals.failures > 0 ? 1 : 0;
 }
 
 // run-with-servers passes SIGINT/SIGTERM on; pass it to every lane, whose exit then ends main().
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
-    stopping = true;
+    stopping = sig;
     for (const child of children) child.kill(sig);
   });
 }
