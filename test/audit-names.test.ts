@@ -319,7 +319,7 @@ describe('a86240e89a29 progress on a terminal (postgresql)', function () {
     child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
     const exited = new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? -1)));
-    const waiting = () => Number(sqlQuery(made.db.url, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE audits%';").trim()) > 0;
+    const waiting = () => Number(sqlQuery(made.db.url, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE audits%' AND datname = current_database();").trim()) > 0;
     for (const deadline = Date.now() + 60_000; !waiting(); await new Promise((r) => setTimeout(r, 100))) {
       if (Date.now() > deadline) throw new Error(`the upgrade never reached the held audit: ${output}`);
     }

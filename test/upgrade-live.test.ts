@@ -167,13 +167,14 @@ describe('a PostgreSQL revision killed after a step that ran outside its transac
       try {
         await run.stderrMatch(/Running upgrade aaaa00000001 -> bbbb00000002/);
         for (const deadline = Date.now() + 20_000; ; ) {
-          const waiting = sqlQuery(db.url, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%' AND wait_event_type = 'Lock';").trim();
+          const waiting = sqlQuery(db.url, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%' AND wait_event_type = 'Lock' AND datname = current_database();").trim();
           if (waiting === '1') break;
           if (Date.now() > deadline) throw new Error('the index build never waited');
           await sleep(100);
         }
         run.kill();
-        sqlQuery(db.url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%';");
+        // This database's index build only: other tests run side by side on the same server.
+        sqlQuery(db.url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%' AND datname = current_database();");
         await run.done;
       } finally {
         await holder.release();

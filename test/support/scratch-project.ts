@@ -19,15 +19,57 @@ let template: string | undefined;
  * One checkout built with its build info, made on first use and copied for each scratch checkout:
  * the first build of each copy is then incremental too (a full one takes 10-20 s, and every scratch
  * test builds several times). tsc keeps the paths in the build info relative to it, so copies share it.
+ * Under the lane runner (test/support/mocha-lanes.js) the mochas side by side share one template in
+ * WDM_TEST_SCRATCH_TEMPLATE: the first to need it builds it, the others wait for it.
  */
 function builtTemplate(): string {
   if (template) return template;
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-checkout-template-'));
+  const shared = process.env.WDM_TEST_SCRATCH_TEMPLATE;
+  template = shared ? sharedTemplate(shared) : buildTemplate(fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-checkout-template-')), true);
+  return template;
+}
+
+function buildTemplate(root: string, removeOnExit: boolean): string {
+  if (removeOnExit) process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
   copyEntries(REPO_ROOT, root, CHECKOUT);
   const built = compile(root);
   if (built.status !== 0) throw new Error(`the scratch checkout template does not build:\n${built.output}`);
-  process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
-  template = root;
+  return root;
+}
+
+/** The template in `dir` (which its creator removes): built here if no other process claimed it first. */
+function sharedTemplate(dir: string): string {
+  const root = path.join(dir, 'checkout');
+  const outcome = path.join(dir, 'outcome');
+  // Renamed into place, so a waiting process never reads it half-written.
+  const tell = (text: string) => {
+    fs.writeFileSync(`${outcome}.tmp`, text);
+    fs.renameSync(`${outcome}.tmp`, outcome);
+  };
+  let claimed = true;
+  try {
+    fs.mkdirSync(root);
+  } catch {
+    claimed = false;
+  }
+  if (claimed) {
+    try {
+      buildTemplate(root, false);
+      tell('built');
+    } catch (error) {
+      tell((error as Error).message);
+      throw error;
+    }
+    return root;
+  }
+  // Synchronous on purpose: ScratchProject.create is; the builder takes 10-20 s at most.
+  const deadline = Date.now() + 600_000;
+  while (!fs.existsSync(outcome)) {
+    if (Date.now() > deadline) throw new Error(`the shared scratch checkout template in ${dir} was not built within 10 min`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+  }
+  const said = fs.readFileSync(outcome, 'utf8');
+  if (said !== 'built') throw new Error(said);
   return root;
 }
 

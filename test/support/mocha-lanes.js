@@ -1,0 +1,260 @@
+#!/usr/bin/env node
+// Usage (inside test/support/run-with-servers.js): node test/support/mocha-lanes.js [MOCHA ARGS...] [FILES...]
+//
+// Runs the suite in several lanes side by side, each lane one mocha process per file (or per group of
+// files that share a process), taking the next file as soon as its last one is done; then the
+// timing-sensitive files alone, one after another. It prints at the very end the 15 slowest tests and the one summary line CI reads
+// ("N passed, N failed"); the exit code is non-zero if any test of any lane failed or a lane died.
+//
+// Why lanes: most of a test's time is spent waiting on a database server, a child process or a sleep,
+// so one mocha after another leaves the two cores mostly idle. Why processes rather than mocha's
+// --parallel: the files that share the Galera cluster are kept in one process (it is started once per
+// process), and the timing-sensitive ones run after everything else. Each process's output is printed
+// whole when it ends, so that files do not interleave.
+//
+// Test files named on the command line (`npm test -- test/url.test.ts`) run in one plain mocha,
+// as before, unless WDM_TEST_LANES is set; other arguments (`--grep postgresql`) go to every mocha.
+// WDM_TEST_LANES=N sets the number of lanes (1: one file after another, the serial ones last).
+'use strict';
+
+const { spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { slowestLines, summaryLine } = require('./summary-reporter');
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const MOCHA = require.resolve('mocha/bin/mocha.js');
+const DEFAULT_LANES = 3;
+
+/**
+ * Files that run alone, one after another, once every lane is done: they measure time, wait on
+ * locks with deadlines, or install a package, and a busy machine would make them flaky or slow.
+ */
+const SERIAL = [
+  'test/live-traffic.test.ts', // service statements' latencies under traffic
+  'test/purge-live.test.ts', // the same during a purge, against 3x the idle purge's time
+  'test/upgrade-live.test.ts', // the same during an upgrade
+  'test/write-lock-turns.test.ts', // SQLite writers' turns within busy timeouts
+  'test/galera.test.ts', // node kills and rejoins within deadlines
+  'test/galera-purge.test.ts', // node2's longest write during a purge under 1 s
+  'test/deb.test.ts', // builds, installs and lints a .deb
+];
+
+/** Files that must share one process (in the lanes or alone): what they share is started once per process. */
+const TOGETHER = [
+  // The three-node Galera cluster (test/support/galera-cluster.ts), ~15 s to start and 3 servers' memory.
+  ['test/galera.test.ts', 'test/galera-purge.test.ts'],
+];
+
+/**
+ * About the seconds a file took in a lane, in a run of the whole suite on a 2-core machine that other
+ * work kept at a load of ~13 (so several times what it takes on an idle one): the lanes take the
+ * costliest first, so that the last to start are short and the lanes end together. A file not listed
+ * counts as DEFAULT_COST. Only the order depends on these numbers, never a result.
+ */
+const COST = {
+  'test/bad-input.test.ts': 680,
+  'test/plan.test.ts': 655,
+  'test/purge.test.ts': 630,
+  'test/migrations-parity.test.ts': 550,
+  'test/purge-dry-run.test.ts': 540,
+  'test/faults.test.ts': 540,
+  'test/autogenerate-defaults.test.ts': 345,
+  'test/downgrade-data-loss.test.ts': 265,
+  'test/autogenerate-renames.test.ts': 250,
+  'test/purge-concurrency.test.ts': 225,
+  'test/migrations-interop.test.ts': 205,
+  'test/autogenerate-round-trip.test.ts': 195,
+  'test/ship.test.ts': 195,
+  'test/log-destinations.test.ts': 185,
+  'test/create-schema.test.ts': 180,
+  'test/offline.test.ts': 145,
+  'test/autogenerate-data-loss.test.ts': 140,
+  'test/cli.test.ts': 135,
+  'test/audit-names.test.ts': 135,
+  'test/autogenerate-reference.test.ts': 130,
+  'test/hostile-message.test.ts': 115,
+  'test/exit-codes.test.ts': 115,
+  'test/reference-dumps.test.ts': 110,
+  'test/run-json.test.ts': 100,
+  'test/version-stamp.test.ts': 90,
+  'test/autogenerate.test.ts': 70,
+  'test/check.test.ts': 65,
+  'test/online-ddl.test.ts': 65,
+  'test/lock-wait-warnings.test.ts': 60,
+  'test/secrets.test.ts': 60,
+  'test/revision.test.ts': 55,
+  'test/logging.test.ts': 40,
+  'test/runtime-safety.test.ts': 40,
+  'test/retry.test.ts': 40,
+  'test/startup.test.ts': 40,
+  'test/revision-dir.test.ts': 40,
+  'test/default-config-files.test.ts': 35,
+  'test/api.test.ts': 9,
+  'test/man-page.test.ts': 7,
+  'test/config.test.ts': 5,
+  'test/url.test.ts': 3,
+  'test/argv.test.ts': 3,
+};
+const DEFAULT_COST = 20;
+
+function log(msg) {
+  process.stderr.write(`mocha-lanes: ${msg}\n`);
+}
+
+function allTestFiles() {
+  return fs
+    .readdirSync(path.join(REPO_ROOT, 'test'), { recursive: true })
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => path.posix.join('test', f.split(path.sep).join('/')))
+    .sort();
+}
+
+/**
+ * The work: each TOGETHER group present is one unit, every other file a unit of its own; the most
+ * expensive first, so that the last units to start are short ones and the lanes end together.
+ */
+function units(files) {
+  const left = new Set(files);
+  const result = [];
+  for (const group of TOGETHER) {
+    const present = group.filter((f) => left.has(f));
+    present.forEach((f) => left.delete(f));
+    if (present.length) result.push(present);
+  }
+  for (const f of left) result.push([f]);
+  const cost = (unit) => unit.reduce((sum, f) => sum + (COST[f] ?? DEFAULT_COST), 0);
+  return result.sort((a, b) => cost(b) - cost(a));
+}
+
+const children = new Set();
+/** The signal (SIGINT/SIGTERM) that stops the run: no further file starts, and the exit code says why. */
+let stopping = null;
+
+/**
+ * One mocha over `files` with `args`; its output goes to a log file (printed whole when it ends, so
+ * lanes do not interleave) and its counts and durations to a results file. Resolves what it reported.
+ */
+function runLane(name, files, args, dir, env) {
+  const logFile = path.join(dir, `${name}.log`);
+  const resultsFile = path.join(dir, `${name}.json`);
+  const out = fs.openSync(logFile, 'w');
+  const started = Date.now();
+  const child = spawn(process.execPath, [MOCHA, ...args, ...files], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, ...env, WDM_TEST_RESULTS: resultsFile },
+  });
+  children.add(child);
+  return new Promise((resolve) => {
+    const finish = (code) => {
+      children.delete(child);
+      fs.closeSync(out);
+      const seconds = ((Date.now() - started) / 1000).toFixed(0);
+      process.stdout.write(`\n===== ${name} (${seconds} s, exit ${code}): ${files.join(' ')}\n`);
+      process.stdout.write(fs.readFileSync(logFile, 'utf8'));
+      let results;
+      try {
+        results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+      } catch {
+        results = undefined;
+      }
+      resolve({ name, code, results });
+    };
+    child.once('error', (e) => {
+      log(`cannot start mocha: ${e.message}`);
+      finish(127);
+    });
+    child.once('exit', (code, signal) => finish(code ?? 128 + (os.constants.signals[signal] || 1)));
+  });
+}
+
+/** A plain mocha with the terminal, for the files a developer named. */
+function runPlain(args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [MOCHA, ...args], { cwd: REPO_ROOT, stdio: 'inherit' });
+    children.add(child);
+    child.once('error', () => resolve(127));
+    child.once('exit', (code, signal) => resolve(code ?? 128 + (os.constants.signals[signal] || 1)));
+  });
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const named = args.filter((a) => /\.test\.ts$/.test(a));
+  if (named.length > 0 && !process.env.WDM_TEST_LANES) return runPlain(args);
+
+  const laneCount = Math.max(1, Number(process.env.WDM_TEST_LANES) || DEFAULT_LANES);
+  const files = named.length > 0 ? named : allTestFiles();
+  const mochaArgs = args.filter((a) => !named.includes(a));
+  const serial = SERIAL.filter((f) => files.includes(f));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-lanes-'));
+  // One built scratch checkout for all lanes (see test/support/scratch-project.ts).
+  const env = { WDM_TEST_SCRATCH_TEMPLATE: path.join(dir, 'scratch-template') };
+  fs.mkdirSync(env.WDM_TEST_SCRATCH_TEMPLATE);
+  try {
+    const started = Date.now();
+    log(`${laneCount} lanes side by side, then ${serial.length} files alone`);
+    const reports = [];
+    const queue = units(files.filter((f) => !serial.includes(f)));
+    let n = 0;
+    // Each lane takes the next unit as soon as its previous one is done.
+    const lane = async () => {
+      for (let unit = queue.shift(); unit && !stopping; unit = queue.shift()) reports.push(await runLane(`#${++n}`, unit, mochaArgs, dir, env));
+    };
+    await Promise.all(Array.from({ length: laneCount }, lane));
+    log(`lanes done after ${((Date.now() - started) / 1000).toFixed(0)} s; now the serial files`);
+    for (const unit of units(serial)) {
+      if (!stopping) reports.push(await runLane(`#${++n} (alone)`, unit, mochaArgs, dir, env));
+    }
+    log(`all done after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    return report(reports);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The combined ranking and summary line, last; the exit code. */
+function report(reports) {
+  const totals = { passes: 0, failures: 0, pending: 0 };
+  const tests = [];
+  for (const { name, code, results } of reports) {
+    if (!results) {
+      // A lane that died before reporting (a crash, a signal) lost its tests: that is a failure.
+      process.stdout.write(`\n${name} exited ${code} without reporting its results\n`);
+      totals.failures += 1;
+      continue;
+    }
+    totals.passes += results.passes;
+    totals.failures += results.failures;
+    totals.pending += results.pending;
+    tests.push(...results.tests);
+    if (code !== 0 && results.failures === 0) {
+      // Mocha reported no failure yet exited non-zero (an error after the run): count it, so that
+      // the summary line and the exit code agree.
+      process.stdout.write(`\n${name} exited ${code} after reporting no failure\n`);
+      totals.failures += 1;
+    }
+  }
+  process.stdout.write(`\nSlowest 15 tests:\n${slowestLines(tests).join('\n')}\n\n`);
+  process.stdout.write(`${summaryLine(totals)}\n`);
+  if (stopping) return 128 + os.constants.signals[stopping];
+  return totals.failures > 0 ? 1 : 0;
+}
+
+// run-with-servers passes SIGINT/SIGTERM on; pass it to every lane, whose exit then ends main().
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    stopping = sig;
+    for (const child of children) child.kill(sig);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    log(e.stack || String(e));
+    process.exit(1);
+  },
+);
