@@ -24,7 +24,13 @@ const NO_SPACE = new Set([
  * for any other error. Those get no "run with --debug" hint: the stack trace would not help.
  */
 export function environmentFailure(error: unknown): UserError | undefined {
-  const err = error as { code?: string; message?: string } | undefined;
+  const err = error as { code?: string; message?: string; fatal?: boolean; driverError?: { fatal?: boolean } } | undefined;
+  // mysql2 marks fatal the errors after which its connection is closed. Some carry no code: a
+  // statement sent after the server dropped the connection fails with "Can't add new command when
+  // connection is in closed state".
+  if (err && !err.code && (err.fatal === true || err.driverError?.fatal === true)) {
+    return new ConnectionError(`Lost the connection to the database: ${String(err.message).replace(/\s*\n\s*/g, ' ')}`);
+  }
   const code = err?.code;
   if (!code) return undefined;
   const reason = String(err.message ?? code).replace(/\s*\n\s*/g, ' ');
