@@ -19,7 +19,6 @@
 // in its time. BENCH_BASELINE=<dir> also runs <dir>/bin/run.js (e.g. a build of an earlier commit)
 // the same two ways on further copies, side by side in the same run. The servers are WDM_TEST_PG_URL / WDM_TEST_MYSQL_URL, or else the local ones
 // (127.0.0.1:5432, 127.0.0.1:3306). BENCH_BACKENDS picks backends (e.g. "mysql,sqlite").
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
@@ -28,6 +27,7 @@ import { writeConfig } from '../test/support/cli';
 import { KINDS, datasetSql, expectedSurvivors, makeDataset, survivors } from '../test/support/purge-dataset';
 import { quoteIdent } from '../test/support/watcher-rows';
 import { markdownTable, runBenchmark } from './report';
+import { timedRun } from './timed-run';
 
 process.env.WDM_TEST_PG_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
 process.env.WDM_TEST_MYSQL_URL ??= 'mysql+pymysql://root@127.0.0.1:3306/mysql';
@@ -57,19 +57,7 @@ function seconds(since: bigint): number {
   return Number(process.hrtime.bigint() - since) / 1e9;
 }
 
-function run(args: string[]): Promise<{ status: number; stderr: string; seconds: number; maxRssMb: number }> {
-  return new Promise((resolve) => {
-    const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('close', (code) => {
-      const lines = stderr.trim().split('\n');
-      const rss = Number(lines.pop()) / 1024;
-      resolve({ status: code ?? -1, stderr: lines.join('\n'), seconds: seconds(started), maxRssMb: rss });
-    });
-  });
-}
+const run = timedRun;
 
 async function atHead(backend: Backend): Promise<Db> {
   const db = await createTempDatabase(backend);

@@ -8,12 +8,12 @@
 // a few goals, strategies and templates (about 1,000,000 rows); every third audit is soft deleted with
 // its subtree, so a third of the rows are purged. BENCH_AUDITS changes the size, BENCH_BACKENDS the
 // backends (e.g. "postgresql,mysql"), BENCH_BATCH the batch size (default 10000).
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { Backend, createTempDatabase, sqlQuery } from '../test/support/backends';
 import { writeConfig } from '../test/support/cli';
 import { LiveTraffic, hotUpdates } from './live-traffic';
 import { markdownTable, runBenchmark } from './report';
+import { timedRun } from './timed-run';
 
 // BENCH_BIN: another build's bin/run.js (an earlier commit's, to compare).
 const BIN = process.env.BENCH_BIN ?? path.join(__dirname, '..', 'bin', 'run.js');
@@ -70,19 +70,7 @@ async function seeded(backend: Backend): Promise<{ url: string; conf: string; dr
   return { url: db.url, conf, drop: db.drop };
 }
 
-function run(args: string[]): Promise<{ status: number; stderr: string; seconds: number; maxRssMb: number }> {
-  return new Promise((resolve) => {
-    const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('close', (code) => {
-      const lines = stderr.trim().split('\n');
-      const rss = Number(lines.pop()) / 1024;
-      resolve({ status: code ?? -1, stderr: lines.join('\n'), seconds: Number(process.hrtime.bigint() - started) / 1e9, maxRssMb: rss });
-    });
-  });
-}
+const run = timedRun;
 
 /** Rows left of the seeded ones (the generators add their own, with higher ids), as a checksum. */
 function seededLeft(url: string): string {

@@ -100,25 +100,20 @@ if (!reference) console.log('(the Python reference is not installed: python3-wat
 // The Galera benchmark (bench/galera.sh: a 3-node cluster of its own and a single server, upgrade and a
 // purge of a million objects with the worst write stall on another node; an hour or more) runs here only
 // when asked: BENCH_GALERA=1 npm run bench (WDM_BENCH_OBJECTS=50000 for a quick one).
-if (process.env.BENCH_GALERA === '1') {
-  console.log();
-  const galera = spawnSync(
-    process.execPath,
-    [path.join(ROOT, 'test', 'support', 'run-with-servers.js'), 'npx', 'ts-node', '--transpile-only', path.join(ROOT, 'bench', 'galera.ts')],
-    { cwd: ROOT, stdio: 'inherit', env },
-  );
-  if (galera.status !== 0) process.exit(galera.status ?? 1);
-}
+if (process.env.BENCH_GALERA === '1') runWithServers('galera.ts');
 
 // Purge of ~1M rows beside the plain DELETEs of the same rows, one transaction and batches, on the three
 // backends (bench/purge-cost.ts: issue 27; about half an hour on 2 cores) runs here only when asked:
 // BENCH_PURGE=1 npm run bench (BENCH_BASELINE=<dir of another build> adds it side by side).
-if (process.env.BENCH_PURGE === '1') {
+if (process.env.BENCH_PURGE === '1') runWithServers('purge-cost.ts');
+
+/** Runs bench/<file> with the tests' throwaway servers; its failure is this run's. */
+function runWithServers(file) {
   console.log();
-  const purgeCost = spawnSync(
+  const r = spawnSync(
     process.execPath,
-    [path.join(ROOT, 'test', 'support', 'run-with-servers.js'), 'npx', 'ts-node', '--transpile-only', path.join(ROOT, 'bench', 'purge-cost.ts')],
+    [path.join(ROOT, 'test', 'support', 'run-with-servers.js'), 'npx', 'ts-node', '--transpile-only', path.join(ROOT, 'bench', file)],
     { cwd: ROOT, stdio: 'inherit', env },
   );
-  if (purgeCost.status !== 0) process.exit(purgeCost.status ?? 1);
+  if (r.status !== 0) process.exit(r.status ?? 1);
 }

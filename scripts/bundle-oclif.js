@@ -13,18 +13,8 @@ const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
 
-const entry = `
-const part = (load) => ({ enumerable: true, get: load });
-Object.defineProperties(exports, {
-  execute: part(() => require('@oclif/core/execute').execute),
-  config: part(() => require('@oclif/core/config')),
-  command: part(() => require('@oclif/core/command')),
-  flags: part(() => require('@oclif/core/flags')),
-  args: part(() => require('@oclif/core/args')),
-  help: part(() => require('@oclif/core/help')),
-  ux: part(() => require('@oclif/core/ux')),
-});
-`;
+// The parts src/cli/oclif-parts.ts names, as compiled by tsc just before.
+const entry = "module.exports = require('./dist/src/cli/oclif-parts.js').oclifFromPackages();";
 
 esbuild.buildSync({
   stdin: { contents: entry, resolveDir: ROOT, sourcefile: 'oclif-core-entry.js', loader: 'js' },

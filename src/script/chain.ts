@@ -62,29 +62,15 @@ export class RevisionChain<T extends RevisionNode = Revision> {
 
   /** `id` and every revision below it (its parents, theirs, ...). */
   ancestors(id: string): Set<string> {
-    const seen = new Set<string>();
-    const todo = [id];
-    while (todo.length) {
-      const next = todo.pop()!;
-      if (seen.has(next)) continue;
-      seen.add(next);
+    return reachable(id, (next) => {
       const rev = this.get(next);
-      if (rev) todo.push(...parentsOf(rev));
-    }
-    return seen;
+      return rev ? parentsOf(rev) : [];
+    });
   }
 
   /** `id` and every revision above it. */
   descendants(id: string): Set<string> {
-    const seen = new Set<string>();
-    const todo = [id];
-    while (todo.length) {
-      const next = todo.pop()!;
-      if (seen.has(next)) continue;
-      seen.add(next);
-      todo.push(...this.childrenOf(next).map((c) => c.id));
-    }
-    return seen;
+    return reachable(id, (next) => this.childrenOf(next).map((c) => c.id));
   }
 
   /** The revisions from the first to `id`, oldest first (every ancestor, parents before children). */
@@ -142,4 +128,17 @@ export class RevisionChain<T extends RevisionNode = Revision> {
   newestFirst(): T[] {
     return this.topological().reverse();
   }
+}
+
+/** `start` and every id reached from it by following `step`, each once. */
+function reachable(start: string, step: (id: string) => readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const todo = [start];
+  while (todo.length) {
+    const next = todo.pop()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    todo.push(...step(next));
+  }
+  return seen;
 }
