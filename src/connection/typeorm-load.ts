@@ -36,9 +36,15 @@ class OwnDriverFactory {
  * OwnDriverFactory. Every part of the tool loads TypeORM through here.
  */
 export function loadTypeorm(): typeof TypeOrm {
-  useOwnDriverFactory();
-  return require('typeorm') as typeof TypeOrm;
+  if (!loaded) {
+    useOwnDriverFactory();
+    loaded = require('typeorm') as typeof TypeOrm;
+  }
+  return loaded;
 }
+
+/** The kit asks for TypeORM's classes at every schema change: the factory is put in place once. */
+let loaded: typeof TypeOrm | undefined;
 
 /**
  * Makes TypeORM use OwnDriverFactory: its DataSource requires `../driver/DriverFactory`, which is
