@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { RevisionError } from '../errors';
 import { RevisionChain } from './chain';
 import { Revision } from './revision';
+import { revisionFileNames } from './source-headers';
 
 /** Where the shipped revisions are: `migrations/` beside `src/` (compiled or not). */
 export function defaultMigrationsDir(): string {
@@ -17,14 +17,13 @@ export function loadRevisions(given: string = defaultMigrationsDir()): Revision[
   // require() reads a relative path as a package name ("dist/migrations/x.js" -> node_modules), so a
   // relative --migrations-dir is taken from the working directory, as a user means it.
   const dir = path.resolve(given);
-  let names: string[];
+  let candidates: string[];
   try {
-    names = fs.readdirSync(dir);
+    candidates = revisionFileNames(dir);
   } catch {
     throw new RevisionError(`Cannot read the migrations directory ${dir}`);
   }
   const runningFromSource = __filename.endsWith('.ts');
-  const candidates = names.filter((n) => /^[0-9a-z]+_.*\.(js|ts)$/i.test(n) && !n.endsWith('.d.ts'));
   const wanted = candidates.filter((n) => (runningFromSource ? n.endsWith('.ts') : n.endsWith('.js')));
   if (!runningFromSource) {
     // A TypeScript revision without its compiled twin: this tool cannot load it, and running the
