@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { Backend, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
 import { runCli, writeConfig } from './support/cli';
-import { runReference } from './support/reference';
+import { ReferenceSession } from './support/reference-session';
 import { sqliteStructure } from './support/sqlite-structure';
 import { dumpSchema, referenceDump } from './support/schema-dump';
 import { seedWatcherRows, snapshotRows, storedRevision, watcherTables } from './support/watcher-rows';
@@ -53,6 +53,8 @@ for (const backend of ['postgresql', 'mysql'] as const) {
   describe(`migrations parity with the reference on ${backend}`, function () {
     let ours: TempDatabase;
     let ref: TempDatabase;
+    /** one reference process for every step on `ref` */
+    let reference: ReferenceSession;
     let conf: string;
     /** our schema after `upgrade --revision R`, by R */
     const upgradeDumps = new Map<string, string>();
@@ -62,18 +64,20 @@ for (const backend of ['postgresql', 'mysql'] as const) {
       ours = await createTempDatabase(backend);
       ref = await createTempDatabase(backend);
       conf = writeConfig(ours.url);
+      reference = ReferenceSession.start(ref.url);
     });
     after(async () => {
+      await reference?.stop();
       await ours?.drop();
       await ref?.drop();
     });
 
-    it('upgrading one revision at a time gives the reference schema at every revision', function () {
+    it('upgrading one revision at a time gives the reference schema at every revision', async function () {
       this.timeout(15 * 60_000);
       expect(IDS[0]).to.equal('001');
       const mismatches: string[] = [];
       for (const id of IDS) {
-        ok(runReference(ref.url, ['upgrade', '--revision', id]), `reference upgrade --revision ${id}`);
+        ok(await reference.step('upgrade', id), `reference upgrade --revision ${id}`);
         ok(cli('upgrade', '--revision', id), `our upgrade --revision ${id}`);
         expect(storedRevision(ref.url), 'reference alembic_version').to.equal(id);
         expect(storedRevision(ours.url), 'our alembic_version').to.equal(id);
@@ -86,11 +90,11 @@ for (const backend of ['postgresql', 'mysql'] as const) {
       expect(upgradeDumps.get(HEAD)).to.equal(referenceDump(`${backend}-upgrade-head.sql`));
     });
 
-    it('downgrading one revision at a time gives back each revision’s schema, down to base', function () {
+    it('downgrading one revision at a time gives back each revision’s schema, down to base', async function () {
       this.timeout(15 * 60_000);
       expect(upgradeDumps.size, 'the upgrade test must have run first').to.equal(IDS.length);
       // The reference's base: its own database, downgraded from head.
-      ok(runReference(ref.url, ['downgrade', '--revision', 'base']), 'reference downgrade to base');
+      ok(await reference.step('downgrade', 'base'), 'reference downgrade to base');
       const referenceBase = dumpSchema(ref.url);
       expect(watcherTables(ref.url)).to.deep.equal([]);
 
@@ -208,14 +212,16 @@ describe('migrations on sqlite (where the reference fails at d098df6021e2)', fun
   it('gives the reference’s schema at 001 and 0f6042416884, the revisions the reference can reach', async function () {
     this.timeout(5 * 60_000);
     const ref = await createTempDatabase('sqlite');
+    const reference = ReferenceSession.start(ref.url);
     try {
       for (const id of IDS.slice(0, IDS.indexOf('0f6042416884') + 1)) {
-        ok(runReference(ref.url, ['upgrade', '--revision', id]), `reference upgrade --revision ${id}`);
+        ok(await reference.step('upgrade', id), `reference upgrade --revision ${id}`);
         ok(cli('upgrade', '--revision', id), `our upgrade --revision ${id}`);
         expect(storedRevision(db.url)).to.equal(id);
         expect(sqliteStructure(db.url), `sqlite at ${id}`).to.deep.equal(sqliteStructure(ref.url));
       }
     } finally {
+      await reference.stop();
       await ref.drop();
     }
   });
