@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { Backend, TempDatabase, createTempDatabase, sqlQuery, sqlitePath } from './support/backends';
 import { runCli, startCli, writeConfig } from './support/cli';
 import { holdLock } from './support/lock-holder';
-import { statementTable } from '../src/connection/statement-table';
+import { catalogReadTable, statementTable } from '../src/connection/statement-table';
 
 const BEFORE_HEAD = '7150a7d8f228';
 const HEAD = 'f56ba02662b4';
@@ -127,7 +127,7 @@ describe('lock-wait warnings', function () {
       expect(versionOf(conf)).to.equal(HEAD);
       // Every warning of the run names a table of the database, never a catalog the tool read.
       for (const line of r.stderr.split('\n').filter((l) => l.startsWith('WARNING'))) {
-        expect(line).to.match(/: (lock timeout on (audit_templates|alembic_version)|database is locked on the database file )/);
+        expect(line, line).to.match(/: (lock timeout on (audit_templates|alembic_version)|database is locked on the database file )/);
         expect(line).to.not.match(/\bon (columns|tables|pg_\w+)\b/);
       }
     });
@@ -145,5 +145,13 @@ describe("a statement's table, read from its text where the server does not say"
     expect(statementTable(`SELECT * FROM "information_schema"."columns" WHERE "table_schema" = 'public' AND "table_name" = 'audit_templates'`)).to.equal(undefined);
     expect(statementTable('SELECT * FROM `INFORMATION_SCHEMA`.`COLUMNS` WHERE `TABLE_SCHEMA` = ? AND `TABLE_NAME` = ?')).to.equal(undefined);
     expect(statementTable('SELECT "ns"."nspname", "t"."relname" FROM "pg_constraint" "cnst" INNER JOIN "pg_class" "t" ON 1 = 1')).to.equal(undefined);
+  });
+
+  it('for a catalog read, is the one table it looks up by name, if the server could not be asked in time', () => {
+    expect(catalogReadTable(`SELECT * FROM "information_schema"."columns" WHERE ("table_schema" = 'public' AND "table_name" = 'audit_templates')`)).to.equal('audit_templates');
+    expect(catalogReadTable(`SELECT "t"."relname" FROM "pg_class" "t" WHERE ("ns"."nspname" = 'public' AND "t"."relname" = 'audits') OR ("ns"."nspname" = 'public' AND "t"."relname" = 'audits')`)).to.equal('audits');
+    expect(catalogReadTable(`SELECT * FROM "information_schema"."tables" WHERE ("table_name" = 'audits') OR ("table_name" = 'goals')`)).to.equal(undefined);
+    expect(catalogReadTable('SELECT * FROM `INFORMATION_SCHEMA`.`COLUMNS` WHERE `TABLE_SCHEMA` = ? AND `TABLE_NAME` = ?')).to.equal(undefined);
+    expect(catalogReadTable(`SELECT 1 FROM pg_class WHERE relname = 'pg_class'`)).to.equal(undefined);
   });
 });

@@ -32,3 +32,17 @@ const CATALOG_SCHEMAS = /^(information_schema|pg_catalog|performance_schema|mysq
 function isCatalog(schema: string | undefined, table: string): boolean {
   return (schema !== undefined && CATALOG_SCHEMAS.test(schema)) || /^(pg_|sqlite_)/i.test(table);
 }
+
+/**
+ * The one table a catalog read looks up by name (TypeORM's reads before an ALTER write it inline:
+ * `"table_name" = 'audits'`, `"t"."relname" = 'audits'`): on PostgreSQL such a read waits for that
+ * table's lock. The fallback for when the server's own account of the wait came too late (a
+ * loaded machine may not ask within the lock timeout). None when it names no table or several.
+ */
+export function catalogReadTable(sql: string): string | undefined {
+  const names = new Set<string>();
+  for (const m of sql.matchAll(/["\x60]?(?:table_name|relname)["\x60]?\s*=\s*'([\w$]+)'/gi)) names.add(m[1]);
+  if (names.size !== 1) return undefined;
+  const [table] = names;
+  return isCatalog(undefined, table) ? undefined : table;
+}

@@ -117,8 +117,9 @@ export class MigrationLockWaits {
     // The server did not name the table (a MySQL metadata lock without performance_schema): the
     // table the statement itself works on, when its text names one that is not a catalog.
     const sql = (error as { query?: unknown }).query;
-    const { statementTable } = require('../connection/statement-table') as typeof import('../connection/statement-table'); // after a wait only
-    const table = typeof sql === 'string' ? statementTable(sql) : undefined;
+    // Else, for a catalog read, the one table it reads about: the watch may have asked too late.
+    const { catalogReadTable, statementTable } = require('../connection/statement-table') as typeof import('../connection/statement-table'); // after a wait only
+    const table = typeof sql === 'string' ? (statementTable(sql) ?? catalogReadTable(sql)) : undefined;
     if (table) return this.on(table);
     return seen?.holders;
   }
