@@ -208,6 +208,17 @@ describe('packaging from a release tree, and the .deb (issue 15)', function () {
       expect(up.stderr).to.contain('Running upgrade 7150a7d8f228 -> f56ba02662b4');
       expect(check(run(['version'], db), 'version').trim()).to.equal('f56ba02662b4');
 
+      // A developer's own revisions beside the installed tool (issue 22): plain JavaScript it loads.
+      expect(run(['revision', '-m', 'add a thing']).stderr.trim()).to.match(/no source tree to write the revision into .*: pass --migrations-dir DIR$/);
+      const own = path.join(tmp, 'own');
+      fs.mkdirSync(own);
+      const made = JSON.parse(check(run(['revision', '-m', 'add a thing', '--migrations-dir', own, '--json']), 'revision')) as { id: string; file: string };
+      expect(path.basename(made.file)).to.equal(`${made.id}_add_a_thing.js`);
+      expect(check(run(['heads', '--migrations-dir', own]), 'heads').trim()).to.equal(`${made.id} (head), add a thing`);
+      const ownDb = { OS_DATABASE__CONNECTION: `sqlite:///${path.join(own, 'db.sqlite')}` };
+      expect(run(['upgrade', '--migrations-dir', own], ownDb).stderr).to.contain(`Running upgrade  -> ${made.id}, add a thing`);
+      expect(check(run(['version', '--migrations-dir', own], ownDb), 'version').trim()).to.equal(made.id);
+
       // The man page, found and read as a user would.
       expect(execFileSync('man', ['-w', PKG], { encoding: 'utf8' }).trim()).to.equal('/usr/share/man/man1/watcher-db-manage.1.gz');
       const page = spawnSync('man', [PKG], { env: { ...process.env, MANPAGER: 'cat', PAGER: 'cat', MANWIDTH: '100', LANG: 'C.UTF-8' }, encoding: 'utf8' });
