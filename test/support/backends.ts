@@ -46,7 +46,7 @@ function withDatabase(url: string, db: string): string {
   return u.toString();
 }
 
-function serverUrl(backend: Exclude<Backend, 'sqlite'>): string {
+export function serverUrl(backend: Exclude<Backend, 'sqlite'>): string {
   const name = SERVER_ENV[backend];
   const url = process.env[name];
   if (!url) {
@@ -99,8 +99,8 @@ function randomName(): string {
   return `wdm_test_${randomBytes(6).toString('hex')}`;
 }
 
-/** A new empty database; `drop()` removes it (for sqlite: its directory). */
-export async function createTempDatabase(backend: Backend): Promise<TempDatabase> {
+/** A new empty database (PostgreSQL: a copy of `postgresTemplate` if given); `drop()` removes it (for sqlite: its directory). */
+export async function createTempDatabase(backend: Backend, options: { postgresTemplate?: string } = {}): Promise<TempDatabase> {
   if (backend === 'sqlite') {
     const dir = mkdtempSync(path.join(tmpdir(), 'wdm-sqlite-'));
     const file = path.join(dir, 'x.sqlite');
@@ -109,7 +109,7 @@ export async function createTempDatabase(backend: Backend): Promise<TempDatabase
   const admin = serverUrl(backend);
   const name = randomName();
   if (backend === 'postgresql') {
-    sqlQuery(admin, `CREATE DATABASE ${name};`);
+    sqlQuery(admin, `CREATE DATABASE ${name}${options.postgresTemplate ? ` TEMPLATE ${options.postgresTemplate}` : ''};`);
     // FORCE: a test that failed may have left a connection open; dropping must still work.
     return { url: withDatabase(admin, name), name, drop: async () => void sqlQuery(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE);`) };
   }

@@ -1,8 +1,8 @@
 // Seeded Watcher datasets for the purge tests and benchmark, and an independent oracle: the spec's
 // purge rules written row by row over the seeded rows (as the Python reference works), sharing no
 // code with src/purge. Rows go in through the CLI clients (backends.ts), never through the tool.
-import { Backend, TempDatabase, backendOf, createTempDatabase, sqlQuery } from './backends';
-import { runCli, writeConfig } from './cli';
+import { Backend, TempDatabase, backendOf, sqlQuery } from './backends';
+import { databaseAtHead } from './head-template';
 import { prng } from './prng';
 import { quoteIdent } from './watcher-rows';
 
@@ -155,12 +155,9 @@ export function seedDataset(url: string, data: Dataset): void {
   sqlQuery(url, datasetSql(backendOf(url), data));
 }
 
-/** A new database brought to head by the tool, then seeded with `data` (a dataset or its SQL), and its config file. */
+/** A new database at head (a copy of one our upgrade built: test/support/head-template.ts), seeded with `data` (a dataset or its SQL), and its config file. */
 export async function seededDatabase(backend: Backend, data: Dataset | string): Promise<{ db: TempDatabase; conf: string }> {
-  const db = await createTempDatabase(backend);
-  const conf = writeConfig(db.url);
-  const up = runCli(['--config-file', conf, 'upgrade']);
-  if (up.status !== 0) throw new Error(`upgrade failed: ${up.stderr}`);
+  const { db, conf } = await databaseAtHead(backend);
   sqlQuery(db.url, typeof data === 'string' ? data : datasetSql(backend, data));
   return { db, conf };
 }
