@@ -6,9 +6,9 @@ import type { DataSource, Driver } from 'typeorm';
  * TypeORM's driver classes for the backends this tool speaks, by TypeORM's `type` option: the module
  * (inside the typeorm package) and the class it exports.
  */
-const OWN_DRIVERS: Record<string, { module: string; className: string }> = {
+const OWN_DRIVERS: Record<string, { module: string; className: string; preload?: () => void }> = {
   'better-sqlite3': { module: 'typeorm/driver/better-sqlite3/BetterSqlite3Driver', className: 'BetterSqlite3Driver' },
-  postgres: { module: 'typeorm/driver/postgres/PostgresDriver', className: 'PostgresDriver' },
+  postgres: { module: 'typeorm/driver/postgres/PostgresDriver', className: 'PostgresDriver', preload: requirePg },
   mysql: { module: 'typeorm/driver/mysql/MysqlDriver', className: 'MysqlDriver' },
   mariadb: { module: 'typeorm/driver/mysql/MysqlDriver', className: 'MysqlDriver' },
 };
@@ -26,8 +26,29 @@ class OwnDriverFactory {
     if (!driver) {
       throw new Error(`TypeORM driver "${type}" is not one of this tool's: ${Object.keys(OWN_DRIVERS).join(', ')}`);
     }
+    driver.preload?.();
     const DriverClass = (require(driver.module) as Record<string, new (ds: DataSource) => Driver>)[driver.className];
     return new DriverClass(dataSource);
+  }
+}
+
+/**
+ * node-postgres, loaded with a `navigator` in place. When it loads, pg asks whether it runs in a
+ * Cloudflare Worker: first from `navigator.userAgent`, which Node defines from version 21 on, else by
+ * touching the global `Response`, which on Node 20 loads undici, Node's fetch (about 17 ms of every
+ * PostgreSQL run, for an answer that is "no"). So pg gets the answer Node 21 would give it.
+ */
+function requirePg(): void {
+  if ('navigator' in globalThis) {
+    require('pg');
+    return;
+  }
+  const major = process.versions.node.split('.')[0];
+  Object.defineProperty(globalThis, 'navigator', { value: { userAgent: `Node.js/${major}` }, configurable: true });
+  try {
+    require('pg');
+  } finally {
+    delete (globalThis as { navigator?: unknown }).navigator;
   }
 }
 
