@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Backend, backendOf, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
-import { runCli, writeConfig } from './support/cli';
+import { REPO_ROOT, runCli, writeConfig } from './support/cli';
 import { dumpSchema } from './support/schema-dump';
 import { seedWatcherRows, snapshotRows, storedRevision, watcherTables } from './support/watcher-rows';
 
@@ -69,22 +69,31 @@ function predicted(plan: Plan, table: string): { rewrite: boolean; statements: s
   return { rewrite: on.some((s) => s.rewrite), statements: on.map((s) => `${s.rewrite ? 'REWRITE' : 'no rewrite'}: ${s.sql.slice(0, 160)}`) };
 }
 
+/** The package's core API (compiled, as `npm test` builds it): the plan and the run without a CLI process. */
+type Api = typeof import('../src/index');
+const api = (): Api => require(REPO_ROOT) as Api;
+
 /**
  * One revision up or down: the plan for it, the run, and the check of every table's identity against
  * the plan. On SQLite only one direction can be checked: a rebuild gives the table a new root page,
  * but DROP COLUMN rewrites every row in place (same root page), so a changed root page must have been
  * predicted, not the other way round.
+ *
+ * The plan and the run are the core's (what `--plan --json` prints and what the command runs), called
+ * in this process: about a hundred revision steps per backend, where the CLI is not what is tested
+ * (the tests below run `--plan` through the CLI, in text and JSON).
  */
-function stepAndCompare(backend: Backend, db: TempDatabase, conf: string, direction: 'upgrade' | 'downgrade', extra: string[] = []): Plan {
-  const revisionArg = direction === 'upgrade' ? '--revision=+1' : '--revision=-1';
+async function stepAndCompare(backend: Backend, db: TempDatabase, direction: 'upgrade' | 'downgrade', migrationsDir?: string): Promise<Plan> {
+  const { downgrade, loadChain, plan: planOf, upgrade, withSession } = api();
+  const chain = loadChain(migrationsDir);
+  const revision = direction === 'upgrade' ? '+1' : '-1';
   const before = versionOf(db);
-  const plan = planOf(conf, [...extra, direction, revisionArg]);
+  const plan = (await withSession(db.url, {}, (session) => planOf(session, chain, direction, revision))) as unknown as Plan;
   expect(plan.steps, JSON.stringify(plan)).to.have.length(1);
   expect(plan.from).to.equal(before);
   const ids = identities(backend, db);
-  // Down, the seeded rows go with the columns and tables dropped: on purpose, so --yes.
-  const confirm = direction === 'downgrade' ? ['--yes'] : [];
-  ok(runCli(['--config-file', conf, ...extra, direction, revisionArg, ...confirm]), `${direction} ${revisionArg}`);
+  // Down, the seeded rows go with the columns and tables dropped: on purpose (the CLI would ask).
+  await withSession(db.url, {}, (session) => (direction === 'upgrade' ? upgrade(session, chain, revision) : downgrade(session, chain, revision)));
   expect(versionOf(db)).to.equal(plan.to);
   const after = identities(backend, db);
   const label = `${direction} ${plan.steps[0].revision} (${plan.steps[0].message})`;
@@ -122,17 +131,16 @@ for (const backend of ['postgresql', 'mysql', 'sqlite'] as const) {
 
     it('predicts, for every shipped revision up and then down, which tables the server rewrites', async () => {
       const db = await tempDb();
-      const conf = writeConfig(db.url);
       const target = head();
       const seen: string[] = [];
       while (versionOf(db) !== target) {
-        const plan = stepAndCompare(backend, db, conf, 'upgrade');
+        const plan = await stepAndCompare(backend, db, 'upgrade');
         seen.push(plan.steps[0].revision);
         // Rows in every table from the first revision on, so that rewrites have something to write.
         if (plan.from === null) seedWatcherRows(db.url);
       }
       expect(seen.length).to.be.greaterThan(10);
-      while (versionOf(db) !== null) stepAndCompare(backend, db, conf, 'downgrade');
+      while (versionOf(db) !== null) await stepAndCompare(backend, db, 'downgrade');
     });
 
     it('changes nothing: neither the version, nor the schema, nor a row', async () => {
@@ -340,19 +348,18 @@ for (const backend of ['postgresql', 'mysql'] as const) {
 
     it('predicts rewrites as the server does them, up and down', async () => {
       db = await createTempDatabase(backend);
-      const conf = writeConfig(db.url);
       const dir = writeChain(ONLINE_FORMS[backend]);
       const extra = ['--migrations-dir', dir];
       const target = head(extra);
       const plans: Plan[] = [];
       while (versionOf(db) !== target) {
-        plans.push(stepAndCompare(backend, db, conf, 'upgrade', extra));
+        plans.push(await stepAndCompare(backend, db, 'upgrade', dir));
         if (plans.length === 1) {
           const rows = Array.from({ length: 200 }, (_, i) => `(${i + 1}, ${i % 3 === 0 ? 'NULL' : 1}, 'v${i}', 'w${i}', ${i}, NULL)`).join(', ');
           sqlQuery(db.url, `INSERT INTO p (id) VALUES (1); INSERT INTO c (id, pid, v, w, i, n) VALUES ${rows};`);
         }
       }
-      while (versionOf(db) !== null) plans.push(stepAndCompare(backend, db, conf, 'downgrade', extra));
+      while (versionOf(db) !== null) plans.push(await stepAndCompare(backend, db, 'downgrade', dir));
 
       const all = plans.flatMap((p) => p.steps.flatMap((s) => s.statements));
       const find = (pattern: RegExp) => {
