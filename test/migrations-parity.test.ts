@@ -7,7 +7,7 @@
 // - a86240e89a29 really names the audits (the reference's does not: its filter is not SQL).
 import { expect } from 'chai';
 import { Backend, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
-import { runCli, writeConfig } from './support/cli';
+import { REPO_ROOT, runCli, writeConfig } from './support/cli';
 import { ReferenceSession } from './support/reference-session';
 import { sqliteStructure } from './support/sqlite-structure';
 import { dumpSchema, referenceDump } from './support/schema-dump';
@@ -47,6 +47,23 @@ function ok(r: { status: number; stdout: string; stderr: string }, what: string)
 }
 
 const IDS = chainIds();
+
+/**
+ * Our upgrade and downgrade, called in this process through the package's core API (compiled, as
+ * `npm test` builds it): the walks below take 24 steps per backend, and what they compare is the
+ * schema the revisions build, not the CLI (run below and in most other files).
+ */
+const core = {
+  api: () => require(REPO_ROOT) as typeof import('../src/index'),
+  async upgrade(url: string, revision: string): Promise<void> {
+    const { loadChain, upgrade, withSession } = core.api();
+    await withSession(url, {}, (session) => upgrade(session, loadChain(), revision));
+  },
+  async downgrade(url: string, revision: string): Promise<void> {
+    const { loadChain, downgrade, withSession } = core.api();
+    await withSession(url, {}, (session) => downgrade(session, loadChain(), revision));
+  },
+};
 const HEAD = IDS[IDS.length - 1];
 
 for (const backend of ['postgresql', 'mysql'] as const) {
@@ -55,15 +72,12 @@ for (const backend of ['postgresql', 'mysql'] as const) {
     let ref: TempDatabase;
     /** one reference process for every step on `ref` */
     let reference: ReferenceSession;
-    let conf: string;
     /** our schema after `upgrade --revision R`, by R */
     const upgradeDumps = new Map<string, string>();
-    const cli = (...args: string[]) => runCli(['--config-file', conf, ...args]);
 
     before(async () => {
       ours = await createTempDatabase(backend);
       ref = await createTempDatabase(backend);
-      conf = writeConfig(ours.url);
       reference = ReferenceSession.start(ref.url);
     });
     after(async () => {
@@ -78,7 +92,7 @@ for (const backend of ['postgresql', 'mysql'] as const) {
       const mismatches: string[] = [];
       for (const id of IDS) {
         ok(await reference.step('upgrade', id), `reference upgrade --revision ${id}`);
-        ok(cli('upgrade', '--revision', id), `our upgrade --revision ${id}`);
+        await core.upgrade(ours.url, id);
         expect(storedRevision(ref.url), 'reference alembic_version').to.equal(id);
         expect(storedRevision(ours.url), 'our alembic_version').to.equal(id);
         const theirs = dumpSchema(ref.url);
@@ -100,7 +114,7 @@ for (const backend of ['postgresql', 'mysql'] as const) {
 
       const mismatches: string[] = [];
       for (let i = IDS.length - 1; i >= 0; i--) {
-        ok(cli('downgrade', '--revision', '-1'), `our downgrade --revision -1 from ${IDS[i]}`);
+        await core.downgrade(ours.url, '-1');
         const target = i > 0 ? IDS[i - 1] : 'base';
         expect(storedRevision(ours.url), `alembic_version after downgrading from ${IDS[i]}`).to.equal(i > 0 ? target : '');
         const expected = i > 0 ? upgradeDumps.get(target)! : referenceBase;
