@@ -48,59 +48,73 @@ const TOGETHER = [
 ];
 
 /**
- * About the seconds a file took in a lane, in a run of the whole suite on a 2-core machine that other
- * work kept at a load of ~13 (so several times what it takes on an idle one): the lanes take the
- * costliest first, so that the last to start are short and the lanes end together. A file not listed
- * counts as DEFAULT_COST. Only the order depends on these numbers, never a result.
+ * The seconds a file took in a lane, in a run of the whole suite on a 2-core machine (.ci/run at
+ * 1660c44, lanes phase 806 s): the lanes take the costliest first, so that the last to start are
+ * short and the lanes end together. A file not listed counts as DEFAULT_COST. Only the order depends
+ * on these numbers, never a result.
  */
 const COST = {
-  'test/bad-input.test.ts': 680,
-  'test/plan.test.ts': 655,
-  'test/purge.test.ts': 630,
-  'test/migrations-parity.test.ts': 550,
-  'test/purge-dry-run.test.ts': 540,
-  'test/faults.test.ts': 540,
-  'test/autogenerate-defaults.test.ts': 345,
-  'test/downgrade-data-loss.test.ts': 265,
-  'test/autogenerate-renames.test.ts': 250,
-  'test/purge-concurrency.test.ts': 225,
-  'test/migrations-interop.test.ts': 205,
-  'test/autogenerate-round-trip.test.ts': 195,
-  'test/ship.test.ts': 195,
-  'test/log-destinations.test.ts': 185,
-  'test/create-schema.test.ts': 180,
-  'test/offline.test.ts': 145,
-  'test/autogenerate-data-loss.test.ts': 140,
-  'test/cli.test.ts': 135,
-  'test/audit-names.test.ts': 135,
-  'test/autogenerate-reference.test.ts': 130,
-  'test/hostile-message.test.ts': 115,
-  'test/exit-codes.test.ts': 115,
-  'test/reference-dumps.test.ts': 110,
-  'test/run-json.test.ts': 100,
-  'test/version-stamp.test.ts': 90,
-  'test/autogenerate.test.ts': 70,
-  'test/check.test.ts': 65,
-  'test/online-ddl.test.ts': 65,
-  'test/lock-wait-warnings.test.ts': 60,
-  'test/secrets.test.ts': 60,
-  'test/revision.test.ts': 55,
-  'test/logging.test.ts': 40,
-  'test/runtime-safety.test.ts': 40,
-  'test/retry.test.ts': 40,
-  'test/startup.test.ts': 40,
-  'test/revision-dir.test.ts': 40,
-  'test/default-config-files.test.ts': 35,
-  'test/api.test.ts': 9,
-  'test/man-page.test.ts': 7,
-  'test/config.test.ts': 5,
-  'test/url.test.ts': 3,
-  'test/argv.test.ts': 3,
+  'test/faults.test.ts': 225,
+  'test/purge.test.ts': 192,
+  'test/autogenerate-defaults.test.ts': 159,
+  'test/bad-input.test.ts': 140,
+  'test/purge-dry-run.test.ts': 124,
+  'test/plan.test.ts': 87,
+  'test/ship.test.ts': 82,
+  'test/check.test.ts': 80,
+  'test/log-destinations.test.ts': 79,
+  'test/downgrade-data-loss.test.ts': 79,
+  'test/autogenerate-renames.test.ts': 79,
+  'test/migrations-interop.test.ts': 74,
+  'test/purge-concurrency.test.ts': 69,
+  'test/autogenerate-round-trip.test.ts': 68,
+  'test/version-stamp.test.ts': 63,
+  'test/audit-names.test.ts': 58,
+  'test/offline.test.ts': 56,
+  'test/autogenerate-data-loss.test.ts': 50,
+  'test/migrations-parity.test.ts': 46,
+  'test/run-json.test.ts': 43,
+  'test/create-schema.test.ts': 43,
+  'test/exit-codes.test.ts': 37,
+  'test/cli.test.ts': 37,
+  'test/secrets.test.ts': 36,
+  'test/reference-dumps.test.ts': 36,
+  'test/hostile-message.test.ts': 36,
+  'test/autogenerate-reference.test.ts': 35,
+  'test/runtime-safety.test.ts': 30,
+  'test/merge.test.ts': 30,
+  'test/lock-wait-warnings.test.ts': 29,
+  'test/revision.test.ts': 25,
+  'test/revision-dir.test.ts': 23,
+  'test/retry.test.ts': 23,
+  'test/autogenerate.test.ts': 23,
+  'test/startup.test.ts': 19,
+  'test/online-ddl.test.ts': 19,
+  'test/logging.test.ts': 15,
+  'test/default-config-files.test.ts': 8,
+  'test/api.test.ts': 4,
+  'test/config.test.ts': 3,
+  'test/url.test.ts': 2,
+  'test/man-page.test.ts': 2,
+  'test/lost-connection.test.ts': 2,
+  'test/argv.test.ts': 2,
 };
 const DEFAULT_COST = 20;
 
 function log(msg) {
   process.stderr.write(`mocha-lanes: ${msg}\n`);
+}
+
+/**
+ * One line that lets CI logs from different machines be compared: the suite is CPU-bound, and the
+ * same commit has taken 12 and 18 minutes in its lanes on two machines of the same kind.
+ */
+function machineSpeed() {
+  const data = Array.from({ length: 20000 }, (_, i) => ({ id: i, name: `row ${i}`, tags: ['a', 'b', String(i)] }));
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < 20; i++) JSON.parse(JSON.stringify(data));
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  return `this machine: ${os.cpus().length} CPU(s), a fixed JSON workload in ${ms.toFixed(0)} ms`;
 }
 
 function allTestFiles() {
@@ -195,7 +209,7 @@ async function main() {
   fs.mkdirSync(env.WDM_TEST_SCRATCH_TEMPLATE);
   try {
     const started = Date.now();
-    log(`${laneCount} lanes side by side, then ${serial.length} files alone`);
+    log(`${laneCount} lanes side by side, then ${serial.length} files alone; ${machineSpeed()}`);
     const reports = [];
     const queue = units(files.filter((f) => !serial.includes(f)));
     let n = 0;
