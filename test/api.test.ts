@@ -1,10 +1,8 @@
 import { expect } from 'chai';
 import { BACKENDS, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
-import { REPO_ROOT } from './support/cli';
+import { coreApi } from './support/cli';
 
 // The package's "main": the core API other programs call, compiled, as npm installs it.
-type Api = typeof import('../src/index');
-const api = (): Api => require(REPO_ROOT) as Api;
 
 for (const backend of BACKENDS) {
   describe(`programmatic API (package main) on ${backend}`, function () {
@@ -15,7 +13,7 @@ for (const backend of BACKENDS) {
     after(async () => db?.drop());
 
     it('upgrades, reads the version and purges without the CLI, printing nothing', async () => {
-      const { withSession, withDriverSession, loadChain, upgrade, currentVersion, purge } = api();
+      const { withSession, withDriverSession, loadChain, upgrade, currentVersion, purge } = coreApi();
       const chain = loadChain();
       const written: string[] = [];
       const capture = (chunk: unknown) => (written.push(String(chunk)), true);

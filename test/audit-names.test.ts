@@ -13,13 +13,11 @@ import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { Backend, BACKENDS, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
-import { REPO_ROOT, runCli, writeConfig } from './support/cli';
+import { coreApi, REPO_ROOT, runCli, writeConfig } from './support/cli';
 import { runCliWith } from './support/faults';
 import { holdLock } from './support/lock-holder';
 import { unnamedAuditsSql } from './support/unnamed-audits';
 
-type Api = typeof import('../src/index');
-const api = (): Api => require(REPO_ROOT) as Api;
 const NAME_LENGTH = 63;
 
 function ok(r: { status: number; stdout: string; stderr: string }, what: string): void {
@@ -231,7 +229,7 @@ for (const backend of BACKENDS) {
       const { db } = await fresh();
       const count = 25_000;
       sqlQuery(db.url, unnamedAuditsSql(backend, count));
-      const { withSession, loadChain, upgrade } = api();
+      const { withSession, loadChain, upgrade } = coreApi();
       // Each report, with what another session sees committed at that moment.
       const reports: Array<{ what: string; done: number; total: number; committed: number }> = [];
       const onProgress = (p: { what: string; done: number; total: number }) =>

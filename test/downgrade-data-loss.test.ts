@@ -7,11 +7,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { expect } from 'chai';
 import { BACKENDS, sqlQuery } from './support/backends';
-import { CliResult, REPO_ROOT } from './support/cli';
+import { CliResult, coreApi, REPO_ROOT } from './support/cli';
 
 // The package's "main", compiled, as a program calls it.
-type Api = typeof import('../src/index');
-const api = (): Api => require(REPO_ROOT) as Api;
 import { freshDatabaseEachTest } from './support/fresh-database';
 import { dumpSchema } from './support/schema-dump';
 import { seedWatcherRows, snapshotRows, storedRevision, watcherTables } from './support/watcher-rows';
@@ -144,7 +142,7 @@ for (const backend of BACKENDS) {
     it('downgradeDataLoss (API): the drops that hold data with their counts, in run order, reading only', async () => {
       populatedHead();
       const before = state();
-      const { withSession, loadChain, downgradeDataLoss } = api();
+      const { withSession, loadChain, downgradeDataLoss } = coreApi();
       const two = await withSession(url(), {}, (session) => downgradeDataLoss(session, loadChain(), '-2'));
       const expected = [
         ['audit_templates', 'default_parameters', HEAD],

@@ -6,12 +6,9 @@ import mysql from 'mysql2/promise';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GaleraCluster, galeraCluster } from './support/galera-cluster';
 import { sqlQuery } from './support/backends';
-import { REPO_ROOT, RunningCli, runCli, startCli, writeConfig } from './support/cli';
+import { coreApi, runCli, RunningCli, startCli, writeConfig } from './support/cli';
 import { holdLock } from './support/lock-holder';
 import { Dataset, KINDS, Shape, datasetSql, expectedSurvivors, makeDataset } from './support/purge-dataset';
-
-type Api = typeof import('../src/index');
-const api = (): Api => require(REPO_ROOT) as Api;
 
 /** About 10,000 objects and 2,000 indicators to purge: more than a write-set limit of 5000 rows. */
 const MEDIUM: Shape = { goals: 4, strategiesPerGoal: 2, templatesPerGoal: 3, auditsPerGoal: 500, plansPerAudit: 1, actionsPerPlan: 3, tangle: 0, old: 0.7, young: 0.1, cascade: true };
@@ -253,7 +250,7 @@ describe('Galera purge', function () {
   it('a dry run through node2 right after a purge through node1 reports 0: its reads wait for what the cluster committed', async function () {
     const data = makeDataset(7, MEDIUM);
     const { url } = await seeded(data);
-    const { withDriverSession, purge } = api();
+    const { withDriverSession, purge } = coreApi();
     // One large transaction, as a large --batch-size makes: node2 applies it for a while after the
     // commit returned on node1. In-process, and started from the progress report of that commit
     // (before the purge ends and lets its run lock go), so that the dry run starts within

@@ -7,7 +7,7 @@
 // - a86240e89a29 really names the audits (the reference's does not: its filter is not SQL).
 import { expect } from 'chai';
 import { Backend, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
-import { REPO_ROOT, runCli, writeConfig } from './support/cli';
+import { coreApi, runCli, writeConfig } from './support/cli';
 import { ReferenceSession } from './support/reference-session';
 import { sqliteStructure } from './support/sqlite-structure';
 import { dumpSchema, referenceDump } from './support/schema-dump';
@@ -49,18 +49,17 @@ function ok(r: { status: number; stdout: string; stderr: string }, what: string)
 const IDS = chainIds();
 
 /**
- * Our upgrade and downgrade, called in this process through the package's core API (compiled, as
- * `npm test` builds it): the walks below take 24 steps per backend, and what they compare is the
- * schema the revisions build, not the CLI (run below and in most other files).
+ * Our upgrade and downgrade, called in this process through the package's core API: the walks below
+ * take 24 steps per backend, and what they compare is the schema the revisions build, not the CLI
+ * (run below and in most other files).
  */
 const core = {
-  api: () => require(REPO_ROOT) as typeof import('../src/index'),
   async upgrade(url: string, revision: string): Promise<void> {
-    const { loadChain, upgrade, withSession } = core.api();
+    const { loadChain, upgrade, withSession } = coreApi();
     await withSession(url, {}, (session) => upgrade(session, loadChain(), revision));
   },
   async downgrade(url: string, revision: string): Promise<void> {
-    const { loadChain, downgrade, withSession } = core.api();
+    const { loadChain, downgrade, withSession } = coreApi();
     await withSession(url, {}, (session) => downgrade(session, loadChain(), revision));
   },
 };

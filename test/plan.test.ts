@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Backend, backendOf, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
-import { REPO_ROOT, runCli, writeConfig } from './support/cli';
+import { coreApi, runCli, writeConfig } from './support/cli';
 import { dumpSchema } from './support/schema-dump';
 import { seedWatcherRows, snapshotRows, storedRevision, watcherTables } from './support/watcher-rows';
 
@@ -69,10 +69,6 @@ function predicted(plan: Plan, table: string): { rewrite: boolean; statements: s
   return { rewrite: on.some((s) => s.rewrite), statements: on.map((s) => `${s.rewrite ? 'REWRITE' : 'no rewrite'}: ${s.sql.slice(0, 160)}`) };
 }
 
-/** The package's core API (compiled, as `npm test` builds it): the plan and the run without a CLI process. */
-type Api = typeof import('../src/index');
-const api = (): Api => require(REPO_ROOT) as Api;
-
 /**
  * One revision up or down: the plan for it, the run, and the check of every table's identity against
  * the plan. On SQLite only one direction can be checked: a rebuild gives the table a new root page,
@@ -84,7 +80,7 @@ const api = (): Api => require(REPO_ROOT) as Api;
  * (the tests below run `--plan` through the CLI, in text and JSON).
  */
 async function stepAndCompare(backend: Backend, db: TempDatabase, direction: 'upgrade' | 'downgrade', migrationsDir?: string): Promise<Plan> {
-  const { downgrade, loadChain, plan: planOf, upgrade, withSession } = api();
+  const { downgrade, loadChain, plan: planOf, upgrade, withSession } = coreApi();
   const chain = loadChain(migrationsDir);
   const revision = direction === 'upgrade' ? '+1' : '-1';
   const before = versionOf(db);

@@ -4,18 +4,14 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { BACKENDS, Backend, TempDatabase, sqlQuery } from './support/backends';
-import { REPO_ROOT, runCli, startCli } from './support/cli';
+import { coreApi, REPO_ROOT, runCli, startCli } from './support/cli';
 import { holdLock } from './support/lock-holder';
 import { Dataset, KINDS, Shape, expectedSurvivors, makeDataset, purgeIndexes, seededDatabase, survivors } from './support/purge-dataset';
 import { snapshotRows } from './support/watcher-rows';
 
-type Api = typeof import('../src/index');
-const api = (): Api => require(REPO_ROOT) as Api;
-
 const SMALL: Shape = { goals: 6, strategiesPerGoal: 2, templatesPerGoal: 2, auditsPerGoal: 3, plansPerAudit: 2, actionsPerPlan: 3, tangle: 0, old: 0.3, young: 0.2 };
 /** Every audit's subtree (1 audit, 2 plans, 8 actions, 2 indicators) is larger than a batch of 5. */
 const DEEP: Shape = { goals: 3, strategiesPerGoal: 1, templatesPerGoal: 1, auditsPerGoal: 2, plansPerAudit: 2, actionsPerPlan: 4, tangle: 0, old: 0.6, young: 0, cascade: true };
-
 
 /** The row a service holds while the purge runs: a selected action, or on SQLite the write lock itself. */
 function lockOnAction(backend: Backend, id: number): string {
@@ -124,7 +120,7 @@ describe('purge while others write', function () {
         const { id: plan, audit_id: audit } = deep.rows.action_plans.find(
           (p) => !deepExpected.action_plans.includes(p.id) && !deepExpected.audits.includes(p.audit_id!),
         )!;
-        const { withDriverSession, purge } = api();
+        const { withDriverSession, purge } = coreApi();
         const result = await withDriverSession(db.url, {}, (session) =>
           purge(session, { batchSize: 5 }, {
             confirm: async () => {
@@ -161,7 +157,7 @@ describe('purge while others write', function () {
         const batches: number[] = [];
         let rowsNow = 0;
         const stillSelected: number[] = [];
-        const { withDriverSession, purge } = api();
+        const { withDriverSession, purge } = coreApi();
         const result = await withDriverSession(db.url, {}, (session) =>
           purge(session, { batchSize: 5 }, {
             confirm: async () => true,

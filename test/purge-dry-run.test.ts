@@ -5,14 +5,12 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { BACKENDS, TempDatabase, sqlQuery } from './support/backends';
-import { REPO_ROOT, runCli } from './support/cli';
+import { coreApi, REPO_ROOT, runCli } from './support/cli';
 import { runReference } from './support/reference';
 import { Dataset, OracleOptions, Shape, expectedDeleted, expectedSurvivors, makeDataset, purgeCliArgs, seededDatabase, survivors } from './support/purge-dataset';
 import { snapshotRows } from './support/watcher-rows';
 
-type Api = typeof import('../src/index');
 type PurgeProgress = import('../src/index').PurgeProgress;
-const api = (): Api => require(REPO_ROOT) as Api;
 
 /** Links that cross goals, so the safety rule keeps some objects under -e, -d and -n. */
 const TANGLED: Shape = { goals: 8, strategiesPerGoal: 2, templatesPerGoal: 2, auditsPerGoal: 3, plansPerAudit: 2, actionsPerPlan: 3, tangle: 0.2, old: 0.3, young: 0.2 };
@@ -30,7 +28,6 @@ function withMoreIndicators(data: Dataset): Dataset {
 function expectedIndicators(data: Dataset, o: OracleOptions): number {
   return data.indicators.length - expectedSurvivors(data, o).efficacy_indicators.length;
 }
-
 
 /** The last count table printed, as its five lines. */
 function lastTable(stdout: string): string {
@@ -221,7 +218,7 @@ describe('purge --dry-run', function () {
 
       it('in-process: the progress events count as the result, the last one is the result, and a dry run reports none', async function () {
         const { db } = await fresh(tangled);
-        const { withDriverSession, purge } = api();
+        const { withDriverSession, purge } = coreApi();
         const dry = await withDriverSession(db.url, {}, (s) => purge(s, { dryRun: true, maxNumber: 40 }, { confirmUpToMax: async () => expect.fail('a dry run asked') }));
         expect(dry.outcome).to.equal('dry-run');
         const events: PurgeProgress[] = [];

@@ -12,6 +12,14 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * The package's core API (package.json "main", compiled, as npm installs it and `npm test` builds
+ * it), for tests that call the core in process where the CLI is not what they test.
+ */
+export function coreApi(): typeof import('../../src/index') {
+  return require(REPO_ROOT) as typeof import('../../src/index');
+}
+
 /** Runs the built CLI (bin/run.js) as an operator would, with no terminal. */
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {}): CliResult {
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { backendOf, sqlQuery } from './backends';
 import { REPO_ROOT } from './cli';
 import { dumpSchema } from './schema-dump';
-import { watcherTables } from './watcher-rows';
+import { rowsByTable, watcherTables } from './watcher-rows';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'run.js');
 
@@ -76,27 +76,21 @@ export interface DbState {
 }
 
 /**
- * Every row of every Watcher table, in two client calls (watcher-rows.ts's snapshotRows makes two per
- * table, which the many fault trials cannot afford). Columns come in table order: the schema is
- * compared separately. apscheduler_jobs.job_state is binary, so that table is read with it in hex.
+ * Every row of every Watcher table, in two client calls (watcher-rows.ts's rowsByTable). Columns come
+ * in table order: the schema is compared separately. apscheduler_jobs.job_state is binary, so that
+ * table is read with it in hex.
  */
 export function allRows(url: string): Record<string, string> {
-  const tables = watcherTables(url);
-  if (tables.length === 0) return {};
   const hex = backendOf(url) === 'postgresql' ? "encode(job_state, 'hex')" : 'lower(hex(job_state))';
   const select = (t: string) =>
     t === 'apscheduler_jobs' ? `SELECT id, next_run_time, ${hex}, service_id, tag FROM apscheduler_jobs ORDER BY id;` : `SELECT * FROM ${t} ORDER BY id;`;
-  const out = sqlQuery(url, tables.map((t) => `SELECT '@@${t}';\n${select(t)}`).join('\n'));
-  const rows: Record<string, string> = {};
-  for (const part of out.split(/^@@/m).slice(1)) {
-    const nl = part.indexOf('\n');
-    const text = part.slice(nl + 1);
+  const rows = rowsByTable(url, watcherTables(url).map((t): [string, string] => [t, select(t)]));
+  for (const [table, text] of Object.entries(rows)) {
     // Large tables by digest, so that a failure names the table without printing megabytes.
-    rows[part.slice(0, nl)] = text.length > 65536 ? `${text.split('\n').length - 1} rows, sha256 ${createHash('sha256').update(text).digest('hex')}` : text;
+    if (text.length > 65536) rows[table] = `${text.split('\n').length - 1} rows, sha256 ${createHash('sha256').update(text).digest('hex')}`;
   }
   return rows;
 }
-
 
 export function storedVersion(url: string): string {
   try {

@@ -15,8 +15,14 @@ import * as path from 'path';
 import { Backend, createTempDatabase, mysqlClientArgs, serverUrl, sqlitePath, sqlQuery, TempDatabase } from './backends';
 import { REPO_ROOT, runCli, writeConfig } from './cli';
 
-/** The build the template comes from: another build (other revisions, other DDL) gets its own. */
-const BUILD_KEY = (() => {
+/**
+ * The template's name, by the build it comes from: another build (other revisions, other DDL) gets
+ * its own. Computed when a template is first asked for, not when this file is loaded (the purge
+ * benchmarks load it for the datasets alone).
+ */
+let templateName: string | undefined;
+function template(): string {
+  if (templateName) return templateName;
   const hash = createHash('sha256');
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -26,10 +32,10 @@ const BUILD_KEY = (() => {
     }
   };
   for (const dir of ['dist/src', 'dist/migrations', 'dist/entities']) walk(path.join(REPO_ROOT, dir));
-  return hash.digest('hex').slice(0, 12);
-})();
+  templateName = `wdm_head_${hash.digest('hex').slice(0, 12)}`;
+  return templateName;
+}
 
-const TEMPLATE = `wdm_head_${BUILD_KEY}`;
 const READY = 'ready';
 
 /** A new database at head (our upgrade's schema and version row, no other row), with a config file. */
@@ -56,9 +62,9 @@ function upgrade(url: string): void {
 }
 
 function sqliteTemplate(): string {
-  const file = path.join(tmpdir(), `${TEMPLATE}.sqlite`);
+  const file = path.join(tmpdir(), `${template()}.sqlite`);
   if (existsSync(file)) return file;
-  const dir = path.join(tmpdir(), `${TEMPLATE}-${randomBytes(4).toString('hex')}`);
+  const dir = path.join(tmpdir(), `${template()}-${randomBytes(4).toString('hex')}`);
   mkdirSync(dir);
   try {
     const built = path.join(dir, 'db.sqlite');
@@ -77,16 +83,16 @@ function sqliteTemplate(): string {
 /** PostgreSQL: built under a name of its own, then renamed; the first rename wins. */
 async function postgresTemplate(): Promise<string> {
   const admin = serverUrl('postgresql');
-  if (sqlQuery(admin, `SELECT 1 FROM pg_database WHERE datname = '${TEMPLATE}';`).trim() === '1') return TEMPLATE;
+  if (sqlQuery(admin, `SELECT 1 FROM pg_database WHERE datname = '${template()}';`).trim() === '1') return template();
   const built = await createTempDatabase('postgresql');
   try {
     upgrade(built.url);
-    sqlQuery(admin, `ALTER DATABASE ${built.name} RENAME TO ${TEMPLATE};`);
+    sqlQuery(admin, `ALTER DATABASE ${built.name} RENAME TO ${template()};`);
   } catch (e) {
     await built.drop();
     if (!/already exists/.test((e as Error).message)) throw e;
   }
-  return TEMPLATE;
+  return template();
 }
 
 let mysqlDump: string | undefined;
@@ -94,7 +100,7 @@ let mysqlDump: string | undefined;
 /** Creates the template's database; false if another process did first. */
 function createDatabase(admin: string): boolean {
   try {
-    sqlQuery(admin, `CREATE DATABASE ${TEMPLATE} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;`);
+    sqlQuery(admin, `CREATE DATABASE ${template()} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;`);
     return true;
   } catch (e) {
     if (/database exists/i.test((e as Error).message)) return false;
@@ -109,22 +115,22 @@ function createDatabase(admin: string): boolean {
 async function mysqlTemplateDump(): Promise<string> {
   if (mysqlDump) return mysqlDump;
   const admin = serverUrl('mysql');
-  const url = admin.replace(/\/[^/]*$/, `/${TEMPLATE}`);
+  const url = admin.replace(/\/[^/]*$/, `/${template()}`);
   // 'ready', '' while another process builds it (no comment yet), 'missing' before anyone does.
-  const state = () => sqlQuery(admin, `SELECT COALESCE(MAX(schema_comment), 'missing') FROM information_schema.schemata WHERE schema_name = '${TEMPLATE}';`).trim();
-  for (const deadline = Date.now() + 180_000; state() !== READY; ) {
-    if (state() === 'missing' && createDatabase(admin)) {
+  const state = () => sqlQuery(admin, `SELECT COALESCE(MAX(schema_comment), 'missing') FROM information_schema.schemata WHERE schema_name = '${template()}';`).trim();
+  for (let deadline = Date.now() + 180_000, now = state(); now !== READY; now = state()) {
+    if (now === 'missing' && createDatabase(admin)) {
       try {
         upgrade(url);
-        sqlQuery(admin, `ALTER DATABASE ${TEMPLATE} COMMENT '${READY}';`);
+        sqlQuery(admin, `ALTER DATABASE ${template()} COMMENT '${READY}';`);
       } catch (e) {
-        sqlQuery(admin, `DROP DATABASE IF EXISTS ${TEMPLATE};`);
+        sqlQuery(admin, `DROP DATABASE IF EXISTS ${template()};`);
         throw e;
       }
       break;
     }
     // Another process builds it.
-    if (Date.now() > deadline) throw new Error(`the head template ${TEMPLATE} was not ready after 3 minutes`);
+    if (Date.now() > deadline) throw new Error(`the head template ${template()} was not ready after 3 minutes`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const { args, env, database } = mysqlClientArgs(url);

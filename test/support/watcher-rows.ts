@@ -53,20 +53,28 @@ export interface RowSnapshot {
 export function snapshotRows(url: string, columns?: Record<string, string[]>): RowSnapshot {
   const backend = backendOf(url);
   const shape: Record<string, string[]> = columns ?? columnsOf(url, watcherTables(url));
-  // One client run for all tables (a run per table made the snapshot-heavy tests spend most of their
-  // time starting psql and mariadb): each table's rows follow a marker line of their own.
-  const tables = Object.keys(shape);
-  const script = tables
-    .map((table) => `SELECT '${MARKER}${table}';\nSELECT ${shape[table].map((c) => readable(backend, table, c)).join(', ')} FROM ${table} ORDER BY id;`)
-    .join('\n');
+  const selects = Object.entries(shape).map(([table, cols]): [string, string] => [
+    table,
+    `SELECT ${cols.map((c) => readable(backend, table, c)).join(', ')} FROM ${table} ORDER BY id;`,
+  ]);
+  return { columns: shape, rows: rowsByTable(url, selects) };
+}
+
+/**
+ * Each [table, SELECT] pair's output as the client prints it, all in one client run (a run per table
+ * made the snapshot-heavy tests spend most of their time starting psql and mariadb): each table's
+ * rows follow a marker line of their own.
+ */
+export function rowsByTable(url: string, selects: [string, string][]): Record<string, string> {
   const rows: Record<string, string> = {};
-  if (tables.length === 0) return { columns: shape, rows };
+  if (selects.length === 0) return rows;
+  const script = selects.map(([table, select]) => `SELECT '${MARKER}${table}';\n${select}`).join('\n');
   const parts = `\n${sqlQuery(url, script)}`.split(new RegExp(`\\n${MARKER}`));
   for (const part of parts.slice(1)) {
     const newline = part.indexOf('\n');
     rows[part.slice(0, newline)] = part.slice(newline + 1);
   }
-  return { columns: shape, rows };
+  return rows;
 }
 
 /** Precedes each table's rows in a snapshot's output: no row of a Watcher table starts with it. */
