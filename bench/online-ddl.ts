@@ -20,7 +20,8 @@
 import { spawn } from 'node:child_process';
 import type { QueryRunner } from 'typeorm';
 import { openSession } from '../src/connection/session';
-import { lockWaitStatements, DEFAULT_LOCK_POLICY } from '../src/connection/lock-policy';
+import { DEFAULT_LOCK_POLICY } from '../src/connection/lock-policy';
+import { dialectFor } from '../src/dialect';
 import { addForeignKey, addUnique, alterColumnNullability, createIndex, sa } from '../src/portable';
 import { setTransactionControl } from '../src/portable/outside-transaction';
 import { RevisionChain } from '../src/script/chain';
@@ -121,7 +122,7 @@ async function kitRunner(url: string, backend: 'postgresql' | 'mysql'): Promise<
   const session = await openSession(url);
   const runner = session.dataSource.createQueryRunner();
   await runner.connect();
-  for (const sql of lockWaitStatements(backend === 'postgresql' ? 'postgres' : 'mysql', DEFAULT_LOCK_POLICY.timeoutSeconds)) await runner.query(sql);
+  for (const sql of dialectFor(backend === 'postgresql' ? 'postgres' : 'mysql').lockWaitStatements(DEFAULT_LOCK_POLICY.timeoutSeconds)) await runner.query(sql);
   if (backend === 'postgresql') {
     setTransactionControl(runner, {
       outside: async (work) => {

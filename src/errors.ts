@@ -1,4 +1,4 @@
-import { EXIT } from './cli/exit-codes';
+import { EXIT } from './exit-status';
 
 /**
  * Errors the tool expects and explains. The CLI prints `message` as one line and exits with

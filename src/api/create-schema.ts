@@ -6,7 +6,7 @@ import { loadEntityMetadata } from '../schema/entity-metadata';
 import { fromEntities } from '../schema/from-entities';
 import { SchemaModel } from '../schema/model';
 import { RevisionChain } from '../script/chain';
-import { hasTransactionalDdl, inTransaction, withRunner } from '../runtime/transaction';
+import { inTransaction, withRunner } from '../runtime/transaction';
 import { VERSION_TABLE, VersionTable } from '../runtime/version-table';
 
 export interface CreateSchemaResult {
@@ -60,7 +60,7 @@ export async function createSchema(session: Session, chain: RevisionChain): Prom
       await versions.write(null, head);
     };
 
-    if (hasTransactionalDdl(dialect)) {
+    if (dialect.transactionalDdl) {
       await inTransaction(runner, build);
     } else {
       try {

@@ -18,9 +18,28 @@ export function upgrade(session: Session, chain: RevisionChain, target = 'head',
   return migrate(session, chain, 'upgrade', target, options);
 }
 
+export interface DowngradeOptions extends Omit<MigrateOptions, 'approveDowngrade'> {
+  /**
+   * Asked, before anything is changed, when the revisions would drop tables or columns that hold
+   * rows, or when that cannot be told; false stops the run there, with nothing changed. Without it,
+   * nothing is counted or asked (the API's behaviour before, and the reference's).
+   */
+  confirmDataLoss?: (loss: DataLoss) => Promise<boolean>;
+}
+
 /** `downgrade [--revision R]`: to base unless told otherwise, as the reference does. */
-export function downgrade(session: Session, chain: RevisionChain, target = 'base', options: MigrateOptions = {}): Promise<MigrateResult> {
-  return migrate(session, chain, 'downgrade', target, options);
+export function downgrade(session: Session, chain: RevisionChain, target = 'base', options: DowngradeOptions = {}): Promise<MigrateResult> {
+  const { confirmDataLoss, ...rest } = options;
+  if (!confirmDataLoss) return migrate(session, chain, 'downgrade', target, rest);
+  return migrate(session, chain, 'downgrade', target, {
+    ...rest,
+    approveDowngrade: async (runner, from, to, steps) => {
+      // Loaded only here: it replays the revisions offline through the plan's recorder.
+      const { dataLossOf, losesData } = require('../plan/dropped-data') as typeof import('../plan/dropped-data');
+      const loss = { from: versionValue(from), to, ...(await dataLossOf(runner, session, chain, from, steps)) };
+      return !losesData(loss) || confirmDataLoss(loss);
+    },
+  });
 }
 
 /**

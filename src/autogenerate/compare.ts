@@ -1,4 +1,4 @@
-import type { Backend } from '../portable/backend';
+import type { Backend } from '../dialect/backend';
 import {
   AddColumn, AddForeignKey, AddIndex, AddTable, AddUnique, AlterColumnDefault, AlterColumnNullability, AlterColumnType, DropColumn,
   DropForeignKey, DropIndex, DropTable, DropUnique, SchemaOperation,

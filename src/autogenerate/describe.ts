@@ -5,9 +5,9 @@ import { declaredUniques } from '../portable/sqlite-rebuild';
 import { ColumnModel, IndexModel, KeyModel, SchemaModel, TableModel } from '../schema/model';
 import { sortByDependency } from '../schema/sort-tables';
 import { KeyColumns, keyColumnOrder, keyId } from './key-columns';
-import { columnTypeOf } from './live-types';
+import { dialectFor } from '../dialect';
 import { liveDefaults } from './live-defaults';
-import type { ServerDefault } from '../portable/server-default';
+import type { ServerDefault } from '../schema/server-default';
 import { defaultOfType } from '../schema/column-default';
 
 import { CLUSTER_LOCK_TABLE } from '../runtime/cluster-lock';
@@ -56,7 +56,7 @@ function tableModel(
   const keyColumns = (name: string | undefined, columns: string[]) => order.get(keyId('k', table.name, name))?.columns ?? [...columns];
   const columns: ColumnModel[] = table.columns.map((c) => {
     const raw = { type: c.type.toLowerCase(), length: c.length, columnType: mysqlTypes.get(`${table.name}.${c.name}`) };
-    const type = columnTypeOf(backend, raw);
+    const type = dialectFor(backend).columnTypeOf(raw);
     if (!type) {
       throw new UserError(
         `Column ${table.name}.${c.name} has type ${raw.columnType ?? raw.type}${raw.length ? `(${raw.length})` : ''}, which no portable type stores; autogenerate cannot compare it`,

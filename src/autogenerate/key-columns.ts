@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import type { Backend } from '../portable/backend';
+import type { Backend } from '../dialect/backend';
 
 /** A key's columns in key order, and for a foreign key the referenced columns in the same order. */
 export interface KeyColumns {

@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
-import type { Backend } from '../portable/backend';
-import { ServerDefault, sqlText } from '../portable/server-default';
+import type { Backend } from '../dialect/backend';
+import { ServerDefault, sqlText } from '../schema/server-default';
 import { canonicalExpression, defaultOfSql } from '../schema/column-default';
 
 /**

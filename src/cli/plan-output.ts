@@ -1,5 +1,5 @@
 import type { Plan, PlanStatement } from '../api/plan';
-import type { Backend } from '../connection/url';
+import type { Backend } from '../dialect/backend';
 import type { RevisionChain } from '../script/chain';
 import { headsOf, versionText } from '../script/heads';
 import { parentText } from '../script/revision';

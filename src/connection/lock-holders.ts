@@ -1,4 +1,5 @@
-import type { Backend } from './url';
+import type { Backend } from '../dialect/backend';
+import type { Dialect } from '../dialect';
 import type { SqlExecutor } from './sql-executor';
 
 /**
@@ -29,8 +30,8 @@ export async function describeLockHolders(
 }
 
 /** The connection id the server gives a session, to leave it out of its own holders. */
-export async function sessionId(executor: SqlExecutor, backend: Backend): Promise<number | undefined> {
-  const sql = backend === 'postgres' ? 'SELECT pg_backend_pid() AS id' : backend === 'mysql' ? 'SELECT CONNECTION_ID() AS id' : undefined;
+export async function sessionId(executor: SqlExecutor, dialect: Dialect): Promise<number | undefined> {
+  const sql = dialect.sessionIdQuery;
   if (!sql) return undefined;
   const [row] = (await executor.query(sql)) as { id: number | string }[];
   return Number(row.id);

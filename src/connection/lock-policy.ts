@@ -1,4 +1,3 @@
-import type { Backend } from './url';
 import { UserError } from '../errors';
 import { Logger } from '../log';
 import { setTimeout as wait } from 'node:timers/promises';
@@ -17,22 +16,6 @@ export interface LockPolicy {
 }
 
 export const DEFAULT_LOCK_POLICY: LockPolicy = { timeoutSeconds: 2, retries: 30 };
-
-/** Session statements that bound every lock wait of the connection by `seconds`. */
-export function lockWaitStatements(backend: Backend, seconds: number): string[] {
-  const ms = Math.max(1, Math.round(seconds * 1000));
-  switch (backend) {
-    case 'postgres':
-      return [`SET lock_timeout = '${ms}ms'`];
-    case 'mysql': {
-      // Both take whole seconds: row locks (InnoDB) and metadata locks (the server).
-      const s = Math.max(1, Math.ceil(seconds));
-      return [`SET SESSION innodb_lock_wait_timeout = ${s}`, `SET SESSION lock_wait_timeout = ${s}`];
-    }
-    case 'sqlite':
-      return [`PRAGMA busy_timeout = ${ms}`];
-  }
-}
 
 /** What kind of lock conflict made a statement fail. */
 export type LockConflict =

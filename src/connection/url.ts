@@ -3,7 +3,9 @@ import { UrlError } from '../errors';
 import { redactUrl } from './redact';
 import { QueryPair, parseQsl, splitUrl, unquote } from './url-syntax';
 
-export type Backend = 'sqlite' | 'postgres' | 'mysql';
+import type { Backend } from '../dialect/backend';
+
+export type { Backend };
 
 export interface ConnectionSpec {
   backend: Backend;

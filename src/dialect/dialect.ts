@@ -1,18 +1,24 @@
 import { ColumnModel, ColumnType, IndexModel, TableModel } from '../schema/model';
-
-import type { Backend } from '../connection/url';
-import { defaultSql } from '../portable/server-default';
+import { isSqlExpression, ServerDefault } from '../schema/server-default';
+import type { Backend } from './backend';
+import type { RawType, TypeTable } from './type-table';
 
 export type { Backend };
 
 /**
- * What differs between backends when we write DDL ourselves. Statements mirror what SQLAlchemy
- * emits for the same model, so a database we create cannot be told apart from the reference's.
+ * What a backend is, in one place: how it spells types, literals, names and placeholders, how its
+ * transactions and lock waits behave, how its catalog is read. Every feature asks its dialect
+ * instead of comparing backend names. Statements mirror what SQLAlchemy emits for the same model, so
+ * a database we create cannot be told apart from the reference's.
  */
 export abstract class Dialect {
   abstract readonly backend: Backend;
   /** The name operators know the backend by, for messages. */
   abstract readonly displayName: string;
+  /** Whether DDL is rolled back with the transaction (PostgreSQL, SQLite), or commits at once (MySQL). */
+  abstract readonly transactionalDdl: boolean;
+  /** The generic types as this backend writes, stores and reports them. */
+  protected abstract readonly types: TypeTable;
 
   abstract quote(identifier: string): string;
 
@@ -24,24 +30,142 @@ export abstract class Dialect {
     return `'${value.replace(/'/g, "''")}'`;
   }
 
-  /** The backend's spelling of each generic type that takes no argument. */
-  protected abstract readonly typeNames: Record<Exclude<ColumnType['kind'], 'string' | 'float'>, string>;
+  /** A `?`-style or `$1`-style placeholder for the n-th (1-based) bound parameter. */
+  abstract placeholder(n: number): string;
 
-  /** FLOAT, or FLOAT(p) where the backend keeps the precision (it decides float or double). */
-  protected renderFloat(precision: number | undefined): string {
-    return precision === undefined ? 'FLOAT' : `FLOAT(${precision})`;
+  /** Puts bound parameters into the statement as SQL literals, for a script to be run by a client. */
+  inlineParameters(sql: string, parameters: readonly unknown[]): string {
+    if (parameters.length === 0) return sql;
+    let i = 0;
+    return sql.replace(/\?/g, () => this.valueLiteral(parameters[i++]));
   }
 
+  protected valueLiteral(value: unknown): string {
+    if (value === null || value === undefined) return 'NULL';
+    if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+    if (typeof value === 'boolean') return value ? '1' : '0';
+    return this.stringLiteral(String(value));
+  }
+
+  /**
+   * The SQL for a server default: a string as a literal, a boolean as the backend stores it, a
+   * number as it is written, an expression as it is.
+   */
+  defaultSql(value: ServerDefault): string {
+    if (isSqlExpression(value)) return value.sql;
+    if (typeof value === 'boolean') return this.booleanDefault(value);
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new Error(`A default must be a finite number, not ${value}`);
+      return String(value);
+    }
+    return this.defaultString(value);
+  }
+
+  /** MySQL's BOOLEAN is tinyint(1) and SQLite has no booleans: 1 and 0. */
+  protected booleanDefault(value: boolean): string {
+    return value ? '1' : '0';
+  }
+
+  protected defaultString(value: string): string {
+    return `'${value.replace(/'/g, "''")}'`;
+  }
+
+  /** The session statements that bound every lock wait of the connection by `seconds`. */
+  abstract lockWaitStatements(seconds: number): string[];
+
+  /**
+   * Whether an INTEGER primary key is the row id, which numbers itself already (SQLite): nothing
+   * must be added for it to do so (TypeORM's "increment" would write AUTOINCREMENT, which SQLAlchemy
+   * does not, and which changes how ids are reused and adds the sqlite_sequence table).
+   */
+  readonly integerPrimaryKeyIsRowid: boolean = false;
+
+  /**
+   * Whether the server needs an index on a foreign key's columns (MySQL creates one when the table
+   * has none, named after the constraint; the kit creates it first under the name the reference's
+   * server gives it).
+   */
+  readonly foreignKeysNeedAnIndex: boolean = false;
+
+  /** The storage engine a table is created with, where the backend has several. */
+  readonly tableEngine: string | undefined = undefined;
+
+  /** A query whose one row's `id` is the server's id for this session; none where there are no sessions. */
+  readonly sessionIdQuery: string | undefined = undefined;
+
+  /** The name the server gives an unnamed primary key, where it keeps one. */
+  primaryKeyName(_table: string): string | undefined {
+    return undefined;
+  }
+
+  /**
+   * The name the server gives an unnamed foreign key (`ordinal` counts the table's foreign keys from
+   * 1, in declaration order). SQLite keeps no names for foreign keys, but TypeORM always writes
+   * `CONSTRAINT "<name>"` into the CREATE TABLE text (and reads it back when it rebuilds a table), so
+   * it gets the PostgreSQL-style name rather than a hash: readable, stable across rebuilds, and
+   * nothing can refer to it anyway.
+   */
+  foreignKeyName(table: string, columns: string[], _ordinal: number): string {
+    return `${table}_${columns[0]}_fkey`;
+  }
+
+  /**
+   * SQL that renders the DATETIME expression `expr` as `YYYY-MM-DD HH:MM:SS.ffffff` (the servers
+   * format the value themselves, so a string is read whatever the driver's time zone settings).
+   */
+  abstract datetimeAsText(expr: string): string;
+
+  /** SQL giving, row by row, what Python's `str(datetime)` prints for the value (datetime-text.ts). */
+  abstract pythonDatetimeSql(expr: string): string;
+
+  /** The backend's DDL spelling of a generic type, as SQLAlchemy's compiler writes it. */
   renderType(type: ColumnType): string {
     switch (type.kind) {
       case 'string':
         return `VARCHAR(${type.length})`;
       case 'float':
-        return this.renderFloat(type.precision);
+        return this.types.float(type.precision).ddl;
       default:
-        return this.typeNames[type.kind];
+        return this.types[type.kind].ddl;
     }
   }
+
+  /** The type name (and length) TypeORM is given for a generic type, so the server stores the reference's. */
+  typeOrmType(type: ColumnType): { type: string; length?: string } {
+    switch (type.kind) {
+      case 'string':
+        return { type: this.types.varchar, length: String(type.length) };
+      case 'float':
+        return { type: this.types.float(type.precision).typeorm };
+      default:
+        return { type: this.types[type.kind].typeorm };
+    }
+  }
+
+  /**
+   * What the backend really stores for a generic type, as the server reports it back. Two types are
+   * the same when they store the same, so a type never shows as changed because it was written
+   * differently. String lengths count everywhere.
+   */
+  storedType(type: ColumnType): string {
+    switch (type.kind) {
+      case 'string':
+        return `varchar(${type.length})`;
+      case 'float':
+        return this.types.float(type.precision).stored;
+      default:
+        return this.types[type.kind].stored;
+    }
+  }
+
+  /**
+   * The generic type a stored type comes from, or undefined when no generic type stores it (bigint,
+   * tinyint(4), decimal(8,2), ...): such a column cannot be written with the portable kit, so it is
+   * reported rather than guessed at. Float precisions are chosen so that storedType() gives the
+   * stored type back.
+   */
+  abstract columnTypeOf(raw: RawType): ColumnType | undefined;
+
   /** Text after the closing parenthesis of CREATE TABLE (table options). */
   protected tableSuffix(): string {
     return '';
@@ -49,7 +173,7 @@ export abstract class Dialect {
 
   protected renderColumn(table: TableModel, column: ColumnModel): string {
     // The kit's spelling of a default, so create_schema and a revision write the same one.
-    const dflt = column.default === undefined ? '' : ` DEFAULT ${defaultSql(this.backend, column.default)}`;
+    const dflt = column.default === undefined ? '' : ` DEFAULT ${this.defaultSql(column.default)}`;
     return `${this.quote(column.name)} ${this.renderType(column.type)}${dflt}${column.nullable ? '' : ' NOT NULL'}`;
   }
 
@@ -83,9 +207,6 @@ export abstract class Dialect {
     const unique = index.unique ? 'UNIQUE ' : '';
     return `CREATE ${unique}INDEX ${this.quote(index.name)} ON ${this.quote(tableName)} (${this.quoteList(index.columns)})`;
   }
-
-  /** A `?`-style or `$1`-style placeholder for the n-th (1-based) bound parameter. */
-  abstract placeholder(n: number): string;
 
   /**
    * A query that returns a row when the connection's own schema has the table. It is plain SQL on

@@ -1,9 +1,32 @@
-import { ColumnModel, TableModel } from '../schema/model';
+import { ColumnModel, ColumnType, TableModel } from '../schema/model';
 import { Dialect } from './dialect';
+import { RawType, spelled, TypeTable } from './type-table';
 
+const FULL = `'%Y-%m-%d %H:%i:%s.%f'`;
+const SECONDS = `'%Y-%m-%d %H:%i:%s'`;
+
+/** MySQL and MariaDB. */
 export class MysqlDialect extends Dialect {
   readonly backend = 'mysql' as const;
   readonly displayName = 'MySQL';
+  readonly transactionalDdl = false;
+  readonly sessionIdQuery = 'SELECT CONNECTION_ID() AS id';
+  readonly foreignKeysNeedAnIndex = true;
+  /** Foreign keys need InnoDB (the spec requires it). */
+  readonly tableEngine = 'InnoDB';
+
+  // The server shows `int` as int(11), stores BOOL as tinyint(1) and DECIMAL as decimal(10,0); FLOAT(p)
+  // with p >= 25 is stored as DOUBLE, which is what Float(25) means.
+  protected readonly types: TypeTable = {
+    integer: spelled('INTEGER', 'int', 'int(11)'),
+    text: spelled('TEXT', 'text'),
+    datetime: spelled('DATETIME', 'datetime'),
+    boolean: spelled('BOOL', 'boolean', 'tinyint(1)'),
+    numeric: spelled('NUMERIC', 'decimal', 'decimal(10,0)'),
+    binary: spelled('BLOB', 'blob'),
+    varchar: 'varchar',
+    float: (precision) => spelled(precision === undefined ? 'FLOAT' : `FLOAT(${precision})`, precision !== undefined && precision > 24 ? 'double' : 'float'),
+  };
 
   quote(identifier: string): string {
     return `\`${identifier.replace(/`/g, '``')}\``;
@@ -14,15 +37,60 @@ export class MysqlDialect extends Dialect {
     return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
   }
 
-  // FLOAT(p) with p >= 25 is stored as DOUBLE, which is what Float(25) means; BOOL is tinyint(1).
-  protected readonly typeNames = {
-    integer: 'INTEGER',
-    text: 'TEXT',
-    datetime: 'DATETIME',
-    boolean: 'BOOL',
-    numeric: 'NUMERIC',
-    binary: 'BLOB',
-  };
+  protected defaultString(value: string): string {
+    return this.stringLiteral(value);
+  }
+
+  placeholder(): string {
+    return '?';
+  }
+
+  /** Both take whole seconds: row locks (InnoDB) and metadata locks (the server). */
+  lockWaitStatements(seconds: number): string[] {
+    const s = Math.max(1, Math.ceil(seconds));
+    return [`SET SESSION innodb_lock_wait_timeout = ${s}`, `SET SESSION lock_wait_timeout = ${s}`];
+  }
+
+  /** `<table>_ibfk_<n>`. */
+  foreignKeyName(table: string, _columns: string[], ordinal: number): string {
+    return `${table}_ibfk_${ordinal}`;
+  }
+
+  datetimeAsText(expr: string): string {
+    return `DATE_FORMAT(${expr}, ${FULL})`;
+  }
+
+  /** DATE_FORMAT always gives a four-digit year, zero dates included. */
+  pythonDatetimeSql(expr: string): string {
+    return `CASE WHEN ${expr} IS NULL THEN 'None' WHEN MICROSECOND(${expr}) = 0 THEN DATE_FORMAT(${expr}, ${SECONDS}) ELSE DATE_FORMAT(${expr}, ${FULL}) END`;
+  }
+
+  /** From the full COLUMN_TYPE; `double` is Float(53). */
+  columnTypeOf(raw: RawType): ColumnType | undefined {
+    const columnType = (raw.columnType ?? raw.type).toLowerCase();
+    const varchar = /^varchar\((\d+)\)$/.exec(columnType);
+    if (varchar) return { kind: 'string', length: Number(varchar[1]) };
+    // MySQL 8 no longer shows display widths: `int` is int(11) there.
+    if (/^int(\(11\))?$/.test(columnType)) return { kind: 'integer' };
+    switch (columnType) {
+      case 'text':
+        return { kind: 'text' };
+      case 'datetime':
+        return { kind: 'datetime' };
+      case 'tinyint(1)':
+        return { kind: 'boolean' };
+      case 'decimal(10,0)':
+        return { kind: 'numeric' };
+      case 'float':
+        return { kind: 'float' };
+      case 'double':
+        return { kind: 'float', precision: 53 };
+      case 'blob':
+        return { kind: 'binary' };
+      default:
+        return undefined;
+    }
+  }
 
   protected renderColumn(table: TableModel, column: ColumnModel): string {
     const base = super.renderColumn(table, column);
@@ -32,11 +100,7 @@ export class MysqlDialect extends Dialect {
   // Unnamed foreign keys let the server name them <table>_ibfk_<n> with an index named after the
   // column, exactly as for the reference; later revisions drop them by those names.
   protected tableSuffix(): string {
-    return 'ENGINE=InnoDB';
-  }
-
-  placeholder(): string {
-    return '?';
+    return `ENGINE=${this.tableEngine}`;
   }
 
   tableExistsQuery(table: string): { sql: string; parameters: unknown[] } {

@@ -1,9 +1,29 @@
-import { ColumnModel, TableModel } from '../schema/model';
+import { ColumnModel, ColumnType, TableModel } from '../schema/model';
 import { Dialect } from './dialect';
+import { RawType, spelled, TypeTable } from './type-table';
+
+const FULL = `'YYYY-MM-DD HH24:MI:SS.US'`;
+const SECONDS = `'YYYY-MM-DD HH24:MI:SS'`;
 
 export class PostgresDialect extends Dialect {
   readonly backend = 'postgres' as const;
   readonly displayName = 'PostgreSQL';
+  readonly transactionalDdl = true;
+  readonly sessionIdQuery = 'SELECT pg_backend_pid() AS id';
+
+  // TypeORM renders `timestamp without time zone` as TIMESTAMP, which is the same. FLOAT and
+  // FLOAT(25..53) both become double precision, as Float() and Float(25) do; FLOAT(p) is real up to 24.
+  protected readonly types: TypeTable = {
+    integer: spelled('INTEGER', 'integer'),
+    text: spelled('TEXT', 'text'),
+    datetime: spelled('TIMESTAMP WITHOUT TIME ZONE', 'timestamp without time zone'),
+    boolean: spelled('BOOLEAN', 'boolean'),
+    numeric: spelled('NUMERIC', 'numeric'),
+    binary: spelled('BYTEA', 'bytea'),
+    varchar: 'varchar',
+    float: (precision) =>
+      spelled(precision === undefined ? 'FLOAT' : `FLOAT(${precision})`, precision !== undefined && precision <= 24 ? 'real' : 'double precision'),
+  };
 
   quote(identifier: string): string {
     return `"${identifier.replace(/"/g, '""')}"`;
@@ -18,24 +38,74 @@ export class PostgresDialect extends Dialect {
     return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
   }
 
-  // FLOAT and FLOAT(25..53) both become double precision, as Float() and Float(25) do.
-  protected readonly typeNames = {
-    integer: 'INTEGER',
-    text: 'TEXT',
-    datetime: 'TIMESTAMP WITHOUT TIME ZONE',
-    boolean: 'BOOLEAN',
-    numeric: 'NUMERIC',
-    binary: 'BYTEA',
-  };
+  placeholder(n: number): string {
+    return `$${n}`;
+  }
+
+  inlineParameters(sql: string, parameters: readonly unknown[]): string {
+    if (parameters.length === 0) return sql;
+    return sql.replace(/\$(\d+)/g, (_m, n: string) => this.valueLiteral(parameters[Number(n) - 1]));
+  }
+
+  protected booleanDefault(value: boolean): string {
+    return String(value);
+  }
+
+  lockWaitStatements(seconds: number): string[] {
+    return [`SET lock_timeout = '${Math.max(1, Math.round(seconds * 1000))}ms'`];
+  }
+
+  /** An unnamed primary key is `<table>_pkey`. */
+  primaryKeyName(table: string): string {
+    return `${table}_pkey`;
+  }
+
+  datetimeAsText(expr: string): string {
+    return `to_char(${expr}, ${FULL})`;
+  }
+
+  /**
+   * to_char yields NULL for ±infinity (hence 'None'), and years past 9999 have five digits, which the
+   * text form does not match (hence kept whole, `.ffffff` included).
+   */
+  pythonDatetimeSql(expr: string): string {
+    return (
+      `CASE WHEN ${expr} IS NULL OR NOT isfinite(${expr}) THEN 'None' ` +
+      `WHEN ${expr} >= '10000-01-01' OR date_trunc('second', ${expr}) <> ${expr} THEN to_char(${expr}, ${FULL}) ` +
+      `ELSE to_char(${expr}, ${SECONDS}) END`
+    );
+  }
+
+  /** `real` is Float(24). */
+  columnTypeOf({ type, length }: RawType): ColumnType | undefined {
+    switch (type) {
+      case 'integer':
+        return { kind: 'integer' };
+      case 'character varying':
+        return length ? { kind: 'string', length: Number(length) } : undefined;
+      case 'text':
+        return { kind: 'text' };
+      case 'timestamp without time zone':
+        return { kind: 'datetime' };
+      case 'boolean':
+        return { kind: 'boolean' };
+      case 'numeric':
+        return { kind: 'numeric' };
+      case 'double precision':
+        return { kind: 'float' };
+      case 'real':
+        return { kind: 'float', precision: 24 };
+      case 'bytea':
+        return { kind: 'binary' };
+      default:
+        return undefined;
+    }
+  }
 
   protected renderColumn(table: TableModel, column: ColumnModel): string {
     // SERIAL creates <table>_<column>_seq owned by the column, as SQLAlchemy's autoincrement does.
     if (column.autoincrement) return `${this.quote(column.name)} SERIAL NOT NULL`;
     return super.renderColumn(table, column);
-  }
-
-  placeholder(n: number): string {
-    return `$${n}`;
   }
 
   // The first schema of search_path, where Alembic and SQLAlchemy create and look for tables.

@@ -1,4 +1,7 @@
+import { ColumnType } from '../schema/model';
+import { typeOfSqliteName } from '../schema/sqlite-type-names';
 import { Dialect } from './dialect';
+import { RawType, spelled, TypeTable } from './type-table';
 
 /**
  * SQLite keeps the CREATE TABLE text as written, so ours follows SQLAlchemy's layout. An INTEGER
@@ -7,6 +10,22 @@ import { Dialect } from './dialect';
 export class SqliteDialect extends Dialect {
   readonly backend = 'sqlite' as const;
   readonly displayName = 'SQLite';
+  readonly transactionalDdl = true;
+  readonly integerPrimaryKeyIsRowid = true;
+
+  // The declared type is kept verbatim in sqlite_master, so the upper-case names SQLAlchemy writes
+  // are written everywhere; SQLite has one floating type, and SQLAlchemy writes FLOAT whatever the
+  // precision.
+  protected readonly types: TypeTable = {
+    integer: spelled('INTEGER'),
+    text: spelled('TEXT'),
+    datetime: spelled('DATETIME'),
+    boolean: spelled('BOOLEAN'),
+    numeric: spelled('NUMERIC'),
+    binary: spelled('BLOB'),
+    varchar: 'VARCHAR',
+    float: () => spelled('FLOAT'),
+  };
 
   /**
    * Quotes only where SQLite needs it, as SQLAlchemy does: the stored CREATE text then reads like
@@ -17,28 +36,69 @@ export class SqliteDialect extends Dialect {
     return `"${identifier.replace(/"/g, '""')}"`;
   }
 
-  protected readonly typeNames = {
-    integer: 'INTEGER',
-    text: 'TEXT',
-    datetime: 'DATETIME',
-    boolean: 'BOOLEAN',
-    numeric: 'NUMERIC',
-    binary: 'BLOB',
-  };
-
-  /** SQLite has one floating type; SQLAlchemy writes FLOAT whatever the precision. */
-  protected renderFloat(): string {
-    return 'FLOAT';
-  }
-
   placeholder(): string {
     return '?';
+  }
+
+  lockWaitStatements(seconds: number): string[] {
+    return [`PRAGMA busy_timeout = ${Math.max(1, Math.round(seconds * 1000))}`];
+  }
+
+  /**
+   * SQLite has no DATETIME type: the column holds the text its writer stored (SQLAlchemy writes
+   * `YYYY-MM-DD HH:MM:SS.ffffff`), which is returned as it is and normalised by pythonDatetimeText.
+   */
+  datetimeAsText(expr: string): string {
+    return expr;
+  }
+
+  /**
+   * Whatever the writer stored, read as text (integers as their digits; a REAL is written with
+   * SQLite's 15 significant digits where JavaScript would write the shortest exact form, the only
+   * case that can differ, and not one a DATETIME writer produces): trimmed of JavaScript's white
+   * space, `YYYY-MM-DD[ T]HH:MM:SS[.digits]` becomes Python's form (fraction padded or cut to six
+   * digits, dropped when those are zero); anything else stays as stored.
+   */
+  pythonDatetimeSql(expr: string): string {
+    const text = `CAST(${expr} AS TEXT)`;
+    const t = `trim(${text}, char(${JS_TRIMMED.join(', ')}))`;
+    const fraction = `substr(${t}, 21)`;
+    const matches =
+      `substr(${t}, 1, 19) GLOB ${SECONDS_GLOB} AND ` +
+      `(length(${t}) = 19 OR (substr(${t}, 20, 1) = '.' AND length(${t}) > 20 AND ${fraction} NOT GLOB '*[^0-9]*'))`;
+    const micro = `substr(${fraction} || '000000', 1, 6)`;
+    const seconds = `substr(${t}, 1, 10) || ' ' || substr(${t}, 12, 8)`;
+    // What SQLAlchemy writes goes the short way: SQLite evaluates each repetition of an
+    // expression anew, and the general form repeats the trimmed text a dozen times.
+    return (
+      `CASE WHEN ${expr} IS NULL THEN 'None' ` +
+      `WHEN ${expr} GLOB ${SQLALCHEMY_GLOB} THEN (CASE WHEN substr(${expr}, 21) = '000000' THEN substr(${expr}, 1, 19) ELSE ${expr} END) ` +
+      `WHEN NOT (${matches}) THEN ${text} ` +
+      `WHEN ${micro} = '000000' THEN ${seconds} ELSE ${seconds} || '.' || ${micro} END`
+    );
+  }
+
+  /** SQLite keeps the declared name; TypeORM reads it back lower-cased, with the length apart. */
+  columnTypeOf({ type, length }: RawType): ColumnType | undefined {
+    return typeOfSqliteName(type, length);
   }
 
   tableExistsQuery(table: string): { sql: string; parameters: unknown[] } {
     return { sql: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", parameters: [table] };
   }
 }
+
+/**
+ * The characters JavaScript's String.prototype.trim removes (white space and line terminators), as
+ * SQLite char() arguments: SQLite's trim() removes only spaces unless told which characters.
+ */
+const JS_TRIMMED = [9, 10, 11, 12, 13, 32, 160, 5760, ...Array.from({ length: 11 }, (_, i) => 8192 + i), 8232, 8233, 8239, 8287, 12288, 65279];
+
+/** SQLite GLOB for `YYYY-MM-DD HH:MM:SS` (or with `T`), ASCII digits only, as the regular expression's \d. */
+const SECONDS_GLOB = `'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][ T][0-9][0-9]:[0-9][0-9]:[0-9][0-9]'`;
+
+/** What SQLAlchemy writes into a SQLite DATETIME: `YYYY-MM-DD HH:MM:SS.ffffff`, always six digits. */
+const SQLALCHEMY_GLOB = `'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]'`;
 
 /** SQLite's keywords (https://sqlite.org/lang_keywords.html). */
 const SQLITE_KEYWORDS = new Set(

@@ -1,4 +1,4 @@
-import type { ServerDefault } from '../portable/server-default';
+import type { ServerDefault } from '../schema/server-default';
 import { describeDefault } from '../schema/column-default';
 import { ColumnModel, ColumnType, describeType } from '../schema/model';
 import { Operation, q } from './operation';

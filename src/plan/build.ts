@@ -1,9 +1,9 @@
-import type { Backend } from '../connection/url';
-import { Classified, Classifier, classifyInput, summarizeLocks } from './classify';
+import type { Backend } from '../dialect/backend';
+import { Classified, Classifier, classifyInput, summarizeLocks } from '../sql/classify';
 import type { SqlExecutor } from '../connection/sql-executor';
-import { loadMysqlFacts, MysqlClassifier, MysqlFacts } from './classify-mysql';
-import { loadPostgresFacts, PostgresClassifier, PostgresFacts } from './classify-postgres';
-import { SqliteClassifier } from './classify-sqlite';
+import { loadMysqlFacts, MysqlClassifier, MysqlFacts } from '../sql/classify-mysql';
+import { loadPostgresFacts, PostgresClassifier, PostgresFacts } from '../sql/classify-postgres';
+import { SqliteClassifier } from '../sql/classify-sqlite';
 import type { RowEstimate } from './estimate-rows';
 import type { RecordedStep } from './statements';
 import type { PlanStatement, PlanStep } from './types';

@@ -1,4 +1,4 @@
-import type { Backend } from '../connection/url';
+import type { Backend } from '../dialect/backend';
 import type { SqlExecutor } from '../connection/sql-executor';
 import type { Dialect } from '../dialect';
 import type { RowsSource } from './types';

@@ -3,28 +3,9 @@
  * names are the JSON output's (snake_case), so the CLI prints these objects as they are.
  */
 
-/** A lock one statement takes on one table, in the server's own terms. */
-export interface TableLock {
-  table: string;
-  mode: string;
-}
+import type { MysqlAlgorithm, MysqlLockLevel, StatementKind, TableLock } from '../sql/effects';
 
-export type StatementKind =
-  /** Changes a table's definition (CREATE/ALTER/DROP TABLE, indexes, constraints). */
-  | 'ddl'
-  /** Reads or writes rows (a data revision's UPDATE, a table rebuild's copy). */
-  | 'dml'
-  /** The run's own bookkeeping: alembic_version created or moved to the next revision. */
-  | 'version'
-  /** BEGIN / COMMIT around a step that runs outside the revision's transaction: not a table statement. */
-  | 'transaction'
-  /** A session setting (SET ..., PRAGMA ...): not a table statement. */
-  | 'session'
-  /** A statement the classifier does not know; shown as it is, with no claim about it. */
-  | 'other';
-
-export type MysqlAlgorithm = 'INSTANT' | 'INPLACE' | 'COPY';
-export type MysqlLockLevel = 'NONE' | 'SHARED' | 'EXCLUSIVE';
+export type { MysqlAlgorithm, MysqlLockLevel, StatementKind, TableLock };
 
 /** Where `rows` comes from. */
 export type RowsSource =

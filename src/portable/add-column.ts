@@ -1,12 +1,12 @@
 import type { QueryRunner } from 'typeorm';
 import { alterColumnNullability } from './alter-column';
-import { backendOf } from './backend';
+import { dialectOf } from './backend';
 import { batchedUpdate } from './batched-update';
 import { ColumnDef, tableColumn } from './column';
 import { freshTable, replaceCachedTable } from './fresh-table';
 import { withOnlineAlters } from './mysql-algorithm';
 import { resumable } from './resumable';
-import { defaultSql, isConstantDefault, ServerDefault } from './server-default';
+import { isConstantDefault, ServerDefault } from '../schema/server-default';
 import { sqliteTableForRebuild, withSqliteForeignKeysOff } from './sqlite-rebuild';
 
 export interface AddColumnOptions {
@@ -37,9 +37,9 @@ export async function addColumn(queryRunner: QueryRunner, tableName: string, def
     if (!def.nullable) await alterColumnNullability(queryRunner, tableName, def.name, def.type, false);
     return;
   }
-  const backend = backendOf(queryRunner);
-  const column = tableColumn(backend, def);
-  if (backend === 'sqlite') {
+  const dialect = dialectOf(queryRunner);
+  const column = tableColumn(dialect, def);
+  if (dialect.backend === 'sqlite') {
     if (!def.nullable && !isConstantDefault(def.default)) {
       await withSqliteForeignKeysOff(queryRunner, tableName, async () =>
         queryRunner.addColumn(await sqliteTableForRebuild(queryRunner, tableName), column),
@@ -79,11 +79,11 @@ function sqliteColumnClauses(column: { isNullable: boolean; default?: unknown })
  * one statement where there is no such key.
  */
 async function fillColumn(queryRunner: QueryRunner, tableName: string, columnName: string, value: ServerDefault): Promise<void> {
-  const backend = backendOf(queryRunner);
+  const dialect = dialectOf(queryRunner);
   const q = (name: string) => queryRunner.connection.driver.escape(name);
   const table = await freshTable(queryRunner, tableName);
   const keys = table.primaryColumns;
-  const set = `${q(columnName)} = ${defaultSql(backend, value)}`;
+  const set = `${q(columnName)} = ${dialect.defaultSql(value)}`;
   const where = `${q(columnName)} IS NULL`;
   if (keys.length !== 1 || !/int/i.test(keys[0].type)) {
     await queryRunner.query(`UPDATE ${q(tableName)} SET ${set} WHERE ${where}`);

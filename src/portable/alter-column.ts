@@ -1,13 +1,13 @@
 import type { QueryRunner } from 'typeorm';
 import { DatabaseStateError } from '../errors';
-import { backendOf } from './backend';
+import { dialectOf } from './backend';
 import { column, tableColumn } from './column';
 import { freshTable, replaceCachedTable } from './fresh-table';
 import { withOnlineAlters } from './mysql-algorithm';
 import { canRunOutsideTransaction, outsideTransaction } from './outside-transaction';
 import { pgColumnNotNull, pgConstraint, pgIdentifier } from './pg-catalog';
 import { sqliteTableForRebuild, withSqliteForeignKeysOff } from './sqlite-rebuild';
-import type { SqlType } from './types';
+import type { ColumnType } from '../schema/model';
 
 /**
  * `op.alter_column(table, column, existing_type=T, nullable=N)`, with Alembic's semantics: the
@@ -31,12 +31,13 @@ export async function alterColumnNullability(
   queryRunner: QueryRunner,
   tableName: string,
   columnName: string,
-  existingType: SqlType,
+  existingType: ColumnType,
   nullable: boolean,
 ): Promise<void> {
-  const backend = backendOf(queryRunner);
-  const claimedOld = tableColumn(backend, column(columnName, existingType, { nullable: !nullable }));
-  const wanted = tableColumn(backend, column(columnName, existingType, { nullable }));
+  const dialect = dialectOf(queryRunner);
+  const backend = dialect.backend;
+  const claimedOld = tableColumn(dialect, column(columnName, existingType, { nullable: !nullable }));
+  const wanted = tableColumn(dialect, column(columnName, existingType, { nullable }));
   if (backend === 'sqlite') {
     await withSqliteForeignKeysOff(queryRunner, tableName, async () =>
       queryRunner.changeColumn(await sqliteTableForRebuild(queryRunner, tableName), claimedOld, wanted),

@@ -1,8 +1,8 @@
 import type { QueryRunner } from 'typeorm';
-import { backendOf } from './backend';
+import { dialectOf } from './backend';
 import { withTableChange } from './cached-change';
 import { alterTableOnline } from './mysql-algorithm';
-import { defaultSql, ServerDefault } from './server-default';
+import type { ServerDefault } from '../schema/server-default';
 import { sqliteTableForRebuild, withSqliteForeignKeysOff } from './sqlite-rebuild';
 
 /**
@@ -19,8 +19,9 @@ export async function alterColumnDefault(
   columnName: string,
   value: ServerDefault | null,
 ): Promise<void> {
-  const backend = backendOf(queryRunner);
-  const sql = value === null ? undefined : defaultSql(backend, value);
+  const dialect = dialectOf(queryRunner);
+  const backend = dialect.backend;
+  const sql = value === null ? undefined : dialect.defaultSql(value);
   if (backend === 'sqlite') {
     await withSqliteForeignKeysOff(queryRunner, tableName, async () => {
       const table = await sqliteTableForRebuild(queryRunner, tableName);

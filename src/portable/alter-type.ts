@@ -1,10 +1,10 @@
 import type { QueryRunner } from 'typeorm';
-import { backendOf } from './backend';
+import { dialectOf } from './backend';
 import { column, tableColumn } from './column';
 import { freshTable, replaceCachedTable } from './fresh-table';
 import { alterTableOnline } from './mysql-algorithm';
 import { sqliteTableForRebuild, withSqliteForeignKeysOff } from './sqlite-rebuild';
-import type { SqlType } from './types';
+import type { ColumnType } from '../schema/model';
 
 /**
  * `op.alter_column(table, column, type_=TO, existing_type=FROM, existing_nullable=N)`: the stored
@@ -18,10 +18,11 @@ export async function alterColumnType(
   queryRunner: QueryRunner,
   tableName: string,
   columnName: string,
-  types: { from: SqlType; to: SqlType; nullable: boolean },
+  types: { from: ColumnType; to: ColumnType; nullable: boolean },
 ): Promise<void> {
-  const backend = backendOf(queryRunner);
-  const newColumn = tableColumn(backend, column(columnName, types.to, { nullable: types.nullable }));
+  const dialect = dialectOf(queryRunner);
+  const backend = dialect.backend;
+  const newColumn = tableColumn(dialect, column(columnName, types.to, { nullable: types.nullable }));
   if (backend === 'sqlite') {
     await withSqliteForeignKeysOff(queryRunner, tableName, async () => {
       const table = await sqliteTableForRebuild(queryRunner, tableName);

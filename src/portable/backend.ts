@@ -1,27 +1,21 @@
 import type { QueryRunner } from 'typeorm';
+import type { Backend } from '../dialect/backend';
+import { Dialect, dialectOfDriverType } from '../dialect';
+
+export type { Backend };
 
 /**
- * The three database families a revision has to serve. MariaDB is MySQL here: it names keys, types and
- * indexes the same way, and TypeORM drives both with one query runner.
+ * The dialect of the database a query runner talks to, read from the DataSource options the runtime
+ * built (`type: 'postgres' | 'mysql' | 'mariadb' | 'better-sqlite3'`).
  */
-export type Backend = 'postgres' | 'mysql' | 'sqlite';
+export function dialectOf(queryRunner: QueryRunner): Dialect {
+  return dialectOfDriverType(String(queryRunner.connection.driver.options.type));
+}
 
 /**
- * Which backend a query runner talks to, read from the DataSource options the runtime built
- * (`type: 'postgres' | 'mysql' | 'mariadb' | 'better-sqlite3'`). Revisions branch on this only where
- * the backends really differ (names, types, what an ALTER can do), never to pick a code path for taste.
+ * Which backend a query runner talks to. Revisions branch on this only where the backends really
+ * differ (names, types, what an ALTER can do), never to pick a code path for taste.
  */
 export function backendOf(queryRunner: QueryRunner): Backend {
-  const type = queryRunner.connection.driver.options.type;
-  switch (type) {
-    case 'postgres':
-      return 'postgres';
-    case 'mysql':
-    case 'mariadb':
-      return 'mysql';
-    case 'better-sqlite3':
-      return 'sqlite';
-    default:
-      throw new Error(`Watcher revisions do not support the "${type}" database driver`);
-  }
+  return dialectOf(queryRunner).backend;
 }

@@ -1,8 +1,7 @@
 import type { QueryRunner } from 'typeorm';
-import { Backend, backendOf } from './backend';
+import { Backend, dialectOf } from './backend';
 import { isOffline } from './offline';
 import { outsideTransaction } from './outside-transaction';
-import { placeholder } from './placeholder';
 import { reportProgress } from './progress';
 import { rowsPerTransaction } from './transaction-size';
 
@@ -53,11 +52,12 @@ const CHUNK_KEYS = 10_000;
  * the script does what the online run does, in one step.
  */
 export async function batchedUpdate(queryRunner: QueryRunner, def: BatchedUpdateDef): Promise<number> {
-  const backend = backendOf(queryRunner);
+  const dialect = dialectOf(queryRunner);
+  const backend = dialect.backend;
   const key = def.key ?? 'id';
   // A range holds at most `width` rows; a Galera cluster may want fewer per write set.
   const width = Math.min(def.chunkKeys ?? CHUNK_KEYS, rowsPerTransaction(queryRunner) ?? Number.POSITIVE_INFINITY);
-  const p = (n: number) => placeholder(backend, n);
+  const p = (n: number) => dialect.placeholder(n);
   const update = (range: string) => `UPDATE ${def.target ?? def.table} SET ${def.set} WHERE ${range}(${def.where})`;
 
   // SQLite has no row locks to pile up, only its one write lock, and the whole revision holds it for

@@ -1,20 +1,20 @@
 import type { TableColumn } from 'typeorm';
 import { typeorm } from './typeorm-classes';
-import type { Backend } from './backend';
-import { SqlType, typeFor } from './types';
-import { defaultSql, ServerDefault } from './server-default';
+import type { Dialect } from '../dialect';
+import type { ColumnType } from '../schema/model';
+import type { ServerDefault } from '../schema/server-default';
 
 /** A column as upstream declares it (`sa.Column(name, type, nullable=...)`), before a backend is known. */
 export interface ColumnDef {
   name: string;
-  type: SqlType;
+  type: ColumnType;
   /** SQLAlchemy's default is nullable=True, and so is ours. */
   nullable: boolean;
   /** The server default (`server_default`); none unless given, as in every Watcher revision. */
   default?: ServerDefault;
 }
 
-export function column(name: string, type: SqlType, options: { nullable?: boolean; default?: ServerDefault } = {}): ColumnDef {
+export function column(name: string, type: ColumnType, options: { nullable?: boolean; default?: ServerDefault } = {}): ColumnDef {
   return { name, type, nullable: options.nullable ?? true, ...(options.default === undefined ? {} : { default: options.default }) };
 }
 
@@ -31,8 +31,9 @@ export interface PrimaryKeyRole {
  * Python client, not the database), no charset or collation (the database's default, as with
  * SQLAlchemy).
  */
-export function tableColumn(backend: Backend, def: ColumnDef, primary?: PrimaryKeyRole): TableColumn {
-  const { type, length } = typeFor(backend, def.type);
+export function tableColumn(dialect: Dialect, def: ColumnDef, primary?: PrimaryKeyRole): TableColumn {
+  const { type, length } = dialect.typeOrmType(def.type);
+  const generated = primary?.autoIncrement === true && !dialect.integerPrimaryKeyIsRowid;
   return new (typeorm().TableColumn)({
     name: def.name,
     type,
@@ -41,11 +42,11 @@ export function tableColumn(backend: Backend, def: ColumnDef, primary?: PrimaryK
     isPrimary: primary !== undefined,
     primaryKeyConstraintName: primary?.primaryKeyName,
     // TypeORM pastes this after DEFAULT as it is.
-    default: def.default === undefined ? undefined : defaultSql(backend, def.default),
+    default: def.default === undefined ? undefined : dialect.defaultSql(def.default),
     // On SQLite an INTEGER PRIMARY KEY is the rowid, which numbers itself already; TypeORM's
     // "increment" would add AUTOINCREMENT there, which SQLAlchemy does not write (it changes how ids
     // are reused and adds the sqlite_sequence table).
-    isGenerated: primary?.autoIncrement === true && backend !== 'sqlite',
-    generationStrategy: primary?.autoIncrement === true && backend !== 'sqlite' ? 'increment' : undefined,
+    isGenerated: generated,
+    generationStrategy: generated ? 'increment' : undefined,
   });
 }

@@ -1,11 +1,11 @@
 import type { QueryRunner, Table, TableForeignKey } from 'typeorm';
 import { typeorm } from './typeorm-classes';
-import { backendOf } from './backend';
+import { dialectOf } from './backend';
 import { withTableChange } from './cached-change';
 import { createIndex, dropIndex } from './create-index';
 import { freshTable } from './fresh-table';
 import { alterTableOnline, withOnlineAlters } from './mysql-algorithm';
-import { foreignKeyIndexName, foreignKeyName } from './names';
+import { foreignKeyIndexName } from './names';
 import { isOffline } from './offline';
 import { countOrphans, KeyColumns, orphansError } from './orphans';
 import { canRunOutsideTransaction, outsideTransaction } from './outside-transaction';
@@ -32,7 +32,8 @@ import type { ForeignKeyDef } from './table';
  * A key already added by an interrupted run of this revision is not added twice (resumable.ts).
  */
 export async function addForeignKey(queryRunner: QueryRunner, tableName: string, def: ForeignKeyDef): Promise<void> {
-  const backend = backendOf(queryRunner);
+  const dialect = dialectOf(queryRunner);
+  const backend = dialect.backend;
   const target = targetOf(def);
   const key = (name: string) =>
     new (typeorm().TableForeignKey)({ name, columnNames: def.columns, referencedTableName: target.table, referencedColumnNames: target.columns });
@@ -41,7 +42,7 @@ export async function addForeignKey(queryRunner: QueryRunner, tableName: string,
   };
   if (backend === 'sqlite') {
     await withSqliteForeignKeysOff(queryRunner, tableName, async () =>
-      queryRunner.createForeignKey(await sqliteTableForRebuild(queryRunner, tableName), key(foreignKeyName(backend, tableName, def.columns, 1))),
+      queryRunner.createForeignKey(await sqliteTableForRebuild(queryRunner, tableName), key(dialect.foreignKeyName(tableName, def.columns, 1))),
     );
     return;
   }
@@ -49,7 +50,7 @@ export async function addForeignKey(queryRunner: QueryRunner, tableName: string,
   const current = await freshTable(queryRunner, tableName);
   if (backend === 'mysql') {
     if (resumable(queryRunner) && current.foreignKeys.some(matching(def))) return;
-    const name = foreignKeyName(backend, tableName, def.columns, highestOrdinal(current) + 1);
+    const name = dialect.foreignKeyName(tableName, def.columns, highestOrdinal(current) + 1);
     if (!hasIndexFor(current, def.columns)) await createIndex(queryRunner, tableName, { name: foreignKeyIndexName(def.columns), columns: def.columns });
     if (isOffline(queryRunner)) {
       await withTableChange(queryRunner, tableName, (t) => queryRunner.createForeignKey(t, key(name)), cache(name));
@@ -58,7 +59,7 @@ export async function addForeignKey(queryRunner: QueryRunner, tableName: string,
     await withTableChange(queryRunner, tableName, () => addMysqlKeyUnchecked(queryRunner, columns, name), cache(name));
     return;
   }
-  const name = foreignKeyName(backend, tableName, def.columns, 1);
+  const name = dialect.foreignKeyName(tableName, def.columns, 1);
   if (!canRunOutsideTransaction(queryRunner)) {
     await withTableChange(queryRunner, tableName, (t) => queryRunner.createForeignKey(t, key(name)), cache(name));
     return;
@@ -129,7 +130,8 @@ function matching(def: ForeignKeyDef): (fk: TableForeignKey) => boolean {
  * first column) goes with it, as addForeignKey made it.
  */
 export async function dropForeignKey(queryRunner: QueryRunner, tableName: string, def: ForeignKeyDef): Promise<void> {
-  const backend = backendOf(queryRunner);
+  const dialect = dialectOf(queryRunner);
+  const backend = dialect.backend;
   const matches = matching(def);
   const missing = () => new Error(`Table "${tableName}" has no foreign key (${def.columns.join(', ')}) -> ${def.references.join(', ')}`);
   if (backend === 'sqlite') {

@@ -3,17 +3,15 @@
  * the Python reference (SQLAlchemy + Alembic) builds there: same types, same key and index names.
  */
 export type { Backend } from './backend';
-export { backendOf } from './backend';
-export type { SqlType, TypeOrmType } from './types';
-export { sa, typeFor } from './types';
-export type { ServerDefault, SqlExpression } from './server-default';
-export { defaultSql } from './server-default';
+export { backendOf, dialectOf } from './backend';
+export { sa } from './types';
+export type { ServerDefault, SqlExpression } from '../schema/server-default';
 export type { ColumnDef, PrimaryKeyRole } from './column';
 export { column, tableColumn } from './column';
 export { softDeleteMixinColumns } from './soft-delete-mixin';
 export type { ForeignKeyDef, NamedColumns, TableDef } from './table';
 export { table } from './table';
-export { foreignKeyIndexName, foreignKeyName, primaryKeyName } from './names';
+export { foreignKeyIndexName } from './names';
 export { freshTable } from './fresh-table';
 export { addColumn } from './add-column';
 export { dropColumn } from './drop-column';
@@ -21,7 +19,6 @@ export { renameColumn } from './rename-column';
 export { alterColumnNullability } from './alter-column';
 export { alterColumnDefault } from './alter-default';
 export { sqliteTableForRebuild, withSqliteForeignKeysOff } from './sqlite-rebuild';
-export { placeholder } from './placeholder';
 export { datetimeAsText, pythonDatetimeSql, pythonDatetimeText } from './datetime-text';
 export { isOffline, OFFLINE_MARK } from './offline';
 export { resumable } from './resumable';

@@ -1,7 +1,7 @@
 import type { QueryRunner, Table, TableUnique } from 'typeorm';
 import { typeorm } from './typeorm-classes';
 import { freshTable } from './fresh-table';
-import { foreignKeyName } from './names';
+import { dialectFor } from '../dialect';
 
 /*
  * SQLite has no ALTER COLUMN: TypeORM changes a column by rebuilding the table (create
@@ -45,7 +45,7 @@ export async function sqliteTableForRebuild(queryRunner: QueryRunner, name: stri
   table.foreignKeys.sort((a, b) => foreignKeyPosition(sql, a.columnNames) - foreignKeyPosition(sql, b.columnNames));
   table.foreignKeys.forEach((fk, i) => {
     if (!fk.name || !new RegExp(`CONSTRAINT\\s+"?${escapeRegExp(fk.name)}"?\\s+FOREIGN`, 'i').test(sql)) {
-      fk.name = foreignKeyName('sqlite', name, fk.columnNames, i + 1);
+      fk.name = dialectFor('sqlite').foreignKeyName(name, fk.columnNames, i + 1);
     }
     if (fk.onDelete === 'NO ACTION') fk.onDelete = undefined;
     if (fk.onUpdate === 'NO ACTION') fk.onUpdate = undefined;

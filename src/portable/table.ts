@@ -1,8 +1,9 @@
 import type { Table, TableForeignKey, TableIndex, TableUnique } from 'typeorm';
 import { typeorm } from './typeorm-classes';
-import type { Backend } from './backend';
+import type { Backend } from '../dialect/backend';
+import { dialectFor } from '../dialect';
 import { ColumnDef, tableColumn } from './column';
-import { foreignKeyIndexName, foreignKeyName, primaryKeyName } from './names';
+import { foreignKeyIndexName } from './names';
 
 /** A named constraint or index over some columns, as upstream names it. */
 export interface NamedColumns {
@@ -38,16 +39,17 @@ export function table(backend: Backend, def: TableDef): Table {
   const foreignKeys = def.foreignKeys ?? [];
   const indexes = def.indexes ?? [];
   const autoIncrement = isAutoIncrementKey(def);
-  const pkName = primaryKeyName(backend, def.name);
+  const dialect = dialectFor(backend);
+  const pkName = dialect.primaryKeyName(def.name);
 
   const columns = def.columns.map((c) =>
-    tableColumn(backend, c, def.primaryKey.includes(c.name) ? { primaryKeyName: pkName, autoIncrement } : undefined),
+    tableColumn(dialect, c, def.primaryKey.includes(c.name) ? { primaryKeyName: pkName, autoIncrement } : undefined),
   );
 
   const typeormForeignKeys = foreignKeys.map((fk, i) => {
     const targets = fk.references.map(splitReference);
     return new (typeorm().TableForeignKey)({
-      name: foreignKeyName(backend, def.name, fk.columns, i + 1),
+      name: dialect.foreignKeyName(def.name, fk.columns, i + 1),
       columnNames: fk.columns,
       referencedTableName: targets[0].table,
       referencedColumnNames: targets.map((t) => t.column),
@@ -58,7 +60,7 @@ export function table(backend: Backend, def: TableDef): Table {
   // first because SQLAlchemy's CREATE TABLE creates them (with the keys) before its CREATE INDEX
   // statements, and MySQL lists non-unique indexes in creation order.
   const keyIndexes: TableIndex[] = [];
-  if (backend === 'mysql') {
+  if (dialect.foreignKeysNeedAnIndex) {
     const covered = [def.primaryKey, ...uniques.map((u) => u.columns), ...indexes.map((i) => i.columns)];
     for (const fk of foreignKeys) {
       if (covered.some((cols) => startsWith(cols, fk.columns))) continue;
@@ -75,7 +77,7 @@ export function table(backend: Backend, def: TableDef): Table {
     foreignKeys: typeormForeignKeys,
     indices: [...keyIndexes, ...indexes.map((i) => new (typeorm().TableIndex)({ name: i.name, columnNames: i.columns }))],
     // TypeORM's default, written down because the spec requires InnoDB (foreign keys need it).
-    engine: backend === 'mysql' ? 'InnoDB' : undefined,
+    engine: dialect.tableEngine,
   });
 }
 
@@ -88,7 +90,7 @@ function isAutoIncrementKey(def: TableDef): boolean {
   const [name] = def.primaryKey;
   const col = def.columns.find((c) => c.name === name);
   const isForeign = (def.foreignKeys ?? []).some((fk) => fk.columns.includes(name));
-  return col !== undefined && col.type.name === 'Integer' && !isForeign;
+  return col !== undefined && col.type.kind === 'integer' && !isForeign;
 }
 
 function splitReference(ref: string): { table: string; column: string } {

@@ -1,5 +1,5 @@
 import type { DriverClient } from '../connection/driver-client';
-import { LockPolicy, lockWaitStatements } from '../connection/lock-policy';
+import type { LockPolicy } from '../connection/lock-policy';
 import { NO_TURNS, WriteLockTurns } from '../connection/write-lock-turns';
 import { Dialect } from '../dialect';
 import { Counts, KINDS, Kind, emptyCounts, withTotal } from './kinds';
@@ -50,7 +50,7 @@ export class Workspace {
   async prepare(lock: LockPolicy): Promise<void> {
     if (this.backend === 'postgres') await this.run('SET jit = off').catch(() => undefined); // no JIT before PostgreSQL 11
     if (this.backend === 'mysql') await this.run('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
-    for (const statement of lockWaitStatements(this.backend, lock.timeoutSeconds)) await this.run(statement);
+    for (const statement of this.dialect.lockWaitStatements(lock.timeoutSeconds)) await this.run(statement);
   }
 
   /** Runs one statement that changes rows; returns how many it changed. */

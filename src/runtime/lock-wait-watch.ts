@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { describeLockWait, LockWait } from '../connection/lock-holders';
-import type { Backend } from '../connection/url';
+import type { Backend } from '../dialect/backend';
 import type { SqlExecutor } from '../connection/sql-executor';
 
 type Send = (...args: unknown[]) => Promise<unknown>;

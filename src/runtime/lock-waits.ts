@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { LockPolicy, lockWaitStatements, retryOnLockConflict } from '../connection/lock-policy';
+import { LockPolicy, retryOnLockConflict } from '../connection/lock-policy';
 import type { SqlExecutor } from '../connection/sql-executor';
 import { Dialect } from '../dialect';
 import { Logger } from '../log';
@@ -45,13 +45,13 @@ export class MigrationLockWaits {
 
   /** Bounds every lock wait of the run's connection. */
   async apply(): Promise<void> {
-    for (const sql of lockWaitStatements(this.dialect.backend, this.policy.timeoutSeconds)) await this.runner.query(sql);
+    for (const sql of this.dialect.lockWaitStatements(this.policy.timeoutSeconds)) await this.runner.query(sql);
     // Only a server can say who holds a lock (SQLite's holder is another connection to the file), so
     // the lookups are loaded for a server alone: start-up is the cost of a short SQLite upgrade.
     if (this.dialect.backend !== 'sqlite') {
       const { sessionId } = require('../connection/lock-holders') as typeof import('../connection/lock-holders');
       const { LockWaitWatch } = require('./lock-wait-watch') as typeof import('./lock-wait-watch');
-      this.waiter = await sessionId(this.runner, this.dialect.backend);
+      this.waiter = await sessionId(this.runner, this.dialect);
       // First, so that it sees the statements the wrappers below send, and nothing else.
       if (this.waiter !== undefined) {
         this.watch = new LockWaitWatch(this.dialect.backend, this.observer, this.waiter, this.policy.timeoutSeconds);
@@ -222,7 +222,7 @@ export class MigrationLockWaits {
    */
   private async withoutQueueing(send: Send, args: unknown[]): Promise<unknown> {
     const deadline = Date.now() + this.policy.timeoutSeconds * 1000;
-    const bounded = lockWaitStatements('mysql', this.policy.timeoutSeconds).find((s) => /\block_wait_timeout\b/.test(s) && !/innodb/.test(s))!;
+    const bounded = this.dialect.lockWaitStatements(this.policy.timeoutSeconds).find((s) => /\block_wait_timeout\b/.test(s) && !/innodb/.test(s))!;
     await send('SET SESSION lock_wait_timeout = 0');
     try {
       for (;;) {

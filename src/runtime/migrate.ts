@@ -1,7 +1,7 @@
 import { Session } from '../connection/session';
 import { DEFAULT_LOCK_POLICY, LockPolicy } from '../connection/lock-policy';
 import { DatabaseStateError } from '../errors';
-import type { DataLoss } from '../plan/dropped-data';
+import type { QueryRunner } from 'typeorm';
 import { markCommittedPart, setTransactionControl } from '../portable/outside-transaction';
 import { ProgressListener, setProgressListener } from '../portable/progress';
 import { setRowsPerTransaction } from '../portable/transaction-size';
@@ -13,7 +13,7 @@ import { MigrationLockWaits } from './lock-waits';
 import { PartialRevisionNote } from './partial-revision';
 import { runGuardFor, whileHolding } from './run-guard';
 import { refuseUnversionedWatcherTables } from './unversioned-tables';
-import { hasTransactionalDdl, withRunner } from './transaction';
+import { withRunner } from './transaction';
 import { VersionTable } from './version-table';
 
 export type Direction = 'upgrade' | 'downgrade';
@@ -46,11 +46,11 @@ export interface MigrateOptions {
   /** Told how far a long step of a revision has got. */
   onProgress?: ProgressListener;
   /**
-   * Downgrade only: asked, before anything is changed, when the revisions would drop tables or
-   * columns that hold rows, or when that cannot be told; false stops the run there, with nothing
-   * changed. Without it, nothing is counted or asked (the API's behaviour before, and the reference's).
+   * Downgrade only: asked under the run lock, outside any write transaction, before anything is
+   * changed, with the version found then and the steps that would undo it (the API counts the data
+   * they would drop and asks, api/migrate.ts); false stops the run there, with nothing changed.
    */
-  confirmDataLoss?: (loss: DataLoss) => Promise<boolean>;
+  approveDowngrade?: (runner: QueryRunner, from: Heads, to: string | null, steps: Step[]) => Promise<boolean>;
 }
 
 /**
@@ -161,14 +161,13 @@ export async function migrate(
         // transaction (a question must not hold SQLite's write lock while someone reads it); prepare()
         // then checks that the database is still at the version the answer was about.
         let confirmed: { from: Heads } | undefined;
-        if (direction === 'downgrade' && options.confirmDataLoss) {
-          // Loaded only here: it replays the revisions offline through the plan's recorder.
-          const { dataLossOf, losesData } = require('../plan/dropped-data') as typeof import('../plan/dropped-data');
+        if (direction === 'downgrade' && options.approveDowngrade) {
           const from = await waits.retryRevision('reading the version', 'nothing was changed', async () => (await versions.readHeads()).heads);
           checkKnown(chain, from);
           const until = resolveTarget(chain, from, target);
-          const loss = { from: versionValue(from), to: until, ...(await dataLossOf(runner, session, chain, from, downgradeSteps(chain, from, until))) };
-          if (losesData(loss) && !(await options.confirmDataLoss(loss))) return { from: versionValue(before), to: versionValue(from), applied: [] };
+          if (!(await options.approveDowngrade(runner, from, until, downgradeSteps(chain, from, until)))) {
+            return { from: versionValue(before), to: versionValue(from), applied: [] };
+          }
           confirmed = { from };
         }
         for (;;) {
@@ -178,7 +177,7 @@ export async function migrate(
           if (first && !firstTried.has(labelOf(first))) firstTried.set(labelOf(first), performance.now()); // before waiting for BEGIN
           const outcome = () => {
             if (!failing) return 'nothing was changed';
-            if (!hasTransactionalDdl(dialect)) {
+            if (!dialect.transactionalDdl) {
               return `the database is at ${versionText(failing.before)}, with the statements of this revision that ran kept for a rerun to continue from`;
             }
             const withOthers = uncommitted.length > 0 ? `, with the ${uncommitted.length} revision(s) before it in its transaction` : '';

@@ -19,7 +19,6 @@ export function createOfflineRunner(dataSource: DataSource, dialect: Dialect): O
   const runner = dataSource.createQueryRunner();
   const tables = new Map<string, Table>();
   const state: OfflineRunner = { runner, recording: false, statements: [] };
-  const inline = literalInliner(dialect);
   const self = runner as unknown as Record<string | symbol, unknown>;
   const nameOf = (t: Table | string) => (typeof t === 'string' ? t : t.name);
   const original = {
@@ -34,7 +33,7 @@ export function createOfflineRunner(dataSource: DataSource, dialect: Dialect): O
     if (/^PRAGMA\s+foreign_keys\s*$/i.test(text)) return [{ foreign_keys: 0 }];
     if (/^SELECT\s+sql\s+FROM\s+sqlite_master/i.test(text)) return [{ sql: '' }];
     if (/^(SELECT|PRAGMA\s+\w+\s*(\(|$)|SHOW)\b/i.test(text)) return [];
-    if (state.recording) state.statements.push(inline(text, parameters ?? []));
+    if (state.recording) state.statements.push(dialect.inlineParameters(text, parameters ?? []));
     return [];
   };
   self.loadTables = async (names?: string[]) =>
@@ -59,20 +58,4 @@ export function createOfflineRunner(dataSource: DataSource, dialect: Dialect): O
     tables.set(changed.name, changed.clone());
   };
   return state;
-}
-
-/** Puts bound parameters into the statement as SQL literals, for a script to be run by a client. */
-function literalInliner(dialect: Dialect): (sql: string, parameters: unknown[]) => string {
-  const literal = (value: unknown): string => {
-    if (value === null || value === undefined) return 'NULL';
-    if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-    if (typeof value === 'boolean') return value ? '1' : '0';
-    return dialect.stringLiteral(String(value));
-  };
-  return (sql, parameters) => {
-    if (parameters.length === 0) return sql;
-    if (dialect.backend === 'postgres') return sql.replace(/\$(\d+)/g, (_m, n: string) => literal(parameters[Number(n) - 1]));
-    let i = 0;
-    return sql.replace(/\?/g, () => literal(parameters[i++]));
-  };
 }

@@ -1,6 +1,6 @@
 import { dataSourceOptions } from '../connection/data-source-options';
 import { loadTypeorm } from '../connection/typeorm-load';
-import { DEFAULT_LOCK_POLICY, LockPolicy, lockWaitStatements } from '../connection/lock-policy';
+import { DEFAULT_LOCK_POLICY, LockPolicy } from '../connection/lock-policy';
 import { ConnectionSpec } from '../connection/url';
 import { Dialect, dialectFor } from '../dialect';
 import { RevisionError } from '../errors';
@@ -10,7 +10,6 @@ import { downgradeSteps, resolveTarget, revisionsBelow, stepLabel, upgradeSteps 
 import type { VersionChange } from '../script/heads';
 import { Direction } from './migrate';
 import { createOfflineRunner } from './offline-runner';
-import { hasTransactionalDdl } from './transaction';
 import { VERSION_TABLE } from './version-table';
 
 /** The revision range of an offline run: `[FROM:]TO`. */
@@ -54,9 +53,9 @@ export async function offlineScript(
 
   const out: string[] = [];
   const emit = (sql: string) => out.push(`${sql};`);
-  lockWaitStatements(spec.backend, lockPolicy.timeoutSeconds).forEach(emit);
+  dialect.lockWaitStatements(lockPolicy.timeoutSeconds).forEach(emit);
   if (spec.backend === 'sqlite') emit('PRAGMA foreign_keys = OFF');
-  if (hasTransactionalDdl(dialect)) emit('BEGIN');
+  if (dialect.transactionalDdl) emit('BEGIN');
   if (from === null && direction === 'upgrade') {
     for (const sql of dialect.createTable(VERSION_TABLE)) emit(sql);
   }
@@ -72,7 +71,7 @@ export async function offlineScript(
     step.changes.forEach((change) => emit(versionUpdate(dialect, change)));
   }
   out.push('');
-  if (hasTransactionalDdl(dialect)) emit('COMMIT');
+  if (dialect.transactionalDdl) emit('COMMIT');
   if (spec.backend === 'sqlite') emit('PRAGMA foreign_keys = ON');
   return out.join('\n') + '\n';
 }

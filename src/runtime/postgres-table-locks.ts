@@ -1,15 +1,15 @@
-import { classifyInput } from '../plan/classify';
-import { PostgresClassifier } from '../plan/classify-postgres';
-import type { TableLock } from '../plan/types';
+import { classifyInput } from '../sql/classify';
+import { PostgresClassifier } from '../sql/classify-postgres';
+import type { TableLock } from '../sql/effects';
 
-export type { TableLock } from '../plan/types';
+export type { TableLock } from '../sql/effects';
 
 /** The lock modes that conflict with what Watcher's services take (ACCESS SHARE, ROW SHARE, ROW EXCLUSIVE). */
 const STALLS_THE_SERVICES = new Set(['SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE']);
 
 /**
  * The table locks a schema statement will ask for that can stall the services, as `--plan` names
- * them (src/plan/classify-postgres.ts): one reading of the statement for what the tool says and for
+ * them (src/sql/classify-postgres.ts): one reading of the statement for what the tool says and for
  * what it does. Read without the server's catalog facts, which only refine rewrites and scans, and
  * the locks on referenced tables that a dropped foreign key takes (those then wait in the queue,
  * bounded by lock_timeout). Data statements and CONCURRENTLY builds give none.

@@ -1,12 +1,6 @@
 import type { QueryRunner } from 'typeorm';
-import { Dialect } from '../dialect';
 import { environmentFailure } from '../connection/environment-failure';
 import { ConnectionError } from '../errors';
-
-/** PostgreSQL and SQLite roll DDL back with the transaction; MySQL commits each DDL statement at once. */
-export function hasTransactionalDdl(dialect: Dialect): boolean {
-  return dialect.backend !== 'mysql';
-}
 
 /** Runs `work` in one transaction on `runner`: committed when it resolves, rolled back when it throws. */
 export async function inTransaction<T>(runner: QueryRunner, work: () => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import { isSqlExpression, ServerDefault, sqlText } from '../portable/server-default';
+import { isSqlExpression, ServerDefault, sqlText } from './server-default';
 import { ColumnType } from './model';
 
 /*

@@ -4,7 +4,7 @@ import { ColumnType, SchemaModel, TableModel } from './model';
 import { typeOfSqliteName } from './sqlite-type-names';
 import { sortByDependency } from './sort-tables';
 import { defaultOfEntity, defaultOfType } from './column-default';
-import type { ServerDefault } from '../portable/server-default';
+import type { ServerDefault } from './server-default';
 
 /** Translates TypeORM entity metadata into the neutral schema model. */
 export function fromEntities(metadatas: EntityMetadata[]): SchemaModel {

@@ -1,4 +1,4 @@
-import type { ServerDefault } from '../portable/server-default';
+import type { ServerDefault } from './server-default';
 
 /**
  * A backend-neutral description of a database schema: what the entities declare and, later, what a

@@ -1,4 +1,4 @@
-import { isSqlExpression, ServerDefault } from '../../portable/server-default';
+import { isSqlExpression, ServerDefault } from '../../schema/server-default';
 import { ColumnModel, ColumnType } from '../../schema/model';
 
 /*

@@ -1,6 +1,6 @@
 import type { Table } from 'typeorm';
 import { Classified, Classifier, ClassifyInput, transactionStatement, unknownStatement } from './classify';
-import { isWord, nameAt, skipWords, startsWith, tablesRead, Token } from './sql-tokens';
+import { isWord, nameAt, skipWords, startsWith, tablesRead, Token } from './tokens';
 
 /*
  * SQLite has one lock for the whole database: a run holds its write lock (an IMMEDIATE transaction)

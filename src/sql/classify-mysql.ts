@@ -1,8 +1,8 @@
 import type { Table } from 'typeorm';
 import type { SqlExecutor } from '../connection/sql-executor';
 import { alterEffect, Classified, Classifier, ClassifyInput, ParsedType, parseType, transactionStatement, unknownStatement } from './classify';
-import { isPunct, isWord, nameAt, skipWords, splitTopLevel, startsWith, tablesRead, Token } from './sql-tokens';
-import type { MysqlAlgorithm, MysqlLockLevel, TableLock } from './types';
+import { isPunct, isWord, nameAt, skipWords, splitTopLevel, startsWith, tablesRead, Token } from './tokens';
+import type { MysqlAlgorithm, MysqlLockLevel, TableLock } from './effects';
 
 /*
  * MariaDB 10.11 (InnoDB) per ALTER clause, as measured on the server: each clause tried with

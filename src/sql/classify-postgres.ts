@@ -11,8 +11,8 @@ import {
   transactionStatement,
   unknownStatement,
 } from './classify';
-import { findTopLevelWord, isPunct, isWord, nameAt, skipWords, splitTopLevel, startsWith, tablesRead, textOf, Token } from './sql-tokens';
-import type { TableLock } from './types';
+import { findTopLevelWord, isPunct, isWord, nameAt, skipWords, splitTopLevel, startsWith, tablesRead, textOf, Token } from './tokens';
+import type { TableLock } from './effects';
 
 /*
  * PostgreSQL 15's lock levels and rewrites per statement, as measured on the server (pg_locks held

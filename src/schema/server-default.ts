@@ -1,5 +1,3 @@
-import type { Backend } from './backend';
-
 /**
  * A column's server default, as a revision writes it (SQLAlchemy's `server_default`): a constant
  * of the column's type, or an SQL expression (`sa.text('CURRENT_TIMESTAMP')`). Constants are written
@@ -19,22 +17,6 @@ export function sqlText(sql: string): SqlExpression {
 
 export function isSqlExpression(value: ServerDefault): value is SqlExpression {
   return typeof value === 'object' && value !== null && typeof (value as SqlExpression).sql === 'string';
-}
-
-/**
- * The SQL for a default on `backend`: a string as a literal (MySQL also reads a backslash as an
- * escape), a boolean as the backend stores it (MySQL's BOOLEAN is tinyint(1), SQLite has no booleans),
- * a number as it is written, an expression as it is.
- */
-export function defaultSql(backend: Backend, value: ServerDefault): string {
-  if (isSqlExpression(value)) return value.sql;
-  if (typeof value === 'boolean') return backend === 'postgres' ? String(value) : value ? '1' : '0';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`A default must be a finite number, not ${value}`);
-    return String(value);
-  }
-  const escaped = backend === 'mysql' ? value.replace(/\\/g, '\\\\') : value;
-  return `'${escaped.replace(/'/g, "''")}'`;
 }
 
 /**

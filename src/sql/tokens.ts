@@ -1,4 +1,4 @@
-import type { Backend } from '../connection/url';
+import type { Backend } from '../dialect/backend';
 
 /**
  * A small SQL tokenizer for the classifiers: enough to tell statements apart by their keywords and

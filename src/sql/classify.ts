@@ -1,7 +1,7 @@
 import type { Table } from 'typeorm';
-import type { Backend } from '../connection/url';
-import type { MysqlAlgorithm, MysqlLockLevel, StatementKind, TableLock } from './types';
-import { isWord, Token, tokenize } from './sql-tokens';
+import type { Backend } from '../dialect/backend';
+import type { MysqlAlgorithm, MysqlLockLevel, StatementKind, TableLock } from './effects';
+import { isWord, Token, tokenize } from './tokens';
 
 /** One recorded statement, as the classifier gets it. */
 export interface ClassifyInput {
