@@ -4,6 +4,7 @@ import { q } from '../operations/operation';
 import { Backend, backendOf } from '../portable/backend';
 import { ColumnType, describeType } from '../schema/model';
 import type { Annotation, Annotator } from './annotation';
+import { Dialect, dialectFor } from '../dialect';
 import { storedType } from './stored-type';
 
 /**
@@ -65,7 +66,7 @@ async function alterTypeWarning(runner: QueryRunner, backend: Backend, op: Alter
   const loss = typeChangeLoss(backend, op.from, op.to);
   if (!loss) return undefined;
   const c = name(runner, op.column);
-  const where = loss.counts === 'affected' ? `${c} IS NOT NULL AND (${loss.where(c, sqlOf(backend))})` : `${c} IS NOT NULL`;
+  const where = loss.counts === 'affected' ? `${c} IS NOT NULL AND (${loss.where(c, dialectFor(backend))})` : `${c} IS NOT NULL`;
   const n = await count(runner, op.table, where);
   if (n === 0) return undefined;
   const change = `changing ${q(`${op.table}.${op.column}`)} from ${describeType(op.from)} to ${describeType(op.to)}`;
@@ -107,7 +108,7 @@ export function typeChangeLoss(backend: Backend, from: ColumnType, to: ColumnTyp
       if (from.kind === 'float') {
         // MySQL's Numeric() is decimal(10,0): whole numbers of up to 10 digits. Elsewhere it has no
         // fixed scale and takes a float's value as it is.
-        return backend === 'mysql' ? NOT_WHOLE(9999999999, 'whole numbers of at most 10 digits') : null;
+        return isDecimal10(backend) ? NOT_WHOLE(9999999999, 'whole numbers of at most 10 digits') : null;
       }
       return NON_NULL;
     case 'float':
@@ -121,7 +122,7 @@ export function typeChangeLoss(backend: Backend, from: ColumnType, to: ColumnTyp
 function toStringLoss(from: ColumnType, length: number): Loss | null {
   const longer = (text: (c: string, sql: Sql) => string): Loss => ({
     counts: 'affected',
-    where: (c, sql) => `${sql.length(text(c, sql))} > ${length}`,
+    where: (c, sql) => `${sql.charLength(text(c, sql))} > ${length}`,
     what: `longer than ${length} characters`,
   });
   switch (from.kind) {
@@ -137,7 +138,7 @@ function toStringLoss(from: ColumnType, length: number): Loss | null {
       // microseconds ('2024-01-01 00:00:00.000000').
       const longest = LONGEST_TEXT[from.kind];
       if (longest !== undefined && longest <= length) return null;
-      return longer((c, sql) => sql.asText(c));
+      return longer((c, sql) => sql.castAsText(c));
     }
   }
 }
@@ -159,7 +160,7 @@ function toFloatLoss(backend: Backend, from: ColumnType, target: string): Loss |
       return single ? NON_NULL : null;
     case 'numeric':
       // MySQL's decimal(10,0) fits a double exactly; an unbounded numeric may not.
-      return backend === 'mysql' && !single ? null : NON_NULL;
+      return isDecimal10(backend) && !single ? null : NON_NULL;
     default:
       return NON_NULL;
   }
@@ -174,21 +175,12 @@ function NOT_WHOLE(max: number, words: string): Loss {
   return { counts: 'affected', where: (c) => `${c} <> ROUND(${c}) OR ABS(${c}) > ${max}`, what: `outside the ${words}` };
 }
 
-/** The few SQL spellings that differ: SQLite has no CHAR_LENGTH (its LENGTH counts characters of text), MySQL casts to CHAR. */
-interface Sql {
-  length(expr: string): string;
-  asText(expr: string): string;
-}
+/** The SQL spellings a loss query needs from the dialect. */
+type Sql = Pick<Dialect, 'charLength' | 'castAsText'>;
 
-function sqlOf(backend: Backend): Sql {
-  switch (backend) {
-    case 'postgres':
-      return { length: (e) => `CHAR_LENGTH(${e})`, asText: (e) => `CAST(${e} AS text)` };
-    case 'mysql':
-      return { length: (e) => `CHAR_LENGTH(${e})`, asText: (e) => `CAST(${e} AS CHAR)` };
-    case 'sqlite':
-      return { length: (e) => `LENGTH(${e})`, asText: (e) => `CAST(${e} AS TEXT)` };
-  }
+/** Whether Numeric() is stored with a fixed scale of 0 and 10 digits (MySQL's decimal(10,0)). */
+function isDecimal10(backend: Backend): boolean {
+  return storedType(backend, { kind: 'numeric' }) === 'decimal(10,0)';
 }
 
 function name(runner: QueryRunner, identifier: string): string {

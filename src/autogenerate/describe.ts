@@ -6,7 +6,6 @@ import { ColumnModel, IndexModel, KeyModel, SchemaModel, TableModel } from '../s
 import { sortByDependency } from '../schema/sort-tables';
 import { KeyColumns, keyColumnOrder, keyId } from './key-columns';
 import { dialectFor } from '../dialect';
-import { liveDefaults } from './live-defaults';
 import type { ServerDefault } from '../schema/server-default';
 import { defaultOfType } from '../schema/column-default';
 
@@ -31,7 +30,7 @@ const IGNORED_TABLES = new Set(['alembic_version', CLUSTER_LOCK_TABLE]);
  * - PostgreSQL lists a unique constraint once (not also as its index).
  * - Everywhere, the column order of keys comes from the catalogs (see key-columns.ts), and types
  *   that no generic type stores are an error rather than a guess.
- * - Server defaults come from the catalogs (live-defaults.ts).
+ * - Server defaults come from the catalogs (Dialect.columnDefaults).
  */
 export async function describeDatabase(queryRunner: QueryRunner): Promise<SchemaModel> {
   const backend = backendOf(queryRunner);
@@ -40,7 +39,7 @@ export async function describeDatabase(queryRunner: QueryRunner): Promise<Schema
   const mysqlTypes = backend === 'mysql' ? await mysqlColumnTypes(queryRunner) : new Map<string, string>();
   const sqliteSql = backend === 'sqlite' ? await sqliteCreateStatements(queryRunner) : new Map<string, string>();
   const order = await keyColumnOrder(queryRunner, backend);
-  const defaults = await liveDefaults(queryRunner, backend);
+  const defaults = await dialectFor(backend).columnDefaults(queryRunner);
   const models = tables.map((t) => tableModel(backend, t, mysqlTypes, sqliteSql.get(t.name) ?? '', order, defaults));
   return { tables: sortByDependency(models) };
 }

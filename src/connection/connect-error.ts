@@ -2,16 +2,12 @@ import { ConnectionError } from '../errors';
 import { redactSecrets, secretsInUrl } from './redact';
 import { isNodeNotReadyError } from './galera';
 import { ConnectionSpec } from './url';
-
-const BACKEND_NAMES = { sqlite: 'SQLite', postgres: 'PostgreSQL', mysql: 'MySQL' } as const;
+import { driverFor } from './drivers/driver';
+import { dialectFor } from '../dialect';
 
 /** Where we tried to connect, as an operator would write it: host:port, socket or file. */
 export function describeTarget(spec: ConnectionSpec): string {
-  if (spec.backend === 'sqlite') return spec.sqlitePath === ':memory:' ? 'an in-memory database' : spec.sqlitePath ?? '';
-  if (spec.socketPath) return `socket ${spec.socketPath}`;
-  const port = spec.port ?? (spec.backend === 'postgres' ? 5432 : 3306);
-  const host = spec.host ?? 'localhost';
-  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return driverFor(spec.backend).describeTarget(spec);
 }
 
 /**
@@ -21,8 +17,8 @@ export function describeTarget(spec: ConnectionSpec): string {
 export function connectionError(spec: ConnectionSpec, cause: unknown): ConnectionError {
   const err = cause as { code?: string; errno?: number; message?: string };
   const reason = reasonFor(spec, err);
-  const db = spec.database && spec.backend !== 'sqlite' ? ` (database '${spec.database}')` : '';
-  const line = `Cannot connect to ${BACKEND_NAMES[spec.backend]} at ${describeTarget(spec)}${db}: ${reason}`;
+  const driver = driverFor(spec.backend);
+  const line = `Cannot connect to ${dialectFor(spec.backend).displayName} at ${driver.describeTarget(spec)}${driver.describeDatabase(spec)}: ${reason}`;
   return new ConnectionError(redactSecrets(line.replace(/\s*\n\s*/g, ' '), secretsOf(spec)));
 }
 
@@ -33,7 +29,7 @@ export function connectionError(spec: ConnectionSpec, cause: unknown): Connectio
  * bad URL or anything SQLite says will not change by waiting, so those fail at once.
  */
 export function isTransientConnectError(spec: ConnectionSpec, cause: unknown): boolean {
-  if (spec.backend === 'sqlite') return false;
+  if (!driverFor(spec.backend).connectFailuresMayPass) return false;
   // A Galera node outside the primary component, donor, desynced or joining: it will be back.
   if (isNodeNotReadyError(cause)) return true;
   const err = cause as { code?: string; message?: string };
@@ -79,7 +75,7 @@ function reasonFor(spec: ConnectionSpec, err: { code?: string; message?: string 
     case 'ETIMEOUT':
       return 'timed out';
     case 'ENOENT':
-      return spec.backend === 'sqlite' ? 'the directory does not exist' : 'no such socket';
+      return driverFor(spec.backend).missingPathReason;
     case 'EACCES':
       return 'permission denied';
     case '28P01':

@@ -5,12 +5,13 @@ import { connectionError, describeTarget, isTransientConnectError, secretsOf } f
 import { dataSourceOptions } from './data-source-options';
 import { loadTypeorm } from './typeorm-load';
 import { environmentFailure } from './environment-failure';
-import { checkSqliteDirectory, DriverClient, openDriverClient } from './driver-client';
+import { DriverClient, openDriverClient } from './driver-client';
+import { driverFor } from './drivers/driver';
 import { NO_RETRY, RetryPolicy, withRetries } from './retry';
 import { SqlExecutor } from './sql-executor';
 import { SqlLogger } from './sql-logger';
 import { ConnectionSpec, parseConnectionUrl } from './url';
-import { GALERA_SESSION_STATEMENTS, GaleraNode, GaleraNodeNotReady, describeForLog, describeGaleraNode, notReadyReason } from './galera';
+import { GALERA_SESSION_STATEMENTS, GaleraNode, GaleraNodeNotReady, describeForLog, notReadyReason } from './galera';
 
 /** What every session offers: where the database is, how its SQL is spelled, statements, a log. */
 export interface SessionBase {
@@ -75,10 +76,10 @@ export async function openSession(url: string, options: OpenOptions = {}): Promi
       logger: new SqlLogger(log, secretsOf(spec)),
     });
     try {
-      if (spec.backend === 'sqlite') checkSqliteDirectory(spec.sqlitePath ?? ':memory:');
+      const driver = driverFor(spec.backend);
+      driver.beforeConnect?.(spec);
       await attempt.initialize();
-      // better-sqlite3 opens any file; reading the schema is what finds one that is not a database.
-      if (spec.backend === 'sqlite') await attempt.query('SELECT count(*) FROM sqlite_master');
+      await driver.afterConnect?.(attempt);
       return { dataSource: attempt, galera: await inspectServer(spec, attempt) };
     } catch (cause) {
       await attempt.destroy().catch(() => undefined);
@@ -146,8 +147,7 @@ export async function withDriverSession<T>(url: string, options: OpenOptions, wo
  * connection retries treat as a server still starting.
  */
 async function inspectServer(spec: ConnectionSpec, sql: SqlExecutor): Promise<GaleraNode | undefined> {
-  if (spec.backend !== 'mysql') return undefined;
-  const node = await describeGaleraNode(sql);
+  const node = await driverFor(spec.backend).describeCluster?.(sql);
   const notReady = node && notReadyReason(node);
   if (notReady) throw new GaleraNodeNotReady(notReady);
   return node;

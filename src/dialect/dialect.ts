@@ -1,7 +1,10 @@
 import { ColumnModel, ColumnType, IndexModel, TableModel } from '../schema/model';
 import { isSqlExpression, ServerDefault } from '../schema/server-default';
+import { defaultOfSql } from '../schema/column-default';
 import type { Backend } from './backend';
 import type { RawType, TypeTable } from './type-table';
+import type { LockWait } from './catalog/lock-holder-text';
+import type { SqlExecutor } from './sql-executor';
 
 export type { Backend };
 
@@ -70,6 +73,14 @@ export abstract class Dialect {
     return `'${value.replace(/'/g, "''")}'`;
   }
 
+  /** The length in characters of a text expression. */
+  charLength(expr: string): string {
+    return `CHAR_LENGTH(${expr})`;
+  }
+
+  /** An expression cast to the backend's text type. */
+  abstract castAsText(expr: string): string;
+
   /** The session statements that bound every lock wait of the connection by `seconds`. */
   abstract lockWaitStatements(seconds: number): string[];
 
@@ -92,6 +103,40 @@ export abstract class Dialect {
 
   /** A query whose one row's `id` is the server's id for this session; none where there are no sessions. */
   readonly sessionIdQuery: string | undefined = undefined;
+
+  /**
+   * Who holds locks on `table` ("held by pid 42 (...)"), leaving out session `waiter`, as the
+   * server's catalog tells it; undefined where it does not say (SQLite: a file lock of some other
+   * process). May fail: the caller treats that as not said (connection/lock-holders.ts).
+   */
+  async lockHolders(_executor: SqlExecutor, _table: string, _waiter?: number): Promise<string | undefined> {
+    return undefined;
+  }
+
+  /** What session `waiter` waits for right now (the table, who is in the way), asked on another connection. */
+  async lockWaitOf(_executor: SqlExecutor, _waiter: number): Promise<LockWait | undefined> {
+    return undefined;
+  }
+
+  /**
+   * The table's row count as the server's statistics keep it, without reading the table; undefined
+   * when it keeps none for the table (the caller counts instead).
+   */
+  abstract tableStatistics(executor: SqlExecutor, table: string): Promise<number | undefined>;
+
+  /**
+   * Every column's server default in the connection's own schema, keyed `table.column`, read from
+   * the catalog (not TypeORM's getTables(), which on MariaDB quotes COLUMN_DEFAULT once more and
+   * turns "no default" into the string 'NULL'). A value is in SQL terms here; autogenerate puts it in
+   * its column type's terms.
+   */
+  async columnDefaults(executor: SqlExecutor): Promise<Map<string, ServerDefault | undefined>> {
+    const rows = (await executor.query(this.columnDefaultsQuery)) as { t: string; c: string; d: string | null }[];
+    return new Map(rows.map((r) => [`${r.t}.${r.c}`, defaultOfSql(r.d)]));
+  }
+
+  /** Rows of `t` (table), `c` (column), `d` (the default's SQL text, NULL for none). */
+  protected abstract readonly columnDefaultsQuery: string;
 
   /** The name the server gives an unnamed primary key, where it keeps one. */
   primaryKeyName(_table: string): string | undefined {

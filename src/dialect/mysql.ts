@@ -1,6 +1,10 @@
 import { ColumnModel, ColumnType, TableModel } from '../schema/model';
+import { canonicalExpression, defaultOfSql } from '../schema/column-default';
+import { ServerDefault, sqlText } from '../schema/server-default';
 import { Dialect } from './dialect';
 import { RawType, spelled, TypeTable } from './type-table';
+import type { LockWait } from './catalog/lock-holder-text';
+import type { SqlExecutor } from './sql-executor';
 
 const FULL = `'%Y-%m-%d %H:%i:%s.%f'`;
 const SECONDS = `'%Y-%m-%d %H:%i:%s'`;
@@ -41,6 +45,10 @@ export class MysqlDialect extends Dialect {
     return this.stringLiteral(value);
   }
 
+  castAsText(expr: string): string {
+    return `CAST(${expr} AS CHAR)`;
+  }
+
   placeholder(): string {
     return '?';
   }
@@ -49,6 +57,43 @@ export class MysqlDialect extends Dialect {
   lockWaitStatements(seconds: number): string[] {
     const s = Math.max(1, Math.ceil(seconds));
     return [`SET SESSION innodb_lock_wait_timeout = ${s}`, `SET SESSION lock_wait_timeout = ${s}`];
+  }
+
+  // Loaded after a lock wait only.
+  lockHolders(executor: SqlExecutor, table: string, waiter?: number): Promise<string | undefined> {
+    return (require('./catalog/mysql-locks') as typeof import('./catalog/mysql-locks')).mysqlHolders(executor, table, waiter);
+  }
+
+  lockWaitOf(executor: SqlExecutor, waiter: number): Promise<LockWait | undefined> {
+    return (require('./catalog/mysql-locks') as typeof import('./catalog/mysql-locks')).mysqlWait(executor, waiter);
+  }
+
+  /** information_schema.TABLES.TABLE_ROWS, InnoDB's running estimate. */
+  async tableStatistics(executor: SqlExecutor, table: string): Promise<number | undefined> {
+    const [row] = (await executor.query('SELECT TABLE_ROWS AS table_rows FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [
+      table,
+    ])) as { table_rows: number | string | null }[];
+    return row?.table_rows !== null && row?.table_rows !== undefined ? Number(row.table_rows) : undefined;
+  }
+
+  protected readonly columnDefaultsQuery =
+    'SELECT TABLE_NAME AS t, COLUMN_NAME AS c, COLUMN_DEFAULT AS d, EXTRA AS e FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()';
+
+  /**
+   * MariaDB (10.2.7+): COLUMN_DEFAULT is SQL text: literals quoted, NULL for none, expressions as
+   * written. MySQL 8 gives the bare value instead, and marks expressions DEFAULT_GENERATED.
+   */
+  async columnDefaults(executor: SqlExecutor): Promise<Map<string, ServerDefault | undefined>> {
+    const [{ v }] = (await executor.query('SELECT VERSION() AS v')) as { v: string }[];
+    const mariadb = /mariadb/i.test(v);
+    const rows = (await executor.query(this.columnDefaultsQuery)) as { t: string; c: string; d: string | Buffer | null; e: string | null }[];
+    const found = new Map<string, ServerDefault | undefined>();
+    for (const r of rows) {
+      const d = r.d === null ? null : String(r.d);
+      const value = mariadb || d === null ? defaultOfSql(d) : /DEFAULT_GENERATED/i.test(r.e ?? '') ? sqlText(canonicalExpression(d)) : d;
+      found.set(`${r.t}.${r.c}`, value);
+    }
+    return found;
   }
 
   /** `<table>_ibfk_<n>`. */

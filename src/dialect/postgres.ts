@@ -1,6 +1,8 @@
 import { ColumnModel, ColumnType, TableModel } from '../schema/model';
 import { Dialect } from './dialect';
 import { RawType, spelled, TypeTable } from './type-table';
+import type { LockWait } from './catalog/lock-holder-text';
+import type { SqlExecutor } from './sql-executor';
 
 const FULL = `'YYYY-MM-DD HH24:MI:SS.US'`;
 const SECONDS = `'YYYY-MM-DD HH24:MI:SS'`;
@@ -38,6 +40,10 @@ export class PostgresDialect extends Dialect {
     return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
   }
 
+  castAsText(expr: string): string {
+    return `CAST(${expr} AS text)`;
+  }
+
   placeholder(n: number): string {
     return `$${n}`;
   }
@@ -54,6 +60,29 @@ export class PostgresDialect extends Dialect {
   lockWaitStatements(seconds: number): string[] {
     return [`SET lock_timeout = '${Math.max(1, Math.round(seconds * 1000))}ms'`];
   }
+
+  // Loaded after a lock wait only.
+  lockHolders(executor: SqlExecutor, table: string, waiter?: number): Promise<string | undefined> {
+    return (require('./catalog/postgres-locks') as typeof import('./catalog/postgres-locks')).postgresHolders(executor, table, waiter);
+  }
+
+  lockWaitOf(executor: SqlExecutor, waiter: number): Promise<LockWait | undefined> {
+    return (require('./catalog/postgres-locks') as typeof import('./catalog/postgres-locks')).postgresWait(executor, waiter);
+  }
+
+  /** pg_class.reltuples, kept by ANALYZE and autovacuum; -1 means the table was never analyzed. */
+  async tableStatistics(executor: SqlExecutor, table: string): Promise<number | undefined> {
+    const [row] = (await executor.query(
+      'SELECT c.reltuples::float8 AS reltuples FROM pg_class c WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace',
+      [table],
+    )) as { reltuples: number | string }[];
+    const reltuples = Number(row?.reltuples ?? -1);
+    return reltuples >= 0 ? Math.round(reltuples) : undefined;
+  }
+
+  /** information_schema.columns.column_default: SQL text with casts. */
+  protected readonly columnDefaultsQuery =
+    'SELECT table_name AS t, column_name AS c, column_default AS d FROM information_schema.columns WHERE table_schema = current_schema()';
 
   /** An unnamed primary key is `<table>_pkey`. */
   primaryKeyName(table: string): string {

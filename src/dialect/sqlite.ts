@@ -1,6 +1,7 @@
 import { ColumnType } from '../schema/model';
 import { typeOfSqliteName } from '../schema/sqlite-type-names';
 import { Dialect } from './dialect';
+import type { SqlExecutor } from './sql-executor';
 import { RawType, spelled, TypeTable } from './type-table';
 
 /**
@@ -34,6 +35,15 @@ export class SqliteDialect extends Dialect {
   quote(identifier: string): string {
     if (/^[a-z_][a-z0-9_]*$/.test(identifier) && !SQLITE_KEYWORDS.has(identifier.toUpperCase())) return identifier;
     return `"${identifier.replace(/"/g, '""')}"`;
+  }
+
+  /** SQLite has no CHAR_LENGTH: its LENGTH counts the characters of text. */
+  charLength(expr: string): string {
+    return `LENGTH(${expr})`;
+  }
+
+  castAsText(expr: string): string {
+    return `CAST(${expr} AS TEXT)`;
   }
 
   placeholder(): string {
@@ -77,6 +87,18 @@ export class SqliteDialect extends Dialect {
       `WHEN ${micro} = '000000' THEN ${seconds} ELSE ${seconds} || '.' || ${micro} END`
     );
   }
+
+  /** sqlite_stat1's row count for the table (the first number of its `stat`), when ANALYZE wrote one. */
+  async tableStatistics(executor: SqlExecutor, table: string): Promise<number | undefined> {
+    const present = (await executor.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")) as unknown[];
+    if (present.length === 0) return undefined;
+    const rows = (await executor.query('SELECT stat FROM sqlite_stat1 WHERE tbl = ?', [table])) as { stat: string }[];
+    const counts = rows.map((r) => Number(String(r.stat).split(' ')[0])).filter((n) => Number.isFinite(n));
+    return counts.length ? Math.max(...counts) : undefined;
+  }
+
+  /** pragma_table_info's dflt_value: the text of the DEFAULT clause. */
+  protected readonly columnDefaultsQuery = `SELECT m.name AS t, p.name AS c, p.dflt_value AS d FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table'`;
 
   /** SQLite keeps the declared name; TypeORM reads it back lower-cased, with the length apart. */
   columnTypeOf({ type, length }: RawType): ColumnType | undefined {

@@ -1,4 +1,3 @@
-import type { Backend } from '../dialect/backend';
 import type { SqlExecutor } from '../connection/sql-executor';
 import type { Dialect } from '../dialect';
 import type { RowsSource } from './types';
@@ -30,37 +29,11 @@ export async function estimateRows(sql: SqlExecutor, dialect: Dialect, tables: s
 }
 
 async function estimateOne(sql: SqlExecutor, dialect: Dialect, table: string): Promise<RowEstimate> {
-  const backend: Backend = dialect.backend;
   const exists = dialect.tableExistsQuery(table);
   if (((await sql.query(exists.sql, exists.parameters)) as unknown[]).length === 0) return { rows: null, source: null };
-  if (backend === 'postgres') {
-    const [row] = (await sql.query(
-      'SELECT c.reltuples::float8 AS reltuples FROM pg_class c WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace',
-      [table],
-    )) as { reltuples: number | string }[];
-    const reltuples = Number(row?.reltuples ?? -1);
-    if (reltuples >= 0) return { rows: Math.round(reltuples), source: 'statistics' };
-    return cappedCount(sql, dialect, table);
-  }
-  if (backend === 'mysql') {
-    const [row] = (await sql.query('SELECT TABLE_ROWS AS table_rows FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [table])) as {
-      table_rows: number | string | null;
-    }[];
-    if (row?.table_rows !== null && row?.table_rows !== undefined) return { rows: Number(row.table_rows), source: 'statistics' };
-    return cappedCount(sql, dialect, table);
-  }
-  const stat = await sqliteStat(sql, table);
-  if (stat !== undefined) return { rows: stat, source: 'statistics' };
+  const statistics = await dialect.tableStatistics(sql, table);
+  if (statistics !== undefined) return { rows: statistics, source: 'statistics' };
   return cappedCount(sql, dialect, table);
-}
-
-/** sqlite_stat1's row count for the table (the first number of its `stat`), when ANALYZE wrote one. */
-async function sqliteStat(sql: SqlExecutor, table: string): Promise<number | undefined> {
-  const present = (await sql.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")) as unknown[];
-  if (present.length === 0) return undefined;
-  const rows = (await sql.query('SELECT stat FROM sqlite_stat1 WHERE tbl = ?', [table])) as { stat: string }[];
-  const counts = rows.map((r) => Number(String(r.stat).split(' ')[0])).filter((n) => Number.isFinite(n));
-  return counts.length ? Math.max(...counts) : undefined;
 }
 
 /**

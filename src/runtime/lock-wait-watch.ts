@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { describeLockWait, LockWait } from '../connection/lock-holders';
-import type { Backend } from '../dialect/backend';
+import type { Dialect } from '../dialect';
 import type { SqlExecutor } from '../connection/sql-executor';
 
 type Send = (...args: unknown[]) => Promise<unknown>;
@@ -18,7 +18,7 @@ export class LockWaitWatch {
   private readonly seen = new WeakMap<object, LockWait>();
 
   constructor(
-    private readonly backend: Backend,
+    private readonly dialect: Dialect,
     /** Another connection: the waiting one cannot ask while it waits. */
     private readonly observer: SqlExecutor,
     private readonly waiter: number,
@@ -42,7 +42,7 @@ export class LockWaitWatch {
     let asking: Promise<void> | undefined;
     const ask = () => {
       if (asking) return;
-      asking = describeLockWait(this.observer, this.backend, this.waiter).then((wait) => {
+      asking = describeLockWait(this.observer, this.dialect, this.waiter).then((wait) => {
         if (wait) last = wait;
         asking = undefined;
       });

@@ -54,7 +54,7 @@ export class MigrationLockWaits {
       this.waiter = await sessionId(this.runner, this.dialect);
       // First, so that it sees the statements the wrappers below send, and nothing else.
       if (this.waiter !== undefined) {
-        this.watch = new LockWaitWatch(this.dialect.backend, this.observer, this.waiter, this.policy.timeoutSeconds);
+        this.watch = new LockWaitWatch(this.dialect, this.observer, this.waiter, this.policy.timeoutSeconds);
         this.watch.install(this.runner);
       }
     }
@@ -126,7 +126,7 @@ export class MigrationLockWaits {
 
   private async on(table: string): Promise<string> {
     const { describeLockHolders } = require('../connection/lock-holders') as typeof import('../connection/lock-holders'); // after a wait only
-    const holders = await describeLockHolders(this.observer, this.dialect.backend, table, this.waiter);
+    const holders = await describeLockHolders(this.observer, this.dialect, table, this.waiter);
     return `on ${table}${holders ? `, ${holders}` : ''}`;
   }
 
