@@ -1,5 +1,6 @@
 import type { Session } from '../connection/session';
-import { classifySteps, loadBackendFacts, planSteps, tablesToEstimate } from '../plan/build';
+import { classifySteps, planSteps, tablesToEstimate } from '../plan/build';
+import { loadStatementReader } from '../sql/reader';
 import { estimateRows } from '../plan/estimate-rows';
 import { recordSteps } from '../plan/statements';
 import type { Plan } from '../plan/types';
@@ -27,14 +28,14 @@ export async function plan(session: Session, chain: RevisionChain, direction: Di
     const state = await versions.readHeads();
     const current = state.heads;
     // The same refusals as the run, so that a plan is never shown for a run that would not start.
-    const resuming = dialect.backend === 'mysql' && state.exists;
+    const resuming = !dialect.transactionalDdl && state.exists;
     if (direction === 'upgrade' && current.length === 0 && !resuming) await refuseUnversionedWatcherTables(runner);
     checkKnown(chain, current);
     const to = resolveTarget(chain, current, target);
     const steps = direction === 'upgrade' ? upgradeSteps(chain, current, to) : downgradeSteps(chain, current, to);
 
     const recorded = await recordSteps(spec, dialect, chain, current, steps, { createVersionTable: !state.exists });
-    const classified = classifySteps(dialect.backend, await loadBackendFacts(runner, dialect.backend), recorded);
+    const classified = classifySteps(dialect.backend, await loadStatementReader(runner, dialect.backend), recorded);
     const rows = await estimateRows(runner, dialect, tablesToEstimate(classified));
     return { from: versionValue(current), to, steps: planSteps(classified, rows) };
   });

@@ -1,5 +1,6 @@
 import type { Plan, PlanStatement } from '../api/plan';
 import type { Backend } from '../dialect/backend';
+import { dialectFor } from '../dialect';
 import type { RevisionChain } from '../script/chain';
 import { headsOf, versionText } from '../script/heads';
 import { parentText } from '../script/revision';
@@ -13,8 +14,9 @@ import { parentText } from '../script/revision';
  * under the table instead of being squeezed or wrapped into a cell.
  */
 export function renderPlan(plan: Plan, backend: Backend, direction: 'upgrade' | 'downgrade', chain: RevisionChain): string {
-  const name = { postgres: 'PostgreSQL', mysql: 'MySQL/MariaDB', sqlite: 'SQLite' }[backend];
-  const lines = [`Plan: ${direction} ${versionText(headsOf(plan.from))} -> ${plan.to ?? 'base'} on ${name}; nothing has been changed.`];
+  const dialect = dialectFor(backend);
+  const algorithms = dialect.hasAlterAlgorithms;
+  const lines = [`Plan: ${direction} ${versionText(headsOf(plan.from))} -> ${plan.to ?? 'base'} on ${dialect.familyName}; nothing has been changed.`];
   if (plan.steps.length === 0) {
     lines.push('Nothing to do: the database is already at the target revision.');
     return lines.join('\n') + '\n';
@@ -24,11 +26,11 @@ export function renderPlan(plan: Plan, backend: Backend, direction: 'upgrade' | 
     const parents = rev ? parentText(rev, 'base').replace(/^\((.*)\)$/, '$1') : 'base';
     const [from, to] = direction === 'upgrade' ? [parents, step.revision] : [step.revision, parents];
     lines.push('', `${direction} ${from} -> ${to}, ${step.message}`);
-    const headers = ['#', 'table', ...(backend === 'mysql' ? ['algorithm'] : []), 'lock', 'rewrite', 'scan', 'rows'];
+    const headers = ['#', 'table', ...(algorithms ? ['algorithm'] : []), 'lock', 'rewrite', 'scan', 'rows'];
     const rows = step.statements.map((s, i) => [
       String(i + 1),
       s.table ?? `(${s.kind})`,
-      ...(backend === 'mysql' ? [s.algorithm ?? '-'] : []),
+      ...(algorithms ? [s.algorithm ?? '-'] : []),
       s.lock ?? '-',
       s.table === null ? '-' : s.rewrite ? 'yes' : 'no',
       s.table === null ? '-' : s.scan ? 'yes' : 'no',

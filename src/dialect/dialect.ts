@@ -18,6 +18,12 @@ export abstract class Dialect {
   abstract readonly backend: Backend;
   /** The name operators know the backend by, for messages. */
   abstract readonly displayName: string;
+  /** The family of servers the dialect serves, as a plan's heading names it. */
+  get familyName(): string {
+    return this.displayName;
+  }
+  /** Whether an ALTER TABLE can be asked for an algorithm (INSTANT, INPLACE, COPY), which a plan then shows. */
+  readonly hasAlterAlgorithms: boolean = false;
   /** Whether DDL is rolled back with the transaction (PostgreSQL, SQLite), or commits at once (MySQL). */
   abstract readonly transactionalDdl: boolean;
   /** The generic types as this backend writes, stores and reports them. */
@@ -80,6 +86,34 @@ export abstract class Dialect {
 
   /** An expression cast to the backend's text type. */
   abstract castAsText(expr: string): string;
+
+  /**
+   * What a `--sql` script sends before the revisions' statements (after the lock-wait settings), and
+   * after them: one transaction around them where DDL is transactional.
+   */
+  scriptOpening(): string[] {
+    return this.transactionalDdl ? ['BEGIN'] : [];
+  }
+
+  scriptClosing(): string[] {
+    return this.transactionalDdl ? ['COMMIT'] : [];
+  }
+
+  /** How strings are written, for the statement reader: which quotes delimit them, and whether a backslash escapes. */
+  readonly stringQuotes: readonly string[] = ["'"];
+  readonly backslashEscapes: boolean = false;
+
+  /**
+   * Whether the server has a lock a run can hold across its transactions (PostgreSQL's advisory
+   * locks, MySQL's GET_LOCK): only then may a revision commit part of its work and go on, since no
+   * second run can start the revision meanwhile. SQLite has none (runtime/run-guard.ts).
+   */
+  readonly hasRunLock: boolean = true;
+
+  /** Runs `work` with the statement compiler off where the server has one that costs more than it saves. */
+  async withoutJit<T>(_executor: SqlExecutor, work: () => Promise<T>): Promise<T> {
+    return work();
+  }
 
   /** The session statements that bound every lock wait of the connection by `seconds`. */
   abstract lockWaitStatements(seconds: number): string[];

@@ -16,6 +16,15 @@ export class MysqlDialect extends Dialect {
   readonly transactionalDdl = false;
   readonly sessionIdQuery = 'SELECT CONNECTION_ID() AS id';
   readonly foreignKeysNeedAnIndex = true;
+  readonly hasAlterAlgorithms = true;
+
+  get familyName(): string {
+    return 'MySQL/MariaDB';
+  }
+
+  /** Without ANSI_QUOTES, "..." is a string too, and a backslash escapes the quote. */
+  readonly stringQuotes = ["'", '"'];
+  readonly backslashEscapes = true;
   /** Foreign keys need InnoDB (the spec requires it). */
   readonly tableEngine = 'InnoDB';
 

@@ -84,6 +84,27 @@ export class PostgresDialect extends Dialect {
   protected readonly columnDefaultsQuery =
     'SELECT table_name AS t, column_name AS c, column_default AS d FROM information_schema.columns WHERE table_schema = current_schema()';
 
+  /**
+   * PostgreSQL compiles a statement whose estimated cost passes jit_above_cost, and the correlated
+   * subqueries of a batched UPDATE estimate high: measured, 40 ms of compiling for a 10,000-row chunk
+   * that runs in 250 ms, on every chunk. The session's own setting is put back afterwards.
+   */
+  async withoutJit<T>(executor: SqlExecutor, work: () => Promise<T>): Promise<T> {
+    const [{ jit }] = (await executor.query(`SELECT current_setting('jit') AS jit`)) as { jit: string }[];
+    const restore = () => executor.query(`SELECT set_config('jit', $1, false)`, [jit]);
+    await executor.query(`SELECT set_config('jit', 'off', false)`);
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      // What made the work fail is what must be reported (a lost connection fails the restore too).
+      await restore().catch(() => undefined);
+      throw error;
+    }
+    await restore();
+    return result;
+  }
+
   /** An unnamed primary key is `<table>_pkey`. */
   primaryKeyName(table: string): string {
     return `${table}_pkey`;

@@ -13,6 +13,7 @@ export class SqliteDialect extends Dialect {
   readonly displayName = 'SQLite';
   readonly transactionalDdl = true;
   readonly integerPrimaryKeyIsRowid = true;
+  readonly hasRunLock = false;
 
   // The declared type is kept verbatim in sqlite_master, so the upper-case names SQLAlchemy writes
   // are written everywhere; SQLite has one floating type, and SQLAlchemy writes FLOAT whatever the
@@ -44,6 +45,19 @@ export class SqliteDialect extends Dialect {
 
   castAsText(expr: string): string {
     return `CAST(${expr} AS TEXT)`;
+  }
+
+  /**
+   * A table rebuild drops a table that other tables' rows reference, which fails while foreign keys
+   * are enforced; the online run turns them off around a rebuild (sqlite-rebuild.ts), a script for
+   * its whole length (the pragma is a no-op inside a transaction).
+   */
+  scriptOpening(): string[] {
+    return ['PRAGMA foreign_keys = OFF', ...super.scriptOpening()];
+  }
+
+  scriptClosing(): string[] {
+    return [...super.scriptClosing(), 'PRAGMA foreign_keys = ON'];
   }
 
   placeholder(): string {

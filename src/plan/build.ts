@@ -1,37 +1,8 @@
 import type { Backend } from '../dialect/backend';
 import { Classified, Classifier, classifyInput, summarizeLocks } from '../sql/classify';
-import type { SqlExecutor } from '../connection/sql-executor';
-import { loadMysqlFacts, MysqlClassifier, MysqlFacts } from '../sql/classify-mysql';
-import { loadPostgresFacts, PostgresClassifier, PostgresFacts } from '../sql/classify-postgres';
-import { SqliteClassifier } from '../sql/classify-sqlite';
 import type { RowEstimate } from './estimate-rows';
 import type { RecordedStep } from './statements';
 import type { PlanStatement, PlanStep } from './types';
-
-export type BackendFacts = { backend: 'postgres'; facts: PostgresFacts } | { backend: 'mysql'; facts: MysqlFacts } | { backend: 'sqlite' };
-
-/** What the backend's classifier needs to know of the server's catalog, read (only read) from it. */
-export async function loadBackendFacts(sql: SqlExecutor, backend: Backend): Promise<BackendFacts> {
-  switch (backend) {
-    case 'postgres':
-      return { backend, facts: await loadPostgresFacts(sql) };
-    case 'mysql':
-      return { backend, facts: await loadMysqlFacts(sql) };
-    case 'sqlite':
-      return { backend };
-  }
-}
-
-export function classifierFor(facts: BackendFacts): Classifier {
-  switch (facts.backend) {
-    case 'postgres':
-      return new PostgresClassifier(facts.facts);
-    case 'mysql':
-      return new MysqlClassifier(facts.facts);
-    case 'sqlite':
-      return new SqliteClassifier();
-  }
-}
 
 /** Each recorded statement classified, in the order the run sends them. */
 export interface ClassifiedStep {
@@ -44,8 +15,7 @@ export interface ClassifiedStep {
  * a statement reaches them: those are empty then (0 rows, nothing to read), whatever the database
  * holds now under that name.
  */
-export function classifySteps(backend: Backend, facts: BackendFacts, steps: RecordedStep[]): ClassifiedStep[] {
-  const classifier = classifierFor(facts);
+export function classifySteps(backend: Backend, classifier: Classifier, steps: RecordedStep[]): ClassifiedStep[] {
   const created = new Set<string>();
   return steps.map((recorded) => ({
     recorded,

@@ -2,12 +2,10 @@ import type { QueryRunner } from 'typeorm';
 import { alterColumnNullability } from './alter-column';
 import { dialectOf } from './backend';
 import { batchedUpdate } from './batched-update';
-import { ColumnDef, tableColumn } from './column';
-import { freshTable, replaceCachedTable } from './fresh-table';
-import { withOnlineAlters } from './mysql-algorithm';
-import { resumable } from './resumable';
-import { isConstantDefault, ServerDefault } from '../schema/server-default';
-import { sqliteTableForRebuild, withSqliteForeignKeysOff } from './sqlite-rebuild';
+import type { ColumnDef } from './column';
+import { freshTable } from './fresh-table';
+import { kitImplOf } from './impl/kit-impl';
+import type { ServerDefault } from '../schema/server-default';
 
 export interface AddColumnOptions {
   /**
@@ -37,40 +35,7 @@ export async function addColumn(queryRunner: QueryRunner, tableName: string, def
     if (!def.nullable) await alterColumnNullability(queryRunner, tableName, def.name, def.type, false);
     return;
   }
-  const dialect = dialectOf(queryRunner);
-  const column = tableColumn(dialect, def);
-  if (dialect.backend === 'sqlite') {
-    if (!def.nullable && !isConstantDefault(def.default)) {
-      await withSqliteForeignKeysOff(queryRunner, tableName, async () =>
-        queryRunner.addColumn(await sqliteTableForRebuild(queryRunner, tableName), column),
-      );
-      return;
-    }
-    const driver = queryRunner.connection.driver;
-    const table = await freshTable(queryRunner, tableName);
-    await queryRunner.query(
-      `ALTER TABLE ${driver.escape(tableName)} ADD COLUMN ${driver.escape(def.name)} ${driver.createFullType(column)}${sqliteColumnClauses(column)}`,
-    );
-    // Tell the runner's table cache, as its own addColumn would (an offline run has no other source).
-    const changed = table.clone();
-    changed.addColumn(column);
-    replaceCachedTable(queryRunner, table, changed);
-    return;
-  }
-  const table = await freshTable(queryRunner, tableName);
-  // Added by an interrupted run of this revision (see resumable.ts).
-  if (resumable(queryRunner) && table.findColumnByName(def.name)) return;
-  // MySQL: INSTANT (mysql-algorithm.ts).
-  await withOnlineAlters(queryRunner, () => queryRunner.addColumn(table, column));
-}
-
-/**
- * What follows the type in SQLite's ADD COLUMN: NOT NULL (only with a constant default), DEFAULT in
- * parentheses as TypeORM writes it when it rebuilds the table, so that a later rebuild (another
- * column's change, or a downgrade) gives the table back in the same words.
- */
-function sqliteColumnClauses(column: { isNullable: boolean; default?: unknown }): string {
-  return `${column.isNullable ? '' : ' NOT NULL'}${column.default === undefined ? '' : ` DEFAULT (${String(column.default)})`}`;
+  await kitImplOf(queryRunner).addColumn(queryRunner, tableName, def);
 }
 
 /**

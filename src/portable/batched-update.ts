@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { Backend, dialectOf } from './backend';
+import { dialectOf } from './backend';
 import { isOffline } from './offline';
 import { outsideTransaction } from './outside-transaction';
 import { reportProgress } from './progress';
@@ -53,7 +53,6 @@ const CHUNK_KEYS = 10_000;
  */
 export async function batchedUpdate(queryRunner: QueryRunner, def: BatchedUpdateDef): Promise<number> {
   const dialect = dialectOf(queryRunner);
-  const backend = dialect.backend;
   const key = def.key ?? 'id';
   // A range holds at most `width` rows; a Galera cluster may want fewer per write set.
   const width = Math.min(def.chunkKeys ?? CHUNK_KEYS, rowsPerTransaction(queryRunner) ?? Number.POSITIVE_INFINITY);
@@ -64,13 +63,13 @@ export async function batchedUpdate(queryRunner: QueryRunner, def: BatchedUpdate
   // a few seconds per million rows. It has no run lock either (src/runtime/run-guard.ts): between
   // two chunks committed on their own, a second run of ours would find the revision not done yet and
   // run it too. So there the chunks stay in the revision's transaction, all or nothing.
-  const apart = <T>(work: () => Promise<T>) => (backend === 'sqlite' ? work() : outsideTransaction(queryRunner, work));
+  const apart = <T>(work: () => Promise<T>) => (dialect.hasRunLock ? outsideTransaction(queryRunner, work) : work());
   return apart(async () => {
     if (isOffline(queryRunner)) {
       await queryRunner.query(update(''));
       return 0;
     }
-    return withoutJit(queryRunner, backend, async () => {
+    return dialect.withoutJit(queryRunner, async () => {
       const [{ n }] = (await queryRunner.query(`SELECT COUNT(*) AS n FROM ${def.table} WHERE ${def.todo ?? def.where}`)) as { n: number | string }[];
       const total = Number(n);
       let done = 0;
@@ -91,26 +90,4 @@ export async function batchedUpdate(queryRunner: QueryRunner, def: BatchedUpdate
       return done;
     });
   });
-}
-
-/**
- * PostgreSQL compiles a statement whose estimated cost passes jit_above_cost, and the correlated
- * subqueries of a chunk's UPDATE estimate high: measured, 40 ms of compiling for a 10,000-row chunk
- * that runs in 250 ms, on every chunk. The session's own setting is put back afterwards.
- */
-async function withoutJit<T>(queryRunner: QueryRunner, backend: Backend, work: () => Promise<T>): Promise<T> {
-  if (backend !== 'postgres') return work();
-  const [{ jit }] = (await queryRunner.query(`SELECT current_setting('jit') AS jit`)) as { jit: string }[];
-  const restore = () => queryRunner.query(`SELECT set_config('jit', $1, false)`, [jit]);
-  await queryRunner.query(`SELECT set_config('jit', 'off', false)`);
-  let result: T;
-  try {
-    result = await work();
-  } catch (error) {
-    // What made the work fail is what must be reported (a lost connection fails the restore too).
-    await restore().catch(() => undefined);
-    throw error;
-  }
-  await restore();
-  return result;
 }

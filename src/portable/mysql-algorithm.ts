@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { backendOf } from './backend';
+import { dialectOf } from './backend';
 import { isOffline } from './offline';
 
 /*
@@ -56,7 +56,7 @@ export async function alterTableOnline(queryRunner: QueryRunner, statement: stri
  * stay TypeORM's own. Other statements, and other backends, pass unchanged.
  */
 export async function withOnlineAlters<T>(queryRunner: QueryRunner, work: () => Promise<T>): Promise<T> {
-  if (backendOf(queryRunner) !== 'mysql' || isOffline(queryRunner)) return work();
+  if (!dialectOf(queryRunner).hasAlterAlgorithms || isOffline(queryRunner)) return work();
   const self = queryRunner as unknown as { query: (sql: string, ...rest: unknown[]) => Promise<unknown> };
   const own = Object.prototype.hasOwnProperty.call(self, 'query');
   const original = self.query;

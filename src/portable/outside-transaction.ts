@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { backendOf } from './backend';
+import { dialectOf } from './backend';
 import { isOffline } from './offline';
 
 /**
@@ -31,7 +31,7 @@ export function setTransactionControl(queryRunner: QueryRunner, control: Transac
  */
 export async function outsideTransaction<T>(queryRunner: QueryRunner, work: () => Promise<T>): Promise<T> {
   if (isOffline(queryRunner)) {
-    const transactional = backendOf(queryRunner) !== 'mysql';
+    const transactional = dialectOf(queryRunner).transactionalDdl;
     if (transactional) await queryRunner.query('COMMIT');
     const result = await work();
     if (transactional) await queryRunner.query('BEGIN');

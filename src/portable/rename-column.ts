@@ -1,8 +1,7 @@
 import type { QueryRunner, Table } from 'typeorm';
-import { backendOf } from './backend';
 import { withTableChange } from './cached-change';
 import { replaceCachedTable } from './fresh-table';
-import { alterTableOnline } from './mysql-algorithm';
+import { kitImplOf } from './impl/kit-impl';
 import { isOffline } from './offline';
 import { resumable } from './resumable';
 
@@ -18,7 +17,6 @@ import { resumable } from './resumable';
  * strategy, which are not Watcher's names.
  */
 export async function renameColumn(queryRunner: QueryRunner, tableName: string, from: string, to: string): Promise<void> {
-  const backend = backendOf(queryRunner);
   const driver = queryRunner.connection.driver;
   await withTableChange(
     queryRunner,
@@ -28,8 +26,7 @@ export async function renameColumn(queryRunner: QueryRunner, tableName: string, 
       // at once, so a rerun finds the old name gone and the new one there.
       if (resumable(queryRunner) && !table.findColumnByName(from) && table.findColumnByName(to)) return;
       const statement = `ALTER TABLE ${driver.escape(tableName)} RENAME COLUMN ${driver.escape(from)} TO ${driver.escape(to)}`;
-      if (backend === 'mysql') await alterTableOnline(queryRunner, statement);
-      else await queryRunner.query(statement);
+      await kitImplOf(queryRunner).renameColumn(queryRunner, statement);
     },
     // The runner's table cache (an offline run has no other source); a no-op once renamed.
     (changed) => renameIn(changed, tableName, from, to),

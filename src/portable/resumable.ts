@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { backendOf } from './backend';
+import { dialectOf } from './backend';
 import { isOffline } from './offline';
 import { hasCommittedPart } from './outside-transaction';
 
@@ -22,5 +22,5 @@ import { hasCommittedPart } from './outside-transaction';
  */
 export function resumable(queryRunner: QueryRunner): boolean {
   if (isOffline(queryRunner)) return false;
-  return backendOf(queryRunner) === 'mysql' || hasCommittedPart(queryRunner);
+  return !dialectOf(queryRunner).transactionalDdl || hasCommittedPart(queryRunner);
 }

@@ -48,7 +48,7 @@ export class MigrationLockWaits {
     for (const sql of this.dialect.lockWaitStatements(this.policy.timeoutSeconds)) await this.runner.query(sql);
     // Only a server can say who holds a lock (SQLite's holder is another connection to the file), so
     // the lookups are loaded for a server alone: start-up is the cost of a short SQLite upgrade.
-    if (this.dialect.backend !== 'sqlite') {
+    if (this.dialect.sessionIdQuery) {
       const { sessionId } = require('../connection/lock-holders') as typeof import('../connection/lock-holders');
       const { LockWaitWatch } = require('./lock-wait-watch') as typeof import('./lock-wait-watch');
       this.waiter = await sessionId(this.runner, this.dialect);

@@ -120,7 +120,7 @@ export async function migrate(
           // Under the lock, so that tables a concurrent run just created are not taken for strangers.
           // On MySQL, Watcher tables beside our own empty alembic_version are a first revision that an
           // interrupted run left half done (DDL commits at once there): the kit resumes it.
-          const resuming = dialect.backend === 'mysql' && found.exists;
+          const resuming = !dialect.transactionalDdl && found.exists;
           if (direction === 'upgrade' && found.heads.length === 0 && !resuming) await refuseUnversionedWatcherTables(runner);
           if (!found.exists) await versions.create();
           checkKnown(chain, found.heads);

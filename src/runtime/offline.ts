@@ -54,8 +54,7 @@ export async function offlineScript(
   const out: string[] = [];
   const emit = (sql: string) => out.push(`${sql};`);
   dialect.lockWaitStatements(lockPolicy.timeoutSeconds).forEach(emit);
-  if (spec.backend === 'sqlite') emit('PRAGMA foreign_keys = OFF');
-  if (dialect.transactionalDdl) emit('BEGIN');
+  dialect.scriptOpening().forEach(emit);
   if (from === null && direction === 'upgrade') {
     for (const sql of dialect.createTable(VERSION_TABLE)) emit(sql);
   }
@@ -71,8 +70,7 @@ export async function offlineScript(
     step.changes.forEach((change) => emit(versionUpdate(dialect, change)));
   }
   out.push('');
-  if (dialect.transactionalDdl) emit('COMMIT');
-  if (spec.backend === 'sqlite') emit('PRAGMA foreign_keys = ON');
+  dialect.scriptClosing().forEach(emit);
   return out.join('\n') + '\n';
 }
 

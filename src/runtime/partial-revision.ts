@@ -21,7 +21,9 @@ export class PartialRevisionNote {
   ) {}
 
   private get applies(): boolean {
-    return this.dialect.backend === 'postgres';
+    // Only where DDL is rolled back with the transaction may a revision commit part of itself (a
+    // step outside its transaction), and only under a run lock (SQLite's revisions never leave it).
+    return this.dialect.transactionalDdl && this.dialect.hasRunLock;
   }
 
   private readonly prefix = 'watcher-db-manage: partly applied revision ';

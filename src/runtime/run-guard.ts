@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import type { Backend } from '../dialect/backend';
 import { DatabaseStateError } from '../errors';
 import { Logger } from '../log';
 import { SessionBase, openSideConnection } from '../connection/session';
@@ -40,15 +41,15 @@ const POLL_MS = 250;
 
 /** `what` names the run for other runs' waiting messages: "upgrade", "stamp". */
 export function runGuardFor(runner: QueryRunner, session: SessionBase, what: string): RunGuard {
-  switch (session.dialect.backend) {
-    case 'postgres':
-      return new PostgresGuard(runner, session.log);
-    case 'mysql':
-      return session.galera ? new GaleraGuard(session, what) : new MysqlGuard(runner, session.log);
-    case 'sqlite':
-      return new SqliteGuard(runner, writeLockTurns(session.spec, (sql) => runner.query(sql)));
-  }
+  return GUARDS[session.dialect.backend](runner, session, what);
 }
+
+/** Each backend's run lock: an advisory lock, GET_LOCK (a lock row on Galera), or SQLite's write lock taken in turns. */
+const GUARDS: { [B in Backend]: (runner: QueryRunner, session: SessionBase, what: string) => RunGuard } = {
+  postgres: (runner, session) => new PostgresGuard(runner, session.log),
+  mysql: (runner, session, what) => (session.galera ? new GaleraGuard(session, what) : new MysqlGuard(runner, session.log)),
+  sqlite: (runner, session) => new SqliteGuard(runner, writeLockTurns(session.spec, (sql) => runner.query(sql))),
+};
 
 class PostgresGuard implements RunGuard {
   constructor(

@@ -1,4 +1,5 @@
 import type { Backend } from '../dialect/backend';
+import { dialectFor } from '../dialect';
 
 /**
  * A small SQL tokenizer for the classifiers: enough to tell statements apart by their keywords and
@@ -14,6 +15,7 @@ export interface Token {
 }
 
 export function tokenize(sql: string, backend: Backend): Token[] {
+  const { stringQuotes, backslashEscapes } = dialectFor(backend);
   const tokens: Token[] = [];
   let i = 0;
   const push = (kind: Token['kind'], value: string, start: number) => tokens.push({ kind, value, start, end: i });
@@ -27,11 +29,10 @@ export function tokenize(sql: string, backend: Backend): Token[] {
     } else if (c === '/' && sql[i + 1] === '*') {
       const close = sql.indexOf('*/', i + 2);
       i = close < 0 ? sql.length : close + 2;
-    } else if (c === "'" || (c === '"' && backend === 'mysql')) {
-      // MySQL (without ANSI_QUOTES) reads "..." as a string, and lets a backslash escape the quote.
+    } else if (stringQuotes.includes(c)) {
       i++;
       while (i < sql.length) {
-        if (backend === 'mysql' && sql[i] === '\\') i += 2;
+        if (backslashEscapes && sql[i] === '\\') i += 2;
         else if (sql[i] === c && sql[i + 1] === c) i += 2;
         else if (sql[i] === c) break;
         else i++;

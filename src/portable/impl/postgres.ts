@@ -1,0 +1,245 @@
+import type { QueryRunner, Table, TableUnique } from 'typeorm';
+import { DatabaseStateError } from '../../errors';
+import type { ColumnType } from '../../schema/model';
+import { dialectOf } from '../backend';
+import { withTableChange } from '../cached-change';
+import { column, tableColumn } from '../column';
+import type { IndexDef } from '../create-index';
+import { foreignKeyOf, referencesSql } from '../foreign-key';
+import { freshTable, replaceCachedTable } from '../fresh-table';
+import { isOffline } from '../offline';
+import { countOrphans, KeyColumns, orphansError } from '../orphans';
+import { canRunOutsideTransaction, outsideTransaction } from '../outside-transaction';
+import { pgColumnNotNull, pgConstraint, pgIdentifier, pgIndex } from '../pg-catalog';
+import { resumable } from '../resumable';
+import type { ForeignKeyDef } from '../table';
+import { typeorm } from '../typeorm-classes';
+import type { UniqueDef } from '../unique';
+import { ServerKit } from './server';
+
+/**
+ * PostgreSQL. Where the revision may leave its transaction (canRunOutsideTransaction), the changes
+ * that would hold ACCESS EXCLUSIVE for a whole-table scan take their online forms instead, each
+ * statement committed by itself: CREATE INDEX CONCURRENTLY, a unique constraint USING an index
+ * built so, a foreign key NOT VALID then VALIDATE, NOT NULL through a validated CHECK. Inside the
+ * transaction (--sql, SQLite-style shared transactions) TypeORM's plain statements are sent.
+ */
+class PostgresKit extends ServerKit {
+  protected async alter(queryRunner: QueryRunner, statement: string): Promise<void> {
+    await queryRunner.query(statement);
+  }
+
+  async alterColumnNullability(queryRunner: QueryRunner, tableName: string, columnName: string, existingType: ColumnType, nullable: boolean): Promise<void> {
+    if (nullable || !canRunOutsideTransaction(queryRunner)) return super.alterColumnNullability(queryRunner, tableName, columnName, existingType, nullable);
+    const table = await freshTable(queryRunner, tableName);
+    if (!table.findColumnByName(columnName)) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
+    await outsideTransaction(queryRunner, () => setNotNullOnline(queryRunner, tableName, columnName));
+    const changed = table.clone();
+    const target = changed.findColumnByName(columnName);
+    if (target) target.isNullable = false;
+    replaceCachedTable(queryRunner, table, changed);
+  }
+
+  /** `ALTER COLUMN c TYPE T USING c::T`: the cast lets text become a number too. */
+  async alterColumnType(queryRunner: QueryRunner, tableName: string, columnName: string, types: { from: ColumnType; to: ColumnType; nullable: boolean }): Promise<void> {
+    const newColumn = tableColumn(dialectOf(queryRunner), column(columnName, types.to, { nullable: types.nullable }));
+    const driver = queryRunner.connection.driver;
+    const table = await freshTable(queryRunner, tableName);
+    if (!table.findColumnByName(columnName)) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
+    const fullType = driver.createFullType(newColumn);
+    const c = driver.escape(columnName);
+    await queryRunner.query(`ALTER TABLE ${driver.escape(tableName)} ALTER COLUMN ${c} TYPE ${fullType} USING ${c}::${fullType}`);
+    const changed = table.clone();
+    const target = changed.findColumnByName(columnName);
+    if (target) {
+      target.type = newColumn.type;
+      target.length = newColumn.length;
+    }
+    replaceCachedTable(queryRunner, table, changed);
+  }
+
+  async createIndex(queryRunner: QueryRunner, tableName: string, def: IndexDef): Promise<void> {
+    const index = () => new (typeorm().TableIndex)({ name: def.name, columnNames: def.columns, isUnique: def.unique === true });
+    const cache = (table: Table) => {
+      if (!table.indices.some((i) => i.name === def.name)) table.addIndex(index());
+    };
+    if (!canRunOutsideTransaction(queryRunner)) {
+      return withTableChange(queryRunner, tableName, (table) => queryRunner.createIndex(table, index()), cache);
+    }
+    return withTableChange(queryRunner, tableName, () => outsideTransaction(queryRunner, () => buildIndexConcurrently(queryRunner, tableName, def)), cache);
+  }
+
+  /** The catalog also shows an INVALID index (a DROP INDEX CONCURRENTLY that was stopped); an offline run has only TypeORM's tables. */
+  async hasIndex(queryRunner: QueryRunner, tableName: string, name: string): Promise<boolean> {
+    if (isOffline(queryRunner)) return super.hasIndex(queryRunner, tableName, name);
+    return (await pgIndex(queryRunner, name))?.table === tableName;
+  }
+
+  async dropIndex(queryRunner: QueryRunner, tableName: string, name: string): Promise<void> {
+    const q = (n: string) => queryRunner.connection.driver.escape(n);
+    const cache = (table: Table) => {
+      const found = table.indices.find((i) => i.name === name);
+      if (found) table.removeIndex(found);
+    };
+    if (!canRunOutsideTransaction(queryRunner)) {
+      return withTableChange(queryRunner, tableName, (table) => queryRunner.dropIndex(table, name), cache);
+    }
+    return withTableChange(
+      queryRunner,
+      tableName,
+      () => outsideTransaction(queryRunner, async () => void (await queryRunner.query(`DROP INDEX CONCURRENTLY ${q(name)}`))),
+      cache,
+    );
+  }
+
+  async addUnique(queryRunner: QueryRunner, tableName: string, def: UniqueDef): Promise<void> {
+    const unique = () => new (typeorm().TableUnique)({ name: def.name, columnNames: def.columns });
+    const cache = (table: Table) => {
+      if (!table.uniques.some((u) => u.name === def.name)) table.addUniqueConstraint(unique());
+    };
+    // An unnamed one is named by TypeORM's naming strategy, which only its own statement applies.
+    if (!def.name || !canRunOutsideTransaction(queryRunner)) {
+      return withTableChange(queryRunner, tableName, (table) => queryRunner.createUniqueConstraint(table, unique()), cache);
+    }
+    const name = def.name;
+    return withTableChange(queryRunner, tableName, () => outsideTransaction(queryRunner, () => addUniqueUsingIndex(queryRunner, tableName, name, def.columns)), cache);
+  }
+
+  async dropUnique(queryRunner: QueryRunner, tableName: string, def: UniqueDef, matches: (u: { name?: string; columnNames: string[] }) => boolean): Promise<void> {
+    const unique = (await freshTable(queryRunner, tableName)).uniques.find(matches);
+    if (!unique) throw new Error(`Table "${tableName}" has no unique constraint ${def.name ?? ''} on (${def.columns.join(', ')})`);
+    return withTableChange(
+      queryRunner,
+      tableName,
+      (table) => queryRunner.dropUniqueConstraint(table, unique.name as string),
+      (table) => table.removeUniqueConstraint(table.uniques.find((u) => u.name === unique.name) as TableUnique),
+    );
+  }
+
+  async addForeignKey(queryRunner: QueryRunner, tableName: string, def: ForeignKeyDef): Promise<void> {
+    const { columns, key, cache } = foreignKeyOf(tableName, def);
+    const name = dialectOf(queryRunner).foreignKeyName(tableName, def.columns, 1);
+    if (!canRunOutsideTransaction(queryRunner)) {
+      await withTableChange(queryRunner, tableName, (t) => queryRunner.createForeignKey(t, key(name)), cache(name));
+      return;
+    }
+    await withTableChange(queryRunner, tableName, () => outsideTransaction(queryRunner, () => addPostgresKeyNotValid(queryRunner, columns, name)), cache(name));
+  }
+}
+
+export const postgresKit = new PostgresKit();
+
+/** The CHECK setNotNullOnline makes and drops: a name of the kit's own, so that a rerun knows it. */
+function notNullCheckName(tableName: string, columnName: string): string {
+  return pgIdentifier(`wdm_not_null_${tableName}_${columnName}`);
+}
+
+/**
+ * PostgreSQL, outside any transaction, each statement committed by itself (PostgreSQL 12+):
+ * 1. `ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID`: a moment's ACCESS EXCLUSIVE, no scan;
+ * 2. `VALIDATE CONSTRAINT c`: the scan, under SHARE UPDATE EXCLUSIVE (reads and writes go on);
+ * 3. `ALTER COLUMN col SET NOT NULL`: a moment's lock, the scan skipped because c proves it;
+ * 4. `DROP CONSTRAINT c`.
+ * A rerun finishes what an interrupted one left (c NOT VALID or validated, the column already NOT
+ * NULL with c still there). When rows hold NULL, c (which would go on refusing NULLs in new rows) is
+ * dropped again and their count is the error.
+ */
+async function setNotNullOnline(queryRunner: QueryRunner, tableName: string, columnName: string): Promise<void> {
+  const q = (n: string) => queryRunner.connection.driver.escape(n);
+  const t = q(tableName);
+  const c = q(columnName);
+  const check = notNullCheckName(tableName, columnName);
+  let checkThere = (await pgConstraint(queryRunner, tableName, check))?.type === 'c';
+  if ((await pgColumnNotNull(queryRunner, tableName, columnName)) !== true) {
+    if (!checkThere) await queryRunner.query(`ALTER TABLE ${t} ADD CONSTRAINT ${q(check)} CHECK (${c} IS NOT NULL) NOT VALID`);
+    checkThere = true;
+    try {
+      await queryRunner.query(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${q(check)}`);
+    } catch (error) {
+      await queryRunner.query(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${q(check)}`).catch(() => undefined);
+      if ((error as { code?: string }).code === '23514') {
+        const [row] = (await queryRunner.query(`SELECT COUNT(*) AS n FROM ${t} WHERE ${c} IS NULL`)) as { n: string }[];
+        const n = Number(row?.n ?? 0);
+        throw new DatabaseStateError(
+          `Cannot make ${tableName}.${columnName} NOT NULL: ${n === 1 ? '1 row holds' : `${n} rows hold`} NULL there; set a value in them, then run again`,
+        );
+      }
+      throw error;
+    }
+    await queryRunner.query(`ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL`);
+  }
+  if (checkThere) await queryRunner.query(`ALTER TABLE ${t} DROP CONSTRAINT ${q(check)}`);
+}
+
+/**
+ * PostgreSQL, outside any transaction: `CREATE [UNIQUE] INDEX CONCURRENTLY`, which lets reads and
+ * writes go on while it builds (SHARE UPDATE EXCLUSIVE). Such a build commits as it goes, so a build
+ * that was stopped (killed, lock timeout, a duplicate key) leaves an INVALID index of that name, which
+ * writes keep up to date and, when unique, check: one found before the build is dropped and built
+ * again, and one the build itself leaves is dropped before its error is passed on. An index already
+ * built by an interrupted run of this revision is kept (resumable.ts).
+ */
+async function buildIndexConcurrently(queryRunner: QueryRunner, tableName: string, def: IndexDef): Promise<void> {
+  const q = (name: string) => queryRunner.connection.driver.escape(name);
+  const found = await pgIndex(queryRunner, def.name);
+  if (found && !found.valid) {
+    await queryRunner.query(`DROP INDEX CONCURRENTLY ${q(def.name)}`);
+  } else if (found && resumable(queryRunner) && sameIndex(found, tableName, def)) {
+    return;
+  }
+  try {
+    await queryRunner.query(`CREATE ${def.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${q(def.name)} ON ${q(tableName)} (${def.columns.map(q).join(', ')})`);
+  } catch (error) {
+    // Only an index this statement left, never one that was there before it.
+    const left = found?.valid ? undefined : await pgIndex(queryRunner, def.name).catch(() => undefined);
+    if (left && !left.valid) await queryRunner.query(`DROP INDEX CONCURRENTLY ${q(def.name)}`).catch(() => undefined);
+    throw error;
+  }
+}
+
+function sameIndex(found: { table: string; unique: boolean; columns: string[] }, tableName: string, def: IndexDef): boolean {
+  return found.table === tableName && found.unique === (def.unique === true) && found.columns.join(',') === def.columns.join(',');
+}
+
+/**
+ * PostgreSQL, outside any transaction. A rerun finds what an interrupted one left: the constraint
+ * itself (kept when resumable, see resumable.ts; otherwise the statements fail as the plain form
+ * would), or its index, INVALID (built again by buildIndexConcurrently) or built but not yet attached
+ * (attached now, when it is what this constraint needs).
+ */
+async function addUniqueUsingIndex(queryRunner: QueryRunner, tableName: string, name: string, columns: string[]): Promise<void> {
+  const q = (n: string) => queryRunner.connection.driver.escape(n);
+  if (resumable(queryRunner) && (await pgConstraint(queryRunner, tableName, name))?.type === 'u') return;
+  const index = await pgIndex(queryRunner, name);
+  if (index?.valid && !index.constraint) {
+    if (index.table !== tableName || !index.unique || index.columns.join(',') !== columns.join(',')) {
+      throw new Error(`Cannot add the unique constraint ${name} on ${tableName}(${columns.join(', ')}): an index of that name is already there on ${index.table}(${index.columns.join(', ')})`);
+    }
+  } else {
+    await buildIndexConcurrently(queryRunner, tableName, { name, columns, unique: true });
+  }
+  await queryRunner.query(`ALTER TABLE ${q(tableName)} ADD CONSTRAINT ${q(name)} UNIQUE USING INDEX ${q(name)}`);
+}
+
+/**
+ * PostgreSQL, outside any transaction: ADD ... NOT VALID, then VALIDATE CONSTRAINT, each committed by
+ * itself. A rerun validates a NOT VALID key an interrupted run left. When the rows break the key, the
+ * NOT VALID key (which would go on checking new rows) is dropped again and the count of those rows is
+ * the error.
+ */
+async function addPostgresKeyNotValid(queryRunner: QueryRunner, key: KeyColumns, name: string): Promise<void> {
+  const q = (n: string) => queryRunner.connection.driver.escape(n);
+  const found = await pgConstraint(queryRunner, key.table, name);
+  if (found?.type === 'f' && found.validated && resumable(queryRunner)) return;
+  // A validated key, when this is no rerun, is added again so that the server says it exists, as for the plain form.
+  if (!found || found.type !== 'f' || found.validated) {
+    await queryRunner.query(`ALTER TABLE ${q(key.table)} ADD CONSTRAINT ${q(name)} ${referencesSql(queryRunner, key)} NOT VALID`);
+  }
+  try {
+    await queryRunner.query(`ALTER TABLE ${q(key.table)} VALIDATE CONSTRAINT ${q(name)}`);
+  } catch (error) {
+    await queryRunner.query(`ALTER TABLE ${q(key.table)} DROP CONSTRAINT IF EXISTS ${q(name)}`).catch(() => undefined);
+    if ((error as { code?: string }).code === '23503') throw orphansError(key, await countOrphans(queryRunner, key));
+    throw error;
+  }
+}
