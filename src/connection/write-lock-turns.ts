@@ -46,7 +46,7 @@ export const GAP_MS = 110;
 export const TURN_MS = 500;
 
 /** `query` runs a statement on the writer's own connection (data_version is per connection). */
-export function writeLockTurns(spec: Pick<ConnectionSpec, 'sqlitePath'>, query: (sql: string) => Promise<unknown>): WriteLockTurns {
+export function writeLockTurns(spec: Pick<ConnectionSpec, 'backend' | 'sqlitePath'>, query: (sql: string) => Promise<unknown>): WriteLockTurns {
   // Only a SQLite URL names a file; an in-memory database is this connection's alone.
   const shared = spec.sqlitePath !== undefined && spec.sqlitePath !== ':memory:';
   return shared ? new SqliteTurns(query) : NO_TURNS;
