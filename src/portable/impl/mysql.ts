@@ -1,11 +1,9 @@
 import type { QueryRunner, Table } from 'typeorm';
-import type { ColumnType } from '../../schema/model';
 import { dialectOf } from '../backend';
 import { withTableChange } from '../cached-change';
-import { column, tableColumn } from '../column';
 import { createIndex, dropIndex, IndexDef } from '../create-index';
 import { foreignKeyOf, matchingForeignKey, referencesSql } from '../foreign-key';
-import { freshTable, replaceCachedTable } from '../fresh-table';
+import { freshTable } from '../fresh-table';
 import { alterTableOnline } from '../mysql-algorithm';
 import { foreignKeyIndexName } from '../names';
 import { isOffline } from '../offline';
@@ -32,20 +30,8 @@ class MysqlKit extends ServerKit {
    * copy the table (reads go on, writes wait); a varchar widened within the same side of 255 bytes
    * is INSTANT (mysql-algorithm.ts).
    */
-  async alterColumnType(queryRunner: QueryRunner, tableName: string, columnName: string, types: { from: ColumnType; to: ColumnType; nullable: boolean }): Promise<void> {
-    const newColumn = tableColumn(dialectOf(queryRunner), column(columnName, types.to, { nullable: types.nullable }));
-    const driver = queryRunner.connection.driver;
-    const table = await freshTable(queryRunner, tableName);
-    if (!table.findColumnByName(columnName)) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
-    const fullType = driver.createFullType(newColumn);
-    await alterTableOnline(queryRunner, `ALTER TABLE ${driver.escape(tableName)} MODIFY ${driver.escape(columnName)} ${fullType}${types.nullable ? ' NULL' : ' NOT NULL'}`);
-    const changed = table.clone();
-    const target = changed.findColumnByName(columnName);
-    if (target) {
-      target.type = newColumn.type;
-      target.length = newColumn.length;
-    }
-    replaceCachedTable(queryRunner, table, changed);
+  protected async changeType(queryRunner: QueryRunner, table: string, column: string, fullType: string, nullable: boolean): Promise<void> {
+    await alterTableOnline(queryRunner, `ALTER TABLE ${table} MODIFY ${column} ${fullType}${nullable ? ' NULL' : ' NOT NULL'}`);
   }
 
   async createIndex(queryRunner: QueryRunner, tableName: string, def: IndexDef): Promise<void> {

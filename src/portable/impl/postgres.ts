@@ -3,10 +3,9 @@ import { DatabaseStateError } from '../../errors';
 import type { ColumnType } from '../../schema/model';
 import { dialectOf } from '../backend';
 import { withTableChange } from '../cached-change';
-import { column, tableColumn } from '../column';
 import type { IndexDef } from '../create-index';
 import { foreignKeyOf, referencesSql } from '../foreign-key';
-import { freshTable, replaceCachedTable } from '../fresh-table';
+import { freshTable } from '../fresh-table';
 import { isOffline } from '../offline';
 import { countOrphans, KeyColumns, orphansError } from '../orphans';
 import { canRunOutsideTransaction, outsideTransaction } from '../outside-transaction';
@@ -31,31 +30,23 @@ class PostgresKit extends ServerKit {
 
   async alterColumnNullability(queryRunner: QueryRunner, tableName: string, columnName: string, existingType: ColumnType, nullable: boolean): Promise<void> {
     if (nullable || !canRunOutsideTransaction(queryRunner)) return super.alterColumnNullability(queryRunner, tableName, columnName, existingType, nullable);
-    const table = await freshTable(queryRunner, tableName);
-    if (!table.findColumnByName(columnName)) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
-    await outsideTransaction(queryRunner, () => setNotNullOnline(queryRunner, tableName, columnName));
-    const changed = table.clone();
-    const target = changed.findColumnByName(columnName);
-    if (target) target.isNullable = false;
-    replaceCachedTable(queryRunner, table, changed);
+    await withTableChange(
+      queryRunner,
+      tableName,
+      async (table) => {
+        if (!table.findColumnByName(columnName)) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
+        await outsideTransaction(queryRunner, () => setNotNullOnline(queryRunner, tableName, columnName));
+      },
+      (changed) => {
+        const target = changed.findColumnByName(columnName);
+        if (target) target.isNullable = false;
+      },
+    );
   }
 
   /** `ALTER COLUMN c TYPE T USING c::T`: the cast lets text become a number too. */
-  async alterColumnType(queryRunner: QueryRunner, tableName: string, columnName: string, types: { from: ColumnType; to: ColumnType; nullable: boolean }): Promise<void> {
-    const newColumn = tableColumn(dialectOf(queryRunner), column(columnName, types.to, { nullable: types.nullable }));
-    const driver = queryRunner.connection.driver;
-    const table = await freshTable(queryRunner, tableName);
-    if (!table.findColumnByName(columnName)) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
-    const fullType = driver.createFullType(newColumn);
-    const c = driver.escape(columnName);
-    await queryRunner.query(`ALTER TABLE ${driver.escape(tableName)} ALTER COLUMN ${c} TYPE ${fullType} USING ${c}::${fullType}`);
-    const changed = table.clone();
-    const target = changed.findColumnByName(columnName);
-    if (target) {
-      target.type = newColumn.type;
-      target.length = newColumn.length;
-    }
-    replaceCachedTable(queryRunner, table, changed);
+  protected async changeType(queryRunner: QueryRunner, table: string, column: string, fullType: string): Promise<void> {
+    await queryRunner.query(`ALTER TABLE ${table} ALTER COLUMN ${column} TYPE ${fullType} USING ${column}::${fullType}`);
   }
 
   async createIndex(queryRunner: QueryRunner, tableName: string, def: IndexDef): Promise<void> {

@@ -54,7 +54,29 @@ export abstract class ServerKit implements KitImpl {
     await withOnlineAlters(queryRunner, () => queryRunner.changeColumn(table, claimedOld, wanted));
   }
 
-  abstract alterColumnType(queryRunner: QueryRunner, tableName: string, columnName: string, types: { from: ColumnType; to: ColumnType; nullable: boolean }): Promise<void>;
+  /** The stored values are converted, never dropped (TypeORM's changeColumn would drop and re-add the column). */
+  async alterColumnType(queryRunner: QueryRunner, tableName: string, columnName: string, types: { from: ColumnType; to: ColumnType; nullable: boolean }): Promise<void> {
+    const newColumn = tableColumn(dialectOf(queryRunner), column(columnName, types.to, { nullable: types.nullable }));
+    const driver = queryRunner.connection.driver;
+    await withTableChange(
+      queryRunner,
+      tableName,
+      async (table) => {
+        if (!table.findColumnByName(columnName)) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
+        await this.changeType(queryRunner, driver.escape(tableName), driver.escape(columnName), driver.createFullType(newColumn), types.nullable);
+      },
+      (changed) => {
+        const target = changed.findColumnByName(columnName);
+        if (target) {
+          target.type = newColumn.type;
+          target.length = newColumn.length;
+        }
+      },
+    );
+  }
+
+  /** The one statement that changes the column's type; `table` and `column` are quoted. */
+  protected abstract changeType(queryRunner: QueryRunner, table: string, column: string, fullType: string, nullable: boolean): Promise<void>;
 
   async alterColumnDefault(queryRunner: QueryRunner, tableName: string, columnName: string, value: ServerDefault | null): Promise<void> {
     const sql = value === null ? undefined : dialectOf(queryRunner).defaultSql(value);

@@ -6,7 +6,7 @@ import { withTableChange } from '../cached-change';
 import { column, ColumnDef, tableColumn } from '../column';
 import type { IndexDef } from '../create-index';
 import { foreignKeyOf, matchingForeignKey, missingForeignKey } from '../foreign-key';
-import { freshTable, replaceCachedTable } from '../fresh-table';
+import { freshTable } from '../fresh-table';
 import { sqliteTableForRebuild, withSqliteForeignKeysOff } from '../sqlite-rebuild';
 import type { ForeignKeyDef } from '../table';
 import { typeorm } from '../typeorm-classes';
@@ -35,23 +35,29 @@ class SqliteKit implements KitImpl {
       return;
     }
     const driver = queryRunner.connection.driver;
-    const table = await freshTable(queryRunner, tableName);
-    await queryRunner.query(
-      `ALTER TABLE ${driver.escape(tableName)} ADD COLUMN ${driver.escape(def.name)} ${driver.createFullType(column)}${columnClauses(column)}`,
+    // The runner's table cache learns it, as from its own addColumn (an offline run has no other source).
+    await withTableChange(
+      queryRunner,
+      tableName,
+      async () => {
+        await queryRunner.query(`ALTER TABLE ${driver.escape(tableName)} ADD COLUMN ${driver.escape(def.name)} ${driver.createFullType(column)}${columnClauses(column)}`);
+      },
+      (changed) => changed.addColumn(column),
     );
-    // Tell the runner's table cache, as its own addColumn would (an offline run has no other source).
-    const changed = table.clone();
-    changed.addColumn(column);
-    replaceCachedTable(queryRunner, table, changed);
   }
 
   async dropColumn(queryRunner: QueryRunner, tableName: string, columnName: string): Promise<void> {
     const driver = queryRunner.connection.driver;
-    const table = await freshTable(queryRunner, tableName);
-    await queryRunner.query(`ALTER TABLE ${driver.escape(tableName)} DROP COLUMN ${driver.escape(columnName)}`);
-    const changed = table.clone();
-    changed.columns = changed.columns.filter((c) => c.name !== columnName);
-    replaceCachedTable(queryRunner, table, changed);
+    await withTableChange(
+      queryRunner,
+      tableName,
+      async () => {
+        await queryRunner.query(`ALTER TABLE ${driver.escape(tableName)} DROP COLUMN ${driver.escape(columnName)}`);
+      },
+      (changed) => {
+        changed.columns = changed.columns.filter((c) => c.name !== columnName);
+      },
+    );
   }
 
   async renameColumn(queryRunner: QueryRunner, statement: string): Promise<void> {
