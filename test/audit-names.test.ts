@@ -12,7 +12,8 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { Backend, BACKENDS, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
+import { Backend, BACKENDS, sqlQuery } from './support/backends';
+import { ConfiguredDatabase, TempDatabases, tempDatabases } from './support/fresh-database';
 import { coreApi, REPO_ROOT, runCli, writeConfig } from './support/cli';
 import { runCliWith } from './support/faults';
 import { holdLock } from './support/lock-holder';
@@ -178,25 +179,16 @@ function ownerOf(a: AuditRow): string | null {
   return (a.strategy !== null ? STRATEGIES[a.strategy]?.name : undefined) ?? GOALS[a.goal]?.name ?? null;
 }
 
-async function atNameless(backend: Backend): Promise<{ db: TempDatabase; conf: string }> {
-  const db = await createTempDatabase(backend);
-  const conf = writeConfig(db.url);
-  ok(runCli(['--config-file', conf, 'upgrade', '--revision', '3cfc94cecf4e']), 'upgrade --revision 3cfc94cecf4e');
-  return { db, conf };
+/** A new database of `backend` at 3cfc94cecf4e, where audits may have no name, and its config; `dbs` drops it. */
+function atNameless(dbs: TempDatabases, backend: Backend): Promise<ConfiguredDatabase> {
+  return dbs.configured(backend, { upgradeTo: '3cfc94cecf4e' });
 }
 
 for (const backend of BACKENDS) {
   describe(`a86240e89a29 at the edges on ${backend}`, function () {
     this.timeout(5 * 60_000);
-    const dbs: TempDatabase[] = [];
-    const fresh = async () => {
-      const made = await atNameless(backend);
-      dbs.push(made.db);
-      return made;
-    };
-    afterEach(async () => {
-      for (const db of dbs.splice(0)) await db.drop();
-    });
+    const dbs = tempDatabases('each');
+    const fresh = () => atNameless(dbs, backend);
 
     it("names each audit `<strategy or goal>-<str(created_at)>` cut to 63 characters, and --sql gives the same names", async () => {
       const online = await fresh();
@@ -288,18 +280,14 @@ for (const backend of BACKENDS) {
 
 describe('a86240e89a29 progress on a terminal (postgresql)', function () {
   this.timeout(5 * 60_000);
-  const dbs: TempDatabase[] = [];
-  after(async () => {
-    for (const db of dbs.splice(0)) await db.drop();
-  });
+  const dbs = tempDatabases('all');
 
   /**
    * Runs the upgrade while another session holds audit 15,000 (in the second chunk) for a few seconds,
    * as a service's slow transaction would, so that the step lasts longer than a display waits.
    */
   async function slowUpgrade(terminal: boolean): Promise<{ status: number; output: string }> {
-    const made = await atNameless('postgresql');
-    dbs.push(made.db);
+    const made = await atNameless(dbs, 'postgresql');
     // A wait longer than the default lock timeout (2 s) would fail the revision's try, and the retry
     // would count from the rows left: here the one step must simply take a while.
     const conf = writeConfig(made.db.url, '', 'lock_timeout = 30');
@@ -341,8 +329,7 @@ describe('a86240e89a29 progress on a terminal (postgresql)', function () {
   });
 
   it('shows nothing on a terminal for a step that is over at once', async () => {
-    const made = await atNameless('postgresql');
-    dbs.push(made.db);
+    const made = await atNameless(dbs, 'postgresql');
     sqlQuery(made.db.url, unnamedAuditsSql('postgresql', 100));
     const command = [process.execPath, path.join(REPO_ROOT, 'bin', 'run.js'), '--config-file', made.conf, 'upgrade', '--revision', 'a86240e89a29'];
     const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm' };

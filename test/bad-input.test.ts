@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BACKENDS, Backend, TempDatabase, createTempDatabase, sqlQuery } from './support/backends';
+import { BACKENDS, Backend, TempDatabase, sqlQuery } from './support/backends';
+import { tempDatabases } from './support/fresh-database';
 import { REPO_ROOT, runCli, writeConfig, CliResult } from './support/cli';
 import { dumpSchema } from './support/schema-dump';
 import { seedWatcherRows, snapshotRows } from './support/watcher-rows';
@@ -147,15 +148,11 @@ function atHeadCases(): Case[] {
 for (const backend of BACKENDS) {
   describe(`bad input on ${backend}`, function () {
     this.timeout(10 * 60_000);
-    const dbs: TempDatabase[] = [];
-    after(async () => {
-      for (const db of dbs.splice(0)) await db.drop();
-    });
+    const dbs = tempDatabases('all');
 
     /** A new database prepared by `setup`, its URL with the password, and its config file. */
     async function database(setup: (url: string, conf: string) => void): Promise<{ url: string; conf: string }> {
-      const db = await createTempDatabase(backend);
-      dbs.push(db);
+      const db = await dbs.empty(backend);
       const url = urlWithPassword(backend, db);
       const conf = writeConfig(url, '', NO_RETRY);
       setup(db.url, conf);

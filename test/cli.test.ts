@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { REPO_ROOT, runCli, writeConfig } from './support/cli';
-import { createTempDatabase } from './support/backends';
+import { configuredDatabase } from './support/fresh-database';
 
 const COMMANDS = ['create_schema', 'current', 'downgrade', 'heads', 'history', 'stamp', 'upgrade', 'version'];
 
@@ -93,9 +93,8 @@ describe('command line', () => {
 
   for (const backend of ['sqlite', 'postgresql'] as const) {
     it(`takes global options after the command without taking its argument (${backend})`, async () => {
-      const db = await createTempDatabase(backend);
+      const { db, conf } = await configuredDatabase(backend);
       try {
-        const conf = writeConfig(db.url);
         const head = /^([0-9a-f]{12}) \(head\)/.exec(runCli(['heads']).stdout)?.[1];
         expect(head).to.be.a('string');
         const version = () => runCli(['version', '--config-file', conf]).stdout.trim();

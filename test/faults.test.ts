@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Backend, BACKENDS, createTempDatabase, sqlitePath, sqlQuery, TempDatabase } from './support/backends';
 import { runCli, writeConfig } from './support/cli';
+import { ConfiguredDatabase, configuredDatabase } from './support/fresh-database';
 import { allRows, dbState, DbState, errorLines, killAtStatement, prng, runCliWith, storedVersion } from './support/faults';
 import { datasetSql, makeDataset } from './support/purge-dataset';
 import { dumpSchema } from './support/schema-dump';
@@ -83,11 +84,10 @@ const OPERATIONS: Operation[] = [
 ];
 
 /** A fresh database (and config) at an operation's starting point. */
-async function prepared(backend: Backend, op: Operation): Promise<{ db: TempDatabase; conf: string }> {
-  const db = await createTempDatabase(backend);
-  const conf = writeConfig(db.url);
-  op.setup(db, conf, backend);
-  return { db, conf };
+async function prepared(backend: Backend, op: Operation): Promise<ConfiguredDatabase> {
+  const made = await configuredDatabase(backend);
+  op.setup(made.db, made.conf, backend);
+  return made;
 }
 
 /** Schema dumps of a database brought by plain upgrades to each revision (and base), per backend. */
@@ -95,9 +95,8 @@ const schemaAt = new Map<string, string>();
 async function schemaAtRevision(backend: Backend, revision: string): Promise<string> {
   const key = `${backend}:${revision}`;
   if (!schemaAt.has(key)) {
-    const db = await createTempDatabase(backend);
+    const { db, conf } = await configuredDatabase(backend);
     try {
-      const conf = writeConfig(db.url);
       // '<none>': never under version control; '': at base.
       if (revision === '') {
         cli(conf, 'upgrade', '--revision', '001');
@@ -123,9 +122,8 @@ for (const backend of BACKENDS) {
     // keeps them (DDL commits at once) beside an empty alembic_version; the rerun must resume there,
     // not take them for a stranger's tables.
     it('killed inside the first revision, after its first tables: a rerun reaches head', async function () {
-      const db = await createTempDatabase(backend);
+      const { db, conf } = await configuredDatabase(backend);
       try {
-        const conf = writeConfig(db.url);
         const killed = await runCliWith(['--config-file', conf, '--debug', 'upgrade'], {
           onLine(line, _count, child) {
             if (/^DEBUG SQL: CREATE TABLE [`"]?audits[`"]? /.test(line)) child.kill('SIGKILL');
@@ -209,20 +207,19 @@ for (const backend of BACKENDS) {
           .map((s) => s.slice('DEBUG SQL: '.length))
           .filter((s) => /^(CREATE|ALTER|DROP|INSERT|UPDATE|DELETE)\b/i.test(s))
           .sort();
-      const refDb = await createTempDatabase(backend);
+      const { db: refDb, conf: refConf } = await configuredDatabase(backend);
       let single: string[];
       let reference: DbState;
       try {
-        const run = await runCliWith(['--config-file', writeConfig(refDb.url), '--debug', 'upgrade']);
+        const run = await runCliWith(['--config-file', refConf, '--debug', 'upgrade']);
         expect(run.status, run.stderr).to.equal(0);
         single = changes(run.statements);
         reference = dbState(refDb.url);
       } finally {
         await refDb.drop();
       }
-      const db = await createTempDatabase(backend);
+      const { db, conf } = await configuredDatabase(backend);
       try {
-        const conf = writeConfig(db.url);
         const runs = await Promise.all(Array.from({ length: 8 }, () => runCliWith(['--config-file', conf, '--debug', 'upgrade'])));
         for (const r of runs) expect(r.status, r.stderr).to.equal(0);
         const steps = runs.flatMap((r) => r.stderr.split('\n').filter((l) => l.startsWith('INFO  Running upgrade')));

@@ -4,8 +4,9 @@
 // database one revision before head; `upgrade` warns while it waits, and reaches head once the
 // holder lets go, within its retries.
 import { expect } from 'chai';
-import { Backend, TempDatabase, createTempDatabase, sqlQuery, sqlitePath } from './support/backends';
-import { runCli, startCli, writeConfig } from './support/cli';
+import { Backend, TempDatabase, sqlQuery, sqlitePath } from './support/backends';
+import { tempDatabases } from './support/fresh-database';
+import { runCli, startCli } from './support/cli';
 import { holdLock } from './support/lock-holder';
 import { catalogReadTable, statementTable } from '../src/connection/statement-table';
 
@@ -94,16 +95,11 @@ function versionOf(conf: string): string {
 
 describe('lock-wait warnings', function () {
   this.timeout(120_000);
-  const dbs: TempDatabase[] = [];
-  after(async () => {
-    for (const db of dbs) await db.drop();
-  });
+  const dbs = tempDatabases('all');
 
   for (const c of CASES) {
     it(`${c.backend}: ${c.title}: names the table and the holder, and reaches head once it lets go`, async () => {
-      const db = await createTempDatabase(c.backend);
-      dbs.push(db);
-      const conf = writeConfig(db.url);
+      const { db, conf } = await dbs.configured(c.backend);
       const up = runCli(['--config-file', conf, 'upgrade', BEFORE_HEAD]);
       expect(up.status, up.stderr).to.equal(0);
 

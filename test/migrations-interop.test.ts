@@ -3,7 +3,8 @@
 // have built alone. On SQLite the reference's upgrade fails at d098df6021e2, so there the hand-over is at
 // 0f6042416884, the last revision it can reach.
 import { expect } from 'chai';
-import { createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
+import { sqlQuery } from './support/backends';
+import { tempDatabases } from './support/fresh-database';
 import { runCli, writeConfig } from './support/cli';
 import { lastLine, runReference } from './support/reference';
 import { sqliteStructure } from './support/sqlite-structure';
@@ -30,19 +31,11 @@ const HEAD = ourHead();
 
 for (const backend of ['postgresql', 'mysql'] as const) {
   describe(`interop with the reference on ${backend}`, function () {
-    const dbs: TempDatabase[] = [];
-    const tempDb = async () => {
-      const db = await createTempDatabase(backend);
-      dbs.push(db);
-      return db;
-    };
-    afterEach(async () => {
-      for (const db of dbs.splice(0)) await db.drop();
-    });
+    const dbs = tempDatabases('each');
 
     it(`upgrades to head a database with rows that the reference upgraded to ${HANDOVER}`, async function () {
       this.timeout(10 * 60_000);
-      const db = await tempDb();
+      const db = await dbs.empty(backend);
       ok(runReference(db.url, ['upgrade', '--revision', HANDOVER]), `reference upgrade --revision ${HANDOVER}`);
       expect(storedRevision(db.url)).to.equal(HANDOVER);
       seedWatcherRows(db.url);
@@ -56,15 +49,14 @@ for (const backend of ['postgresql', 'mysql'] as const) {
       expect(snapshotRows(db.url, before.columns).rows).to.deep.equal(before.rows);
 
       // The schema is the one our tool builds from an empty database.
-      const fresh = await tempDb();
+      const fresh = await dbs.empty(backend);
       ok(runCli(['--config-file', writeConfig(fresh.url), 'upgrade']), 'our upgrade of an empty database');
       expect(dumpSchema(db.url)).to.equal(dumpSchema(fresh.url));
     });
 
     it(`hands a database it upgraded to ${HANDOVER} to the reference, which reads, upgrades and downgrades it`, async function () {
       this.timeout(10 * 60_000);
-      const db = await tempDb();
-      const conf = writeConfig(db.url);
+      const { db, conf } = await dbs.configured(backend);
       ok(runCli(['--config-file', conf, 'upgrade', '--revision', HANDOVER]), `our upgrade --revision ${HANDOVER}`);
       const atHandover = dumpSchema(db.url);
       seedWatcherRows(db.url);
@@ -104,19 +96,11 @@ function namedUniqueConstraints(url: string): string[] {
 }
 
 describe(`interop with the reference on sqlite (hand-over at ${SQLITE_HANDOVER})`, function () {
-  const dbs: TempDatabase[] = [];
-  const tempDb = async () => {
-    const db = await createTempDatabase('sqlite');
-    dbs.push(db);
-    return db;
-  };
-  afterEach(async () => {
-    for (const db of dbs.splice(0)) await db.drop();
-  });
+  const dbs = tempDatabases('each');
 
   it(`upgrades to head a database with rows that the reference upgraded to ${SQLITE_HANDOVER}`, async function () {
     this.timeout(10 * 60_000);
-    const db = await tempDb();
+    const db = await dbs.empty('sqlite');
     ok(runReference(db.url, ['upgrade', '--revision', SQLITE_HANDOVER]), `reference upgrade --revision ${SQLITE_HANDOVER}`);
     expect(storedRevision(db.url)).to.equal(SQLITE_HANDOVER);
     seedWatcherRows(db.url);
@@ -137,7 +121,7 @@ describe(`interop with the reference on sqlite (hand-over at ${SQLITE_HANDOVER})
     // (TypeORM alone reads only double-quoted names and would invent hashed ones).
     expect(namedUniqueConstraints(db.url)).to.include.members(uniquesBefore);
 
-    const fresh = await tempDb();
+    const fresh = await dbs.empty('sqlite');
     ok(runCli(['--config-file', writeConfig(fresh.url), 'upgrade']), 'our upgrade of an empty database');
     // Same structure as our own upgrade (the CREATE TABLE text style of untouched tables differs:
     // SQLAlchemy's here, TypeORM's there).
@@ -146,8 +130,7 @@ describe(`interop with the reference on sqlite (hand-over at ${SQLITE_HANDOVER})
 
   it(`hands a database it upgraded to ${SQLITE_HANDOVER} to the reference, which reads it and downgrades it to base`, async function () {
     this.timeout(10 * 60_000);
-    const db = await tempDb();
-    const conf = writeConfig(db.url);
+    const { db, conf } = await dbs.configured('sqlite');
     ok(runCli(['--config-file', conf, 'upgrade', '--revision', SQLITE_HANDOVER]), `our upgrade --revision ${SQLITE_HANDOVER}`);
     seedWatcherRows(db.url);
 

@@ -7,7 +7,8 @@
 // - a86240e89a29 really names the audits (the reference's does not: its filter is not SQL).
 import { expect } from 'chai';
 import { Backend, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
-import { coreApi, runCli, writeConfig } from './support/cli';
+import { coreApi, runCli } from './support/cli';
+import { freshDatabaseEachTest, freshDatabaseForAllTests } from './support/fresh-database';
 import { ReferenceSession } from './support/reference-session';
 import { sqliteStructure } from './support/sqlite-structure';
 import { dumpSchema, referenceDump } from './support/schema-dump';
@@ -208,15 +209,8 @@ function sqliteUniqueIndexes(url: string): string[] {
 }
 
 describe('migrations on sqlite (where the reference fails at d098df6021e2)', function () {
-  let db: TempDatabase;
-  let conf: string;
-  const cli = (...args: string[]) => runCli(['--config-file', conf, ...args]);
-
-  beforeEach(async () => {
-    db = await createTempDatabase('sqlite');
-    conf = writeConfig(db.url);
-  });
-  afterEach(async () => db.drop());
+  const fresh = freshDatabaseEachTest('sqlite');
+  const { cli } = fresh;
 
   // Our revisions build SQLite tables through TypeORM's createTable, which writes the CREATE TABLE
   // text in its own style (quoted names, inline PRIMARY KEY, named foreign keys) where SQLAlchemy
@@ -230,8 +224,8 @@ describe('migrations on sqlite (where the reference fails at d098df6021e2)', fun
       for (const id of IDS.slice(0, IDS.indexOf('0f6042416884') + 1)) {
         ok(await reference.step('upgrade', id), `reference upgrade --revision ${id}`);
         ok(cli('upgrade', '--revision', id), `our upgrade --revision ${id}`);
-        expect(storedRevision(db.url)).to.equal(id);
-        expect(sqliteStructure(db.url), `sqlite at ${id}`).to.deep.equal(sqliteStructure(ref.url));
+        expect(storedRevision(fresh.db.url)).to.equal(id);
+        expect(sqliteStructure(fresh.db.url), `sqlite at ${id}`).to.deep.equal(sqliteStructure(ref.url));
       }
     } finally {
       await reference.stop();
@@ -242,51 +236,51 @@ describe('migrations on sqlite (where the reference fails at d098df6021e2)', fun
   it('upgrades an empty database to head with the reference’s columns, nullability, keys and indexes', function () {
     this.timeout(5 * 60_000);
     ok(cli('upgrade'), 'upgrade');
-    expect(storedRevision(db.url)).to.equal(HEAD);
+    expect(storedRevision(fresh.db.url)).to.equal(HEAD);
     // The reference cannot build this on SQLite, so its PostgreSQL upgrade dump is the yardstick for
     // everything that is not a type: column names and order, NOT NULL, unique constraints (by name),
     // foreign keys and indexes. (SQLite names neither primary nor foreign keys.)
     const pg = referenceDump('postgresql-upgrade-head.sql');
-    expect(sqliteColumns(db.url)).to.deep.equal(pgColumns(pg));
-    expect(sqliteKeys(db.url)).to.deep.equal(pgKeys(pg));
+    expect(sqliteColumns(fresh.db.url)).to.deep.equal(pgColumns(pg));
+    expect(sqliteKeys(fresh.db.url)).to.deep.equal(pgKeys(pg));
   });
 
   it('upgrades a database with rows from 0f6042416884 to head keeping every row, key and index, then downgrades to base', function () {
     this.timeout(5 * 60_000);
     ok(cli('upgrade', '--revision', '0f6042416884'), 'upgrade --revision 0f6042416884');
-    seedWatcherRows(db.url);
-    const before = snapshotRows(db.url);
+    seedWatcherRows(fresh.db.url);
+    const before = snapshotRows(fresh.db.url);
     // The seed reached every table it is meant to (the audit with its integer interval among them).
     for (const t of ['goals', 'strategies', 'audits', 'action_plans', 'actions', 'efficacy_indicators', 'services', 'apscheduler_jobs']) {
       expect(before.rows[t], t).to.not.equal('');
     }
-    expect(sqlQuery(db.url, 'SELECT typeof("interval"), "interval", created_at FROM audits;').trim()).to.equal('integer|3600|2023-05-06 07:08:09');
+    expect(sqlQuery(fresh.db.url, 'SELECT typeof("interval"), "interval", created_at FROM audits;').trim()).to.equal('integer|3600|2023-05-06 07:08:09');
     expect(before.rows.apscheduler_jobs).to.include('|00ff10|');
-    const uniquesBefore = sqliteUniqueIndexes(db.url);
-    const keysBefore = sqliteKeys(db.url);
+    const uniquesBefore = sqliteUniqueIndexes(fresh.db.url);
+    const keysBefore = sqliteKeys(fresh.db.url);
 
     ok(cli('upgrade'), 'upgrade to head');
-    expect(storedRevision(db.url)).to.equal(HEAD);
-    expect(snapshotRows(db.url, before.columns).rows).to.deep.equal(before.rows);
-    expect(sqlQuery(db.url, 'PRAGMA foreign_key_check;').trim()).to.equal('');
-    expect(sqlQuery(db.url, 'PRAGMA integrity_check;').trim()).to.equal('ok');
+    expect(storedRevision(fresh.db.url)).to.equal(HEAD);
+    expect(snapshotRows(fresh.db.url, before.columns).rows).to.deep.equal(before.rows);
+    expect(sqlQuery(fresh.db.url, 'PRAGMA foreign_key_check;').trim()).to.equal('');
+    expect(sqlQuery(fresh.db.url, 'PRAGMA integrity_check;').trim()).to.equal('ok');
     // Nothing the audits rebuild (d098df6021e2) touched was lost: unique constraints, foreign keys,
     // ix_apscheduler_jobs_next_run_time; head only adds (uniq_action_description0action_type).
-    const uniquesAfter = sqliteUniqueIndexes(db.url);
+    const uniquesAfter = sqliteUniqueIndexes(fresh.db.url);
     for (const u of uniquesBefore) expect(uniquesAfter, u).to.include(u);
-    const keysAfter = sqliteKeys(db.url);
+    const keysAfter = sqliteKeys(fresh.db.url);
     for (const k of keysBefore) expect(keysAfter, k).to.include(k);
     expect(keysAfter).to.include('index apscheduler_jobs.ix_apscheduler_jobs_next_run_time(next_run_time)');
     expect(keysAfter).to.include('unique audits.uniq_audits0uuid(uuid)');
     // ... and still enforced.
     expect(() =>
-      sqlQuery(db.url, "INSERT INTO audits (uuid, goal_id, auto_trigger) VALUES ('dddddddd-0000-4000-8000-000000000001', 1, 0);"),
+      sqlQuery(fresh.db.url, "INSERT INTO audits (uuid, goal_id, auto_trigger) VALUES ('dddddddd-0000-4000-8000-000000000001', 1, 0);"),
     ).to.throw(/UNIQUE constraint failed: audits\.uuid/);
 
     ok(cli('downgrade', '--revision', 'base', '--yes'), 'downgrade to base (the rows go with the tables)');
-    expect(watcherTables(db.url)).to.deep.equal([]);
-    expect(sqlQuery(db.url, "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\';").trim()).to.equal('table|alembic_version');
-    expect(sqlQuery(db.url, 'SELECT count(*) FROM alembic_version;').trim()).to.equal('0');
+    expect(watcherTables(fresh.db.url)).to.deep.equal([]);
+    expect(sqlQuery(fresh.db.url, "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\';").trim()).to.equal('table|alembic_version');
+    expect(sqlQuery(fresh.db.url, 'SELECT count(*) FROM alembic_version;').trim()).to.equal('0');
   });
 });
 
@@ -302,15 +296,8 @@ function pythonDatetimeText(printed: string): string {
 
 for (const backend of ['sqlite', 'postgresql', 'mysql'] as Backend[]) {
   describe(`a86240e89a29 names unnamed audits on ${backend}`, function () {
-    let db: TempDatabase;
-    let conf: string;
-    const cli = (...args: string[]) => runCli(['--config-file', conf, ...args]);
-
-    before(async () => {
-      db = await createTempDatabase(backend);
-      conf = writeConfig(db.url);
-    });
-    after(async () => db?.drop());
+    const fresh = freshDatabaseForAllTests(backend);
+    const { cli } = fresh;
 
     it('gives each audit without a name `<strategy or goal name>-<created_at>` and leaves named ones alone', function () {
       this.timeout(5 * 60_000);
@@ -333,10 +320,10 @@ for (const backend of ['sqlite', 'postgresql', 'mysql'] as Backend[]) {
             `(${a.id}, 0, 'audit-${a.id}', 1, ${a.strategy ?? 'NULL'}, '0', '${a.created}', ${a.name === null ? 'NULL' : `'${a.name}'`});`,
         ),
       ];
-      sqlQuery(db.url, sql.join('\n'));
+      sqlQuery(fresh.db.url, sql.join('\n'));
       const sep = backend === 'mysql' ? '\t' : '|';
       const stored = new Map(
-        sqlQuery(db.url, 'SELECT id, created_at FROM audits ORDER BY id;')
+        sqlQuery(fresh.db.url, 'SELECT id, created_at FROM audits ORDER BY id;')
           .trim()
           .split('\n')
           .map((l) => l.split(sep) as [string, string]),
@@ -345,7 +332,7 @@ for (const backend of ['sqlite', 'postgresql', 'mysql'] as Backend[]) {
 
       ok(cli('upgrade', '--revision', 'a86240e89a29'), 'upgrade --revision a86240e89a29');
       const names = new Map(
-        sqlQuery(db.url, 'SELECT id, name FROM audits ORDER BY id;')
+        sqlQuery(fresh.db.url, 'SELECT id, name FROM audits ORDER BY id;')
           .trim()
           .split('\n')
           .map((l) => l.split(sep) as [string, string]),
@@ -356,7 +343,7 @@ for (const backend of ['sqlite', 'postgresql', 'mysql'] as Backend[]) {
         const expected = a.name ?? `${owner}-${pythonDatetimeText(stored.get(String(a.id))!)}`;
         expect(names.get(String(a.id)), `audit ${a.id}`).to.equal(expected);
       }
-      expect(storedRevision(db.url)).to.equal('a86240e89a29');
+      expect(storedRevision(fresh.db.url)).to.equal('a86240e89a29');
     });
   });
 }

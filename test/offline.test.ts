@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BACKENDS, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
+import { BACKENDS, sqlQuery, TempDatabase } from './support/backends';
+import { tempDatabases } from './support/fresh-database';
 import { runCli, writeConfig } from './support/cli';
 import { holdLock } from './support/lock-holder';
 import { dumpSchema } from './support/schema-dump';
@@ -17,23 +18,15 @@ function script(url: string, ...args: string[]): string {
 for (const backend of BACKENDS) {
   describe(`offline --sql on ${backend}`, function () {
     this.timeout(10 * 60_000);
-    const dbs: TempDatabase[] = [];
-    const tempDb = async () => {
-      const db = await createTempDatabase(backend);
-      dbs.push(db);
-      return db;
-    };
+    const dbs = tempDatabases('each');
     const online = (db: TempDatabase, ...args: string[]) => {
       const r = runCli(['--config-file', writeConfig(db.url), ...args]);
       expect(r.status, r.stderr).to.equal(0);
     };
-    afterEach(async () => {
-      for (const db of dbs.splice(0)) await db.drop();
-    });
 
     it('prints a script that builds the same schema as the online upgrade, without connecting', async () => {
-      const viaScript = await tempDb();
-      const viaOnline = await tempDb();
+      const viaScript = await dbs.empty(backend);
+      const viaOnline = await dbs.empty(backend);
       // The configured server does not exist: offline mode must not try to reach it.
       const unreachable = viaScript.url.replace(/@[^/]+\//, '@nowhere.invalid:1/').replace(/^sqlite:.*/, 'sqlite:////nonexistent/dir/x.sqlite');
       const sql = script(unreachable, 'upgrade');
@@ -45,8 +38,8 @@ for (const backend of BACKENDS) {
     });
 
     it('covers a FROM:TO range and a downgrade, version updates included', async () => {
-      const viaScript = await tempDb();
-      const viaOnline = await tempDb();
+      const viaScript = await dbs.empty(backend);
+      const viaOnline = await dbs.empty(backend);
       online(viaScript, 'upgrade', '--revision', '609bec748f2a');
       sqlQuery(viaScript.url, script(viaScript.url, 'upgrade', '609bec748f2a:head'));
       online(viaOnline, 'upgrade');
@@ -59,7 +52,7 @@ for (const backend of BACKENDS) {
     });
 
     it('opens with the lock-wait settings of --lock-timeout, and a script that meets a held lock stops at the timeout', async () => {
-      const db = await tempDb();
+      const db = await dbs.empty(backend);
       online(db, 'upgrade', '--revision', '609bec748f2a');
       const first = (text: string) => text.split('\n').filter((l) => l.trim() && !l.startsWith('--'))[0];
       const expected = { postgresql: "SET lock_timeout = '1500ms';", mysql: 'SET SESSION innodb_lock_wait_timeout = 2;', sqlite: 'PRAGMA busy_timeout = 1500;' }[backend];
@@ -79,8 +72,8 @@ for (const backend of BACKENDS) {
     });
 
     it('names unnamed audits in a86240e89a29 as the online run does', async () => {
-      const viaScript = await tempDb();
-      const viaOnline = await tempDb();
+      const viaScript = await dbs.empty(backend);
+      const viaOnline = await dbs.empty(backend);
       const seed = [
         "INSERT INTO goals (id, name, display_name, efficacy_specification, deleted) VALUES (1, 'goal-one', 'G', '[]', 0);",
         "INSERT INTO strategies (id, name, display_name, goal_id, deleted) VALUES (1, 'strategy-one', 'S', 1, 0);",
@@ -102,7 +95,7 @@ for (const backend of BACKENDS) {
 
     it('writes quotes and backslashes in values as literals the client reads back unchanged', async () => {
       // A script has no bound parameters: values become literals, and MySQL reads '\\' as an escape.
-      const db = await tempDb();
+      const db = await dbs.empty(backend);
       const value = "it's a \\ back\\'slash";
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-offline-'));
       fs.writeFileSync(

@@ -7,8 +7,9 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Backend, backendOf, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
-import { coreApi, runCli, writeConfig } from './support/cli';
+import { Backend, backendOf, sqlQuery, TempDatabase } from './support/backends';
+import { tempDatabases } from './support/fresh-database';
+import { coreApi, runCli } from './support/cli';
 import { dumpSchema } from './support/schema-dump';
 import { seedWatcherRows, snapshotRows, storedRevision, watcherTables } from './support/watcher-rows';
 
@@ -115,18 +116,10 @@ function head(extra: string[] = []): string {
 for (const backend of ['postgresql', 'mysql', 'sqlite'] as const) {
   describe(`upgrade --plan / downgrade --plan on ${backend}`, function () {
     this.timeout(15 * 60_000);
-    const dbs: TempDatabase[] = [];
-    const tempDb = async () => {
-      const db = await createTempDatabase(backend);
-      dbs.push(db);
-      return db;
-    };
-    afterEach(async () => {
-      for (const db of dbs.splice(0)) await db.drop();
-    });
+    const dbs = tempDatabases('each');
 
     it('predicts, for every shipped revision up and then down, which tables the server rewrites', async () => {
-      const db = await tempDb();
+      const db = await dbs.empty(backend);
       const target = head();
       const seen: string[] = [];
       while (versionOf(db) !== target) {
@@ -140,8 +133,7 @@ for (const backend of ['postgresql', 'mysql', 'sqlite'] as const) {
     });
 
     it('changes nothing: neither the version, nor the schema, nor a row', async () => {
-      const db = await tempDb();
-      const conf = writeConfig(db.url);
+      const { db, conf } = await dbs.configured(backend);
       // A database without alembic_version: the plan reads that it is missing and does not create it.
       const empty = planOf(conf, ['upgrade']);
       expect(empty.from).to.equal(null);
@@ -169,8 +161,7 @@ for (const backend of ['postgresql', 'mysql', 'sqlite'] as const) {
     });
 
     it('gives, for each pending revision, its statements with the lock they take, in text and JSON', async () => {
-      const db = await tempDb();
-      const conf = writeConfig(db.url);
+      const { db, conf } = await dbs.configured(backend);
       ok(runCli(['--config-file', conf, 'upgrade', '--revision', '609bec748f2a']), 'upgrade');
       const plan = planOf(conf, ['upgrade']);
       expect(plan.from).to.equal('609bec748f2a');
@@ -204,8 +195,7 @@ for (const backend of ['postgresql', 'mysql', 'sqlite'] as const) {
     });
 
     it('counts or estimates the rows of a populated table sanely', async () => {
-      const db = await tempDb();
-      const conf = writeConfig(db.url);
+      const { db, conf } = await dbs.configured(backend);
       ok(runCli(['--config-file', conf, 'upgrade', '--revision', '15f7375ca737']), 'upgrade');
       seedWatcherRows(db.url);
       const n = 3000;
@@ -238,8 +228,7 @@ for (const backend of ['postgresql', 'mysql', 'sqlite'] as const) {
     });
 
     it('refuses bad input in one line, with a non-zero exit status', async () => {
-      const db = await tempDb();
-      const conf = writeConfig(db.url);
+      const { db, conf } = await dbs.configured(backend);
       ok(runCli(['--config-file', conf, 'upgrade', '--revision', '609bec748f2a']), 'upgrade');
       for (const [args, pattern] of [
         [['upgrade', '--plan', '--revision', 'nosuch'], /nosuch/],
@@ -342,14 +331,10 @@ function writeChain(revisions: [string[], string[]][]): string {
 for (const backend of ['postgresql', 'mysql'] as const) {
   describe(`--plan on the online DDL forms, on ${backend}`, function () {
     this.timeout(10 * 60_000);
-    let db: TempDatabase | undefined;
-    afterEach(async () => {
-      await db?.drop();
-      db = undefined;
-    });
+    const dbs = tempDatabases('each');
 
     it('predicts rewrites as the server does them, up and down', async () => {
-      db = await createTempDatabase(backend);
+      const db = await dbs.empty(backend);
       const dir = writeChain(ONLINE_FORMS[backend]);
       const extra = ['--migrations-dir', dir];
       const target = head(extra);

@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { BACKENDS, Backend, TempDatabase, sqlQuery } from './support/backends';
+import { tempDatabases } from './support/fresh-database';
 import { coreApi, REPO_ROOT, runCli, startCli } from './support/cli';
 import { holdLock } from './support/lock-holder';
 import { Dataset, KINDS, Shape, expectedSurvivors, makeDataset, purgeIndexes, seededDatabase, survivors } from './support/purge-dataset';
@@ -25,13 +26,9 @@ function rowTotal(rows: Record<string, number[]>): number {
 describe('purge while others write', function () {
   for (const backend of BACKENDS) {
     describe(backend, function () {
-      const dbs: TempDatabase[] = [];
-      after(async () => {
-        for (const db of dbs) await db.drop();
-      });
+      const dbs = tempDatabases('all');
       async function fresh(data: Dataset): Promise<{ db: TempDatabase; conf: string }> {
-        const seeded = await seededDatabase(backend, data);
-        dbs.push(seeded.db);
+        const seeded = dbs.keep(await seededDatabase(backend, data));
         return seeded;
       }
       const plain = makeDataset(3, SMALL);

@@ -4,7 +4,8 @@
 // for -n, the reference.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { BACKENDS, TempDatabase, sqlQuery } from './support/backends';
+import { BACKENDS, sqlQuery } from './support/backends';
+import { tempDatabases } from './support/fresh-database';
 import { coreApi, REPO_ROOT, runCli } from './support/cli';
 import { runReference } from './support/reference';
 import { Dataset, OracleOptions, Shape, expectedDeleted, expectedSurvivors, makeDataset, purgeCliArgs, seededDatabase, survivors } from './support/purge-dataset';
@@ -54,14 +55,10 @@ const ASKED = /\[y\/N\]\s*$/m;
 describe('purge --dry-run', function () {
   for (const backend of BACKENDS) {
     describe(backend, function () {
-      const dbs: TempDatabase[] = [];
-      after(async () => {
-        for (const db of dbs) await db.drop();
-      });
+      const dbs = tempDatabases('all');
       /** A new database with `data`, a quarter of its efficacy indicators soft deleted (they go with their plans all the same). */
       async function fresh(data: Dataset) {
-        const s = await seededDatabase(backend, data);
-        dbs.push(s.db);
+        const s = dbs.keep(await seededDatabase(backend, data));
         sqlQuery(s.db.url, 'UPDATE efficacy_indicators SET deleted = id, deleted_at = created_at WHERE id % 4 = 0;');
         return s;
       }

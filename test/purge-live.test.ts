@@ -5,6 +5,7 @@
 // runs the same at a million rows.
 import { expect } from 'chai';
 import { BACKENDS, TempDatabase } from './support/backends';
+import { tempDatabases } from './support/fresh-database';
 import { CliResult, startCli } from './support/cli';
 import { KINDS, Shape, datasetSql, makeDataset, purgeIndexes, seededDatabase, survivors } from './support/purge-dataset';
 import { LiveTraffic, TrafficReport, formatReport, hotUpdates } from '../bench/live-traffic';
@@ -33,14 +34,10 @@ describe('purge on a live database', function () {
 
   for (const backend of BACKENDS) {
     describe(backend, function () {
-      const dbs: TempDatabase[] = [];
-      after(async () => {
-        for (const db of dbs) await db.drop();
-      });
+      const dbs = tempDatabases('all');
       const sql = datasetSql(backend, data);
       async function seeded(): Promise<{ db: TempDatabase; conf: string }> {
-        const seeded = await seededDatabase(backend, sql);
-        dbs.push(seeded.db);
+        const seeded = dbs.keep(await seededDatabase(backend, sql));
         // Rows updated just before the purge, as the applier leaves them all day.
         await hotUpdates(seeded.db.url, 60);
         return seeded;

@@ -1,7 +1,8 @@
 // purge: the spec's selection rules against an independent oracle on seeded data, the reference where
 // it completes, the interaction (questions, --yes, no terminal, --json), bad input, and atomicity.
 import { expect } from 'chai';
-import { BACKENDS, Backend, TempDatabase, createTempDatabase, sqlQuery } from './support/backends';
+import { BACKENDS, Backend, sqlQuery } from './support/backends';
+import { tempDatabases } from './support/fresh-database';
 import { spawnSync } from 'node:child_process';
 import { REPO_ROOT, runCli, writeConfig } from './support/cli';
 import { runReference } from './support/reference';
@@ -23,13 +24,9 @@ function deletedGoal(data: Dataset): string {
 describe('purge', function () {
   for (const backend of BACKENDS) {
     describe(backend, function () {
-      const dbs: TempDatabase[] = [];
-      after(async () => {
-        for (const db of dbs) await db.drop();
-      });
+      const dbs = tempDatabases('all');
       async function fresh(data: Dataset) {
-        const s = await seededDatabase(backend, data);
-        dbs.push(s.db);
+        const s = dbs.keep(await seededDatabase(backend, data));
         return s;
       }
 

@@ -6,8 +6,9 @@ import { openSession } from '../src/connection/session';
 import { RevisionChain } from '../src/script/chain';
 import { loadRevisions } from '../src/script/load';
 import { defineRevision, Revision } from '../src/script/revision';
-import { BACKENDS, createTempDatabase, sqlQuery, TempDatabase } from './support/backends';
-import { REPO_ROOT, runCli, writeConfig } from './support/cli';
+import { BACKENDS, sqlQuery, TempDatabase } from './support/backends';
+import { REPO_ROOT, runCli } from './support/cli';
+import { configuredDatabase, freshDatabaseEachTest, freshDatabaseForAllTests } from './support/fresh-database';
 
 /** The shipped revisions up to 0f6042416884, plus one of ours on top whose `up` we control. */
 function chainWith(extra: Revision): RevisionChain {
@@ -32,11 +33,7 @@ function versionOf(db: TempDatabase, backend: string): string {
 
 for (const backend of BACKENDS) {
   describe(`runtime safety on ${backend}`, function () {
-    let db: TempDatabase;
-    beforeEach(async () => {
-      db = await createTempDatabase(backend);
-    });
-    afterEach(async () => db.drop());
+    const fresh = freshDatabaseEachTest(backend);
 
     it('leaves the database at the last committed revision when one fails, and a rerun continues', async () => {
       let fail = true;
@@ -59,7 +56,7 @@ for (const backend of BACKENDS) {
         },
       });
       const chain = chainWith(flaky);
-      const session = await openSession(db.url);
+      const session = await openSession(fresh.db.url);
       try {
         let failure: Error | undefined;
         await upgrade(session, chain).catch((e: Error) => (failure = e));
@@ -70,16 +67,16 @@ for (const backend of BACKENDS) {
       // At the last COMMIT: after each revision on PostgreSQL and MySQL; on SQLite the revisions share
       // a transaction while no other writer is owed the lock (500 ms), so the failure rolls back the
       // ones before it in that transaction too: base on an idle machine.
-      const at = versionOf(db, backend);
+      const at = versionOf(fresh.db, backend);
       if (backend === 'sqlite') expect(['', '001', '0f6042416884']).to.include(at);
       else expect(at).to.equal('0f6042416884');
       // Transactional DDL undoes the failed revision entirely; MySQL keeps what it committed.
-      expect(tableExists(db, backend, 'half_done')).to.equal(backend === 'mysql');
-      expect(tableExists(db, backend, 'goals')).to.equal(at !== '');
+      expect(tableExists(fresh.db, backend, 'half_done')).to.equal(backend === 'mysql');
+      expect(tableExists(fresh.db, backend, 'goals')).to.equal(at !== '');
 
       fail = false;
-      if (backend === 'mysql') sqlQuery(db.url, 'DROP TABLE half_done;'); // an operator repairs, then reruns
-      const again = await openSession(db.url);
+      if (backend === 'mysql') sqlQuery(fresh.db.url, 'DROP TABLE half_done;'); // an operator repairs, then reruns
+      const again = await openSession(fresh.db.url);
       try {
         const result = await upgrade(again, chain);
         const ids = ['001', '0f6042416884', 'bad000000001']; // the chain, oldest first
@@ -88,12 +85,12 @@ for (const backend of BACKENDS) {
         await again.close();
       }
       expect(runs).to.equal(2);
-      expect(sqlQuery(db.url, 'SELECT version_num FROM alembic_version;').trim()).to.equal('bad000000001');
-      expect(tableExists(db, backend, 'fully_done')).to.equal(true);
+      expect(sqlQuery(fresh.db.url, 'SELECT version_num FROM alembic_version;').trim()).to.equal('bad000000001');
+      expect(tableExists(fresh.db, backend, 'fully_done')).to.equal(true);
     });
 
     it('lets two upgrades started together both succeed, applying each revision once', async () => {
-      const conf = writeConfig(db.url);
+      const { conf } = fresh;
       const start = () =>
         new Promise<{ status: number | null; stderr: string }>((resolve) => {
           const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'run.js'), '--config-file', conf, 'upgrade'], {
@@ -113,32 +110,28 @@ for (const backend of BACKENDS) {
     });
 
     it('refuses a database at a revision the chain does not know, changing nothing', () => {
-      const conf = writeConfig(db.url);
+      const { conf } = fresh;
       expect(runCli(['--config-file', conf, 'upgrade', '--revision', '001']).status).to.equal(0);
-      sqlQuery(db.url, "UPDATE alembic_version SET version_num = 'abcdef123456';");
+      sqlQuery(fresh.db.url, "UPDATE alembic_version SET version_num = 'abcdef123456';");
       for (const command of ['upgrade', 'downgrade']) {
         const r = runCli(['--config-file', conf, command]);
         expect(r.status).to.equal(1);
         expect(r.stderr.trim()).to.match(/revision 'abcdef123456', which is not in this tool's revision chain/);
       }
-      expect(tableExists(db, backend, 'goals')).to.equal(true);
-      expect(tableExists(db, backend, 'apscheduler_jobs')).to.equal(false);
+      expect(tableExists(fresh.db, backend, 'goals')).to.equal(true);
+      expect(tableExists(fresh.db, backend, 'apscheduler_jobs')).to.equal(false);
     });
   });
 }
 
 describe('revisions sharing a transaction on sqlite', function () {
   this.timeout(60_000);
-  let db: TempDatabase;
-  beforeEach(async () => {
-    db = await createTempDatabase('sqlite');
-  });
-  afterEach(async () => db.drop());
+  const fresh = freshDatabaseEachTest('sqlite');
 
-  const committedGoals = () => sqlQuery(db.url, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='goals';").trim();
+  const committedGoals = () => sqlQuery(fresh.db.url, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='goals';").trim();
 
   it('an upgrade from empty to head commits once', () => {
-    const conf = writeConfig(db.url);
+    const { conf } = fresh;
     const r = runCli(['--config-file', conf, '--debug', 'upgrade']);
     expect(r.status, r.stderr).to.equal(0);
     const lines = r.stderr.split('\n');
@@ -164,7 +157,7 @@ describe('revisions sharing a transaction on sqlite', function () {
       },
       async down() {},
     });
-    const session = await openSession(db.url);
+    const session = await openSession(fresh.db.url);
     let failure: Error | undefined;
     let result;
     try {
@@ -173,7 +166,7 @@ describe('revisions sharing a transaction on sqlite', function () {
       await session.close();
     }
     expect(failure, JSON.stringify(result)).to.be.instanceOf(Error);
-    const at = versionOf(db, 'sqlite');
+    const at = versionOf(fresh.db, 'sqlite');
     // Idle, the three revisions share one transaction: nothing of 001 was visible to others meanwhile.
     // Under a load that made 001 and 0f6042416884 hold the lock past 500 ms, they committed apart.
     const before = { '': 2, '001': 1, '0f6042416884': 0 }[at];
@@ -184,19 +177,12 @@ describe('revisions sharing a transaction on sqlite', function () {
       new RegExp(`^upgrade 0f6042416884 -> bad000000001 failed 1 time\\(s\\) on lock conflicts, last: .*; it was rolled back${withOthers}; the database is at ${at || 'base'}$`),
     );
     expect(committedGoals()).to.equal(at === '' ? '0' : '1');
-    expect(tableExists(db, 'sqlite', 'half_done')).to.equal(false);
+    expect(tableExists(fresh.db, 'sqlite', 'half_done')).to.equal(false);
   });
 });
 
 describe('revision arguments', () => {
-  let db: TempDatabase;
-  let conf: string;
-  before(async () => {
-    db = await createTempDatabase('sqlite');
-    conf = writeConfig(db.url);
-  });
-  after(async () => db.drop());
-  const cli = (...args: string[]) => runCli(['--config-file', conf, ...args]);
+  const { cli } = freshDatabaseForAllTests('sqlite');
 
   it('accepts ids, prefixes and relative steps', () => {
     expect(cli('upgrade', '--revision', 'd098').status).to.equal(0);
@@ -251,9 +237,8 @@ describe('a branched revision chain', () => {
     write('aaaa00000001', null);
     write('bbbb00000002', 'aaaa00000001');
     write('cccc00000003', 'aaaa00000001');
-    const db = await createTempDatabase('sqlite');
+    const { db, conf } = await configuredDatabase('sqlite');
     try {
-      const conf = writeConfig(db.url);
       const heads = runCli(['--config-file', conf, 'heads', '--migrations-dir', dir]);
       expect(heads.stdout.trim().split('\n')).to.deep.equal(['bbbb00000002 (head), rev bbbb00000002', 'cccc00000003 (head), rev cccc00000003']);
       expect(heads.stderr).to.contain('The revision chain has 2 heads');

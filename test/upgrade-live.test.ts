@@ -6,8 +6,9 @@
 // Then, on every backend: past --lock-retries, one error line, exit 1, the database at a revision
 // of the chain with that revision's changes rolled back (PostgreSQL, SQLite) or resumable (MySQL).
 import { expect } from 'chai';
-import { BACKENDS, Backend, TempDatabase, createTempDatabase, sqlQuery } from './support/backends';
-import { runCli, startCli, writeConfig } from './support/cli';
+import { BACKENDS, Backend, sqlQuery } from './support/backends';
+import { ConfiguredDatabase, configuredDatabase, TempDatabases, tempDatabases } from './support/fresh-database';
+import { runCli, startCli } from './support/cli';
 import { holdLock } from './support/lock-holder';
 import { Shape, datasetSql, makeDataset } from './support/purge-dataset';
 import { LiveTraffic, TrafficReport, formatReport } from '../bench/live-traffic';
@@ -20,13 +21,11 @@ const SHAPE: Shape = { goals: 10, strategiesPerGoal: 2, templatesPerGoal: 2, aud
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function databaseAt(backend: Backend, revision: string): Promise<{ db: TempDatabase; conf: string }> {
-  const db = await createTempDatabase(backend);
-  const conf = writeConfig(db.url);
-  const up = runCli(['--config-file', conf, 'upgrade', revision]);
-  if (up.status !== 0) throw new Error(`upgrade failed: ${up.stderr}`);
-  sqlQuery(db.url, datasetSql(backend, makeDataset(5, SHAPE)));
-  return { db, conf };
+/** A new database of `backend` at `revision` with a dataset of SHAPE, and its config; `dbs` drops it. */
+async function databaseAt(dbs: TempDatabases, backend: Backend, revision: string): Promise<ConfiguredDatabase> {
+  const made = await dbs.configured(backend, { upgradeTo: revision });
+  sqlQuery(made.db.url, datasetSql(backend, makeDataset(5, SHAPE)));
+  return made;
 }
 
 function versionOf(conf: string): string {
@@ -39,15 +38,11 @@ const READ_AUDITS = 'SELECT id FROM audits ORDER BY id LIMIT 1;';
 
 describe('upgrade on a live database', function () {
   this.timeout(300_000);
-  const dbs: TempDatabase[] = [];
-  after(async () => {
-    for (const db of dbs) await db.drop();
-  });
+  const dbs = tempDatabases('all');
 
   for (const backend of ['postgresql', 'mysql'] as Backend[]) {
     it(`${backend}: a ${READER_SECONDS} s reader and live traffic; no service statement waits ${WORST_WAIT_MS} ms or fails, head is reached`, async function () {
-      const { db, conf } = await databaseAt(backend, FROM);
-      dbs.push(db);
+      const { db, conf } = await databaseAt(dbs, backend, FROM);
       const traffic = await LiveTraffic.start(db.url);
       let report: TrafficReport | undefined;
       let result;
@@ -91,8 +86,7 @@ describe('upgrade on a live database', function () {
 
   for (const backend of BACKENDS) {
     it(`${backend}: past --lock-retries, one error line, exit 1, and the database at a known revision`, async function () {
-      const { db, conf } = await databaseAt(backend, FROM);
-      dbs.push(db);
+      const { db, conf } = await databaseAt(dbs, backend, FROM);
       // SQLite has one lock for the whole file: a writer holds it. Elsewhere a reader of audits.
       const holder =
         backend === 'sqlite'
@@ -155,9 +149,8 @@ describe('a PostgreSQL revision killed after a step that ran outside its transac
         up: async (q) => { await k.addColumn(q, 't', k.column('b', k.sa.Integer)); await k.createIndex(q, 't', { name: 'ix_t_b', columns: ['b'] }); },
         down: async (q) => { await k.dropIndex(q, 't', 'ix_t_b'); await k.dropColumn(q, 't', 'b'); } };\n`,
     );
-    const db = await createTempDatabase('postgresql');
+    const { db, conf } = await configuredDatabase('postgresql');
     try {
-      const conf = writeConfig(db.url);
       const cli = (...args: string[]) => ['--config-file', conf, '--migrations-dir', dir, ...args];
       expect(runCli(cli('upgrade', 'aaaa00000001')).status).to.equal(0);
       // An open snapshot (of another table) makes CREATE INDEX CONCURRENTLY wait; the run is killed while it waits, and

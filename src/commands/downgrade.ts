@@ -1,17 +1,14 @@
 import { Args, Flags } from '../cli/oclif';
-import { BaseCommand } from '../cli/base-command';
+import { MigrateCommand, planAndJsonFlags } from '../cli/migrate-command';
 import { lockFlags } from '../cli/lock-flags';
 import type { Plan } from '../api/plan';
-import { migrateJson, MIGRATE_JSON_DESCRIPTION, refuseJsonWithSql, RunJson } from '../cli/run-json';
-import { RevisionProgressDisplay } from '../cli/revision-progress';
-import type { RevisionProgress } from '../portable/progress';
-import { DataLoss, downgrade, migrationScript } from '../api/migrate';
+import { migrateJson, RunJson } from '../cli/run-json';
+import type { DataLoss } from '../api/migrate';
 import { answerIsYes, LinePrompter } from '../cli/line-prompter';
 import { dataLossLines, dataLossQuestion, dataLossRefusal } from '../cli/data-loss-text';
 import { UserError } from '../errors';
-import { pickRevision } from './upgrade';
 
-export default class Downgrade extends BaseCommand<typeof Downgrade> {
+export default class Downgrade extends MigrateCommand<typeof Downgrade> {
   static summary = 'Downgrade the database to an earlier revision (default: base).';
   static description =
     'Undoes each revision in turn, printing "Running downgrade B -> A, message". REVISION is an id, a unique prefix, base, or relative (-1, written --revision=-1). With --json, prints the outcome as JSON, as upgrade --json does. With --sql, prints the SQL script for FROM:TO instead, without connecting. With --plan, connects and changes nothing: prints each statement the run would send, as upgrade --plan does. When the revisions to undo would drop tables or columns that hold data (a table with rows, a column with a value in some row), it first lists them with their row counts and, on a terminal, asks "[y/N]"; without a terminal (or with --json) it refuses in one line, exit 1, nothing changed, unless --yes is given. A downgrade that loses no data runs without asking.';
@@ -23,57 +20,32 @@ export default class Downgrade extends BaseCommand<typeof Downgrade> {
     '<%= config.bin %> downgrade --plan --revision=-1',
     '<%= config.bin %> downgrade --revision 609bec748f2a --json',
   ];
-  // run() returns the run's result (or --plan's plan); under --json oclif prints it, alone on stdout.
-  static enableJsonFlag = true;
   static args = {
     revision: Args.string({ description: 'Revision to downgrade to (or FROM:TO with --sql); same as --revision.', required: false }),
   };
   static flags = {
     revision: Flags.string({ description: 'Revision to downgrade to.', helpValue: 'REVISION' }),
     sql: Flags.boolean({ description: 'Print the SQL for FROM:TO instead of running it; does not connect.', exclusive: ['plan'] }),
-    plan: Flags.boolean({
-      description: "Connect, change nothing, and print each pending statement with its table, lock, rewrite, scan and the table's rows.",
-    }),
-    json: Flags.boolean({ description: MIGRATE_JSON_DESCRIPTION }),
+    ...planAndJsonFlags,
     yes: Flags.boolean({ char: 'y', description: 'Drop tables and columns that hold data without asking (for automation).' }),
     ...lockFlags,
   };
 
+  protected readonly direction = 'downgrade';
+
   async run(): Promise<RunJson | Plan | undefined> {
-    const target = pickRevision(this.args.revision, this.flags.revision, 'base');
-    const chain = this.chain();
-    refuseJsonWithSql(this.flags.json, this.flags.sql);
-    if (this.flags.sql) {
-      process.stdout.write(await migrationScript(this.connectionUrl(), chain, 'downgrade', target, this.lockPolicy()));
-      return undefined;
-    }
-    if (this.flags.plan) {
-      // Loaded for --plan only: the plan's recorder and classifiers are not needed to run revisions.
-      const { plan } = require('../api/plan') as typeof import('../api/plan');
-      const { renderPlan } = require('../cli/plan-output') as typeof import('../cli/plan-output');
-      const [result, backend] = await this.withSession(async (s) => [await plan(s, chain, 'downgrade', target), s.spec.backend] as const);
-      if (!this.jsonEnabled()) process.stdout.write(renderPlan(result, backend, 'downgrade', chain));
-      return result;
-    }
-    const display = new RevisionProgressDisplay(Boolean(process.stderr.isTTY));
-    const prompter = new LinePrompter(process.stdin, process.stdout);
-    let declined = false;
-    const confirmDataLoss = async (loss: DataLoss): Promise<boolean> => {
-      declined = !(await this.confirmDataLoss(loss, prompter));
-      return !declined;
-    };
-    const options = {
-      lockPolicy: this.lockPolicy(),
-      onProgress: (p: RevisionProgress) => display.update(p),
-      ...(this.flags.yes ? {} : { confirmDataLoss }),
-    };
-    const result = await this.withSession((session) => downgrade(session, chain, target, options)).finally(() => {
-      display.stop();
-      prompter.close();
+    return this.scriptPlanOrRun('base', async (chain, target) => {
+      const prompter = new LinePrompter(process.stdin, process.stdout);
+      let declined = false;
+      const confirmDataLoss = async (loss: DataLoss): Promise<boolean> => {
+        declined = !(await this.confirmDataLoss(loss, prompter));
+        return !declined;
+      };
+      const result = await this.runRevisions(chain, target, this.flags.yes ? {} : { confirmDataLoss }).finally(() => prompter.close());
+      if (declined) this.log('Nothing was changed.');
+      this.logger.verbose(`Undid ${result.applied.length} revision(s); now at ${result.to ?? 'base'}`);
+      return migrateJson(result);
     });
-    if (declined) this.log('Nothing was changed.');
-    this.logger.verbose(`Undid ${result.applied.length} revision(s); now at ${result.to ?? 'base'}`);
-    return migrateJson(result);
   }
 
   /**
