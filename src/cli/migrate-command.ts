@@ -1,7 +1,7 @@
 import { Command, Flags } from './oclif';
 import { BaseCommand } from './base-command';
 import type { Plan } from '../api/plan';
-import { downgrade, migrationScript, MigrateOptions, MigrateResult, upgrade } from '../api/migrate';
+import { downgrade, DowngradeOptions, migrationScript, MigrateResult, upgrade } from '../api/migrate';
 import { MIGRATE_JSON_DESCRIPTION, refuseJsonWithSql, RunJson } from './run-json';
 import { RevisionProgressDisplay } from './revision-progress';
 import type { RevisionProgress } from '../portable/progress';
@@ -66,11 +66,13 @@ export abstract class MigrateCommand<T extends typeof Command> extends BaseComma
    * Runs the revisions to `target` with the lock policy, showing a long step's progress on a
    * terminal; `options` are what the direction adds (downgrade's data-loss question).
    */
-  protected async runRevisions(chain: RevisionChain, target: string, options: Pick<MigrateOptions, 'confirmDataLoss'> = {}): Promise<MigrateResult> {
+  protected async runRevisions(chain: RevisionChain, target: string, options: Pick<DowngradeOptions, 'confirmDataLoss'> = {}): Promise<MigrateResult> {
     const display = new RevisionProgressDisplay(Boolean(process.stderr.isTTY));
     const all = { lockPolicy: this.lockPolicy(), onProgress: (p: RevisionProgress) => display.update(p), ...options };
-    const migrate = this.direction === 'upgrade' ? upgrade : downgrade;
-    return this.withSession((session) => migrate(session, chain, target, all)).finally(() => display.stop());
+    const direction = this.direction;
+    return this.withSession((session) => (direction === 'upgrade' ? upgrade(session, chain, target, all) : downgrade(session, chain, target, all))).finally(() =>
+      display.stop(),
+    );
   }
 }
 
