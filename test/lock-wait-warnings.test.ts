@@ -8,7 +8,7 @@ import { Backend, TempDatabase, sqlQuery, sqlitePath } from './support/backends'
 import { tempDatabases } from './support/fresh-database';
 import { runCli, startCli } from './support/cli';
 import { holdLock } from './support/lock-holder';
-import { catalogReadTable, statementTable } from '../src/connection/statement-table';
+import { catalogReadTable, statementTable } from '../src/sql/statement-target';
 
 const BEFORE_HEAD = '7150a7d8f228';
 const HEAD = 'f56ba02662b4';

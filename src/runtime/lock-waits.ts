@@ -118,8 +118,9 @@ export class MigrationLockWaits {
     // table the statement itself works on, when its text names one that is not a catalog.
     const sql = (error as { query?: unknown }).query;
     // Else, for a catalog read, the one table it reads about: the watch may have asked too late.
-    const { catalogReadTable, statementTable } = require('../connection/statement-table') as typeof import('../connection/statement-table'); // after a wait only
-    const table = typeof sql === 'string' ? (statementTable(sql) ?? catalogReadTable(sql)) : undefined;
+    const { catalogReadTable, statementTable } = require('../sql/statement-target') as typeof import('../sql/statement-target'); // after a wait only
+    const backend = this.dialect.backend;
+    const table = typeof sql === 'string' ? (statementTable(sql, backend) ?? catalogReadTable(sql, backend)) : undefined;
     if (table) return this.on(table);
     return seen?.holders;
   }
