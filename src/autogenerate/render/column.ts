@@ -1,7 +1,10 @@
 import { AddColumn, AlterColumnDefault, AlterColumnNullability, AlterColumnType, DropColumn, RenameColumn } from '../../operations';
+import { addColumn, alterColumnDefault, alterColumnNullability, alterColumnType, dropColumn, renameColumn } from '../../portable';
+import type { AddColumnOptions } from '../../portable/add-column';
 import { describeType } from '../../schema/model';
-import { Rendered } from './rendered';
-import { columnExpr, defaultExpr, saType, str } from './source';
+import type { ServerDefault } from '../../schema/server-default';
+import { rendered, Rendered } from './rendered';
+import { bool, columnExpr, defaultExpr, kitCall, NULL, object, placeholder, saType, str } from './source';
 
 /**
  * A NOT NULL column without a default needs a value for the rows the table already has, which only
@@ -10,17 +13,13 @@ import { columnExpr, defaultExpr, saType, str } from './source';
  * SQLite) or quietly fills 0 and '' (MySQL).
  */
 export function renderAddColumn(op: AddColumn): Rendered {
-  const call = (fill: string) => `await addColumn(queryRunner, ${str(op.table)}, ${columnExpr(op.column)}${fill});`;
-  if (op.column.nullable || op.column.default !== undefined) return { lines: [call('')], uses: ['addColumn', 'column', 'sa'] };
-  const placeholder = fillPlaceholder(op.table, op.column.name);
-  return {
-    lines: [
-      `// TODO: ${op.table}.${op.column.name} is NOT NULL without a default, so the rows ${op.table} already has need a value:`,
-      `// put one (${describeType(op.column.type)}) in place of ${placeholder}, which does not compile until then.`,
-      call(`, { fill: ${placeholder} }`),
-    ],
-    uses: ['addColumn', 'column', 'sa'],
-  };
+  const args = [str(op.table), columnExpr(op.column)] as const;
+  if (op.column.nullable || op.column.default !== undefined) return rendered(kitCall(addColumn, ...args));
+  const fill = fillPlaceholder(op.table, op.column.name);
+  return rendered(kitCall(addColumn, ...args, object<AddColumnOptions>({ fill: placeholder<ServerDefault>(fill) })), [
+    `// TODO: ${op.table}.${op.column.name} is NOT NULL without a default, so the rows ${op.table} already has need a value:`,
+    `// put one (${describeType(op.column.type)}) in place of ${fill}, which does not compile until then.`,
+  ]);
 }
 
 /** The name a developer must replace: an identifier nothing declares, so tsc stops at it. */
@@ -29,29 +28,22 @@ export function fillPlaceholder(table: string, column: string): string {
 }
 
 export function renderAlterColumnDefault(op: AlterColumnDefault): Rendered {
-  const value = op.to === undefined ? 'null' : defaultExpr(op.to);
-  return {
-    lines: [`await alterColumnDefault(queryRunner, ${str(op.table)}, ${str(op.column)}, ${value});`],
-    uses: ['alterColumnDefault', ...(op.to !== undefined && typeof op.to === 'object' ? ['sa'] : [])],
-  };
+  return rendered(kitCall(alterColumnDefault, str(op.table), str(op.column), op.to === undefined ? NULL : defaultExpr(op.to)));
 }
 
 export function renderDropColumn(op: DropColumn): Rendered {
-  return { lines: [`await dropColumn(queryRunner, ${str(op.table)}, ${str(op.column.name)});`], uses: ['dropColumn'] };
+  return rendered(kitCall(dropColumn, str(op.table), str(op.column.name)));
 }
 
 export function renderRenameColumn(op: RenameColumn): Rendered {
-  return { lines: [`await renameColumn(queryRunner, ${str(op.table)}, ${str(op.from)}, ${str(op.to)});`], uses: ['renameColumn'] };
+  return rendered(kitCall(renameColumn, str(op.table), str(op.from), str(op.to)));
 }
 
 export function renderAlterColumnType(op: AlterColumnType): Rendered {
-  const types = `{ from: ${saType(op.from)}, to: ${saType(op.to)}, nullable: ${op.nullable} }`;
-  return { lines: [`await alterColumnType(queryRunner, ${str(op.table)}, ${str(op.column)}, ${types});`], uses: ['alterColumnType', 'sa'] };
+  const types = object({ from: saType(op.from), to: saType(op.to), nullable: bool(op.nullable) });
+  return rendered(kitCall(alterColumnType, str(op.table), str(op.column), types));
 }
 
 export function renderAlterColumnNullability(op: AlterColumnNullability): Rendered {
-  return {
-    lines: [`await alterColumnNullability(queryRunner, ${str(op.table)}, ${str(op.column)}, ${saType(op.type)}, ${op.nullable});`],
-    uses: ['alterColumnNullability', 'sa'],
-  };
+  return rendered(kitCall(alterColumnNullability, str(op.table), str(op.column), saType(op.type), bool(op.nullable)));
 }

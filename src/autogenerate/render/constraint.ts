@@ -1,33 +1,28 @@
 import { AddForeignKey, AddIndex, AddUnique, DropForeignKey, DropIndex, DropUnique } from '../../operations';
-import { KeyModel } from '../../schema/model';
-import { Rendered } from './rendered';
-import { foreignKeyExpr, namedColumns, str, strList } from './source';
-
-function uniqueExpr(unique: KeyModel): string {
-  return unique.name ? namedColumns(unique.name, unique.columns) : `{ columns: ${strList(unique.columns)} }`;
-}
+import { addForeignKey, addUnique, createIndex, dropForeignKey, dropIndex, dropUnique } from '../../portable';
+import { rendered, Rendered } from './rendered';
+import { foreignKeyExpr, indexExpr, kitCall, str, uniqueExpr } from './source';
 
 export function renderAddUnique(op: AddUnique): Rendered {
-  return { lines: [`await addUnique(queryRunner, ${str(op.table)}, ${uniqueExpr(op.unique)});`], uses: ['addUnique'] };
+  return rendered(kitCall(addUnique, str(op.table), uniqueExpr(op.unique)));
 }
 
 export function renderDropUnique(op: DropUnique): Rendered {
-  return { lines: [`await dropUnique(queryRunner, ${str(op.table)}, ${uniqueExpr(op.unique)});`], uses: ['dropUnique'] };
+  return rendered(kitCall(dropUnique, str(op.table), uniqueExpr(op.unique)));
 }
 
 export function renderAddIndex(op: AddIndex): Rendered {
-  const def = namedColumns(op.index.name, op.index.columns, op.index.unique ? ', unique: true' : '');
-  return { lines: [`await createIndex(queryRunner, ${str(op.table)}, ${def});`], uses: ['createIndex'] };
+  return rendered(kitCall(createIndex, str(op.table), indexExpr(op.index.name, op.index.columns, op.index.unique)));
 }
 
 export function renderDropIndex(op: DropIndex): Rendered {
-  return { lines: [`await dropIndex(queryRunner, ${str(op.table)}, ${str(op.index.name)});`], uses: ['dropIndex'] };
+  return rendered(kitCall(dropIndex, str(op.table), str(op.index.name)));
 }
 
 export function renderAddForeignKey(op: AddForeignKey): Rendered {
-  return { lines: [`await addForeignKey(queryRunner, ${str(op.table)}, ${foreignKeyExpr(op.foreignKey)});`], uses: ['addForeignKey'] };
+  return rendered(kitCall(addForeignKey, str(op.table), foreignKeyExpr(op.foreignKey)));
 }
 
 export function renderDropForeignKey(op: DropForeignKey): Rendered {
-  return { lines: [`await dropForeignKey(queryRunner, ${str(op.table)}, ${foreignKeyExpr(op.foreignKey)});`], uses: ['dropForeignKey'] };
+  return rendered(kitCall(dropForeignKey, str(op.table), foreignKeyExpr(op.foreignKey)));
 }

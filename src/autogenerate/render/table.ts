@@ -1,7 +1,8 @@
 import { AddTable, DropTable } from '../../operations';
+import { backendOf, createIndex, table } from '../../portable';
 import { TableModel } from '../../schema/model';
 import { Rendered } from './rendered';
-import { columnExpr, foreignKeyExpr, namedColumns, str, strList } from './source';
+import { columnExpr, foreignKeyExpr, indexExpr, kitCall, namedColumns, str, strList } from './source';
 
 /**
  * `queryRunner.createTable(table(backend, {...}))`, laid out as the shipped revisions lay it out. The
@@ -10,32 +11,34 @@ import { columnExpr, foreignKeyExpr, namedColumns, str, strList } from './source
  */
 export function renderAddTable(op: AddTable): Rendered {
   const t = op.definition;
-  const uses = ['table', 'backendOf', 'column', 'sa'];
+  const columns = t.columns.map((c) => columnExpr(c, t.primaryKey.columns.includes(c.name)));
+  const uses = [table.name, backendOf.name, ...columns.flatMap((c) => c.uses)];
   const lines = [
     'await queryRunner.createTable(',
-    '  table(backendOf(queryRunner), {',
-    `    name: ${str(t.name)},`,
+    `  ${table.name}(${backendOf.name}(queryRunner), {`,
+    `    name: ${str(t.name).text},`,
     '    columns: [',
-    ...t.columns.map((c) => `      ${columnExpr(c, t.primaryKey.columns.includes(c.name))},`),
+    ...columns.map((c) => `      ${c.text},`),
     '    ],',
-    `    primaryKey: ${strList(t.primaryKey.columns)},`,
+    `    primaryKey: ${strList(t.primaryKey.columns).text},`,
   ];
   if (t.uniques.length > 0) {
-    lines.push(`    uniques: [${t.uniques.map((u) => namedColumns(u.name ?? uniqueName(t, u.columns), u.columns)).join(', ')}],`);
+    lines.push(`    uniques: [${t.uniques.map((u) => namedColumns(u.name ?? uniqueName(t, u.columns), u.columns).text).join(', ')}],`);
   }
-  if (t.foreignKeys.length > 0) lines.push(`    foreignKeys: [${t.foreignKeys.map(foreignKeyExpr).join(', ')}],`);
+  if (t.foreignKeys.length > 0) lines.push(`    foreignKeys: [${t.foreignKeys.map((fk) => foreignKeyExpr(fk).text).join(', ')}],`);
   const plain = t.indexes.filter((i) => !i.unique);
-  if (plain.length > 0) lines.push(`    indexes: [${plain.map((i) => namedColumns(i.name, i.columns)).join(', ')}],`);
+  if (plain.length > 0) lines.push(`    indexes: [${plain.map((i) => namedColumns(i.name, i.columns).text).join(', ')}],`);
   lines.push('  }),', ');');
   for (const index of t.indexes.filter((i) => i.unique)) {
-    lines.push(`await createIndex(queryRunner, ${str(t.name)}, ${namedColumns(index.name, index.columns, ', unique: true')});`);
-    uses.push('createIndex');
+    const call = kitCall(createIndex, str(t.name), indexExpr(index.name, index.columns, true));
+    lines.push(call.line);
+    uses.push(...call.uses);
   }
   return { lines, uses };
 }
 
 export function renderDropTable(op: DropTable): Rendered {
-  return { lines: [`await queryRunner.dropTable(${str(op.table)});`], uses: [] };
+  return { lines: [`await queryRunner.dropTable(${str(op.table).text});`], uses: [] };
 }
 
 /** SQLite keeps no names for some unique constraints; Watcher's convention names them. */
