@@ -2,7 +2,7 @@ import type { Session } from '../connection/session';
 import { classifySteps, planSteps, tablesToEstimate } from '../plan/build';
 import { loadStatementReader } from '../sql/reader';
 import { estimateRows } from '../plan/estimate-rows';
-import { recordSteps } from '../plan/statements';
+import { recordSteps } from '../runtime/record';
 import type { Plan } from '../plan/types';
 import type { Direction } from '../runtime/migrate';
 import { withRunner } from '../runtime/transaction';

@@ -1,7 +1,7 @@
 import type { Backend } from '../dialect/backend';
 import { Classified, Classifier, classifyInput, summarizeLocks } from '../sql/classify';
 import type { RowEstimate } from './estimate-rows';
-import type { RecordedStep } from './statements';
+import type { RecordedStep } from '../runtime/record';
 import type { PlanStatement, PlanStep } from './types';
 
 /** Each recorded statement classified, in the order the run sends them. */

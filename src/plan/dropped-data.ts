@@ -7,7 +7,7 @@ import type { Heads } from '../script/heads';
 import { ClassifiedStep, classifySteps } from './build';
 import { loadStatementReader } from '../sql/reader';
 import { cappedCount } from './estimate-rows';
-import { recordSteps } from './statements';
+import { recordSteps } from '../runtime/record';
 
 /** A table, or a column of one, that the planned statements drop while it exists in the database now. */
 export interface PlannedDrop {

@@ -1,16 +1,12 @@
-import { dataSourceOptions } from '../connection/data-source-options';
-import { loadTypeorm } from '../connection/typeorm-load';
 import { DEFAULT_LOCK_POLICY, LockPolicy } from '../connection/lock-policy';
 import { ConnectionSpec } from '../connection/url';
-import { Dialect, dialectFor } from '../dialect';
+import { dialectFor } from '../dialect';
 import { RevisionError } from '../errors';
 import { RevisionChain } from '../script/chain';
 import { sqlComment } from '../script/comment-text';
-import { downgradeSteps, resolveTarget, revisionsBelow, stepLabel, upgradeSteps } from '../script/plan';
-import type { VersionChange } from '../script/heads';
+import { downgradeSteps, resolveTarget, stepLabel, upgradeSteps } from '../script/plan';
 import { Direction } from './migrate';
-import { createOfflineRunner } from './offline-runner';
-import { VERSION_TABLE } from './version-table';
+import { recordSteps } from './record';
 
 /** The revision range of an offline run: `[FROM:]TO`. */
 export function parseRange(chain: RevisionChain, direction: Direction, range: string): { from: string | null; to: string | null } {
@@ -45,40 +41,21 @@ export async function offlineScript(
   const { from, to } = parseRange(chain, direction, range);
   const steps = direction === 'upgrade' ? upgradeSteps(chain, from, to) : downgradeSteps(chain, from, to);
   const dialect = dialectFor(spec.backend);
-  const { DataSource } = loadTypeorm();
-  const offline = createOfflineRunner(new DataSource(dataSourceOptions(spec)), dialect);
-
-  // Rebuild in memory the schema at FROM, so TypeORM can render changes to existing tables.
-  for (const revision of revisionsBelow(chain, from)) await revision.up(offline.runner);
+  const recorded = await recordSteps(spec, dialect, chain, from, steps, { createVersionTable: from === null && direction === 'upgrade' });
 
   const out: string[] = [];
   const emit = (sql: string) => out.push(`${sql};`);
   dialect.lockWaitStatements(lockPolicy.timeoutSeconds).forEach(emit);
   dialect.scriptOpening().forEach(emit);
-  if (from === null && direction === 'upgrade') {
-    for (const sql of dialect.createTable(VERSION_TABLE)) emit(sql);
-  }
-  for (const step of steps) {
+  for (const { step, statements } of recorded) {
+    // The version table, where the script makes it, before the first revision's comment.
+    statements.filter((s) => s.createsVersionTable).forEach((s) => emit(s.sql));
     // Comment lines whatever the message (or a hand-written id) holds: a line break in it must not
     // put the rest of it on a line of its own, where the client would run it as a statement.
     out.push('', sqlComment(`Running ${stepLabel(direction, step)}, ${step.revision.message}`));
-    offline.statements = [];
-    offline.recording = true;
-    await (step.direction === 'up' ? step.revision.up(offline.runner) : step.revision.down(offline.runner));
-    offline.recording = false;
-    offline.statements.forEach(emit);
-    step.changes.forEach((change) => emit(versionUpdate(dialect, change)));
+    statements.filter((s) => !s.createsVersionTable).forEach((s) => emit(s.sql));
   }
   out.push('');
   dialect.scriptClosing().forEach(emit);
   return out.join('\n') + '\n';
-}
-
-/** A row change of alembic_version (heads.ts) as the statement the online run sends for it. */
-function versionUpdate(dialect: Dialect, change: VersionChange): string {
-  const table = dialect.quote(VERSION_TABLE.name);
-  const quoted = (v: string) => dialect.stringLiteral(v);
-  if ('insert' in change) return `INSERT INTO ${table} (version_num) VALUES (${quoted(change.insert)})`;
-  if ('delete' in change) return `DELETE FROM ${table} WHERE version_num = ${quoted(change.delete)}`;
-  return `UPDATE ${table} SET version_num = ${quoted(change.update.to)} WHERE version_num = ${quoted(change.update.from)}`;
 }

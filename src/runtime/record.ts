@@ -4,8 +4,8 @@ import { loadTypeorm } from '../connection/typeorm-load';
 import type { SqlExecutor } from '../connection/sql-executor';
 import type { ConnectionSpec } from '../connection/url';
 import type { Dialect } from '../dialect';
-import { createOfflineRunner } from '../runtime/offline-runner';
-import { VersionTable } from '../runtime/version-table';
+import { createOfflineRunner } from './offline-runner';
+import { VersionTable } from './version-table';
 import type { RevisionChain } from '../script/chain';
 import { revisionsBelow, Step } from '../script/plan';
 import type { Heads } from '../script/heads';
@@ -17,6 +17,8 @@ export interface RecordedStatement {
   schema: ReadonlyMap<string, Table>;
   /** Sent by the version table, not by the revision. */
   version: boolean;
+  /** The version table's CREATE, which opens the first step where the database has none yet. */
+  createsVersionTable: boolean;
 }
 
 export interface RecordedStep {
@@ -25,10 +27,10 @@ export interface RecordedStep {
 }
 
 /**
- * The statements of `steps`, obtained as `--sql` obtains them: the revisions from base to `current`
+ * The statements of `steps`, for `--sql` and `--plan` alike: the revisions from base to `current`
  * are replayed on the offline runner with recording off (so that TypeORM knows the tables), then the
- * pending ones run with recording on. What the plan describes is therefore what the revisions send,
- * not a second description of them.
+ * pending ones run with recording on. What the script holds and the plan describes is therefore what
+ * the revisions send, not a second description of them.
  *
  * The version table's statements are included, from the runtime's own VersionTable, the code the
  * real run uses: when `createVersionTable` (the database has no alembic_version yet), its CREATE
@@ -55,13 +57,14 @@ export async function recordSteps(
   const send = self.query.bind(self);
   let recorded: RecordedStatement[] = [];
   let version = false;
+  let creating = false;
   // Each statement is kept with the tables as they were just before it: the offline runner updates
   // its tables after TypeORM has sent an operation's statements.
   self.query = async (sql: string, parameters?: unknown[]) => {
     const before = offline.statements.length;
     const schema = offline.recording ? new Map((await self.loadTables()).map((t) => [t.name, t])) : new Map<string, Table>();
     const result = await send(sql, parameters);
-    for (const text of offline.statements.slice(before)) recorded.push({ sql: text, schema, version });
+    for (const text of offline.statements.slice(before)) recorded.push({ sql: text, schema, version, createsVersionTable: creating });
     return result;
   };
   // The version table reads whether it exists before writing: here it does (or is created first).
@@ -76,9 +79,9 @@ export async function recordSteps(
     for (const [i, step] of steps.entries()) {
       recorded = [];
       if (i === 0 && options.createVersionTable) {
-        version = true;
+        version = creating = true;
         await versions.create();
-        version = false;
+        version = creating = false;
       }
       await (step.direction === 'up' ? step.revision.up(offline.runner) : step.revision.down(offline.runner));
       version = true;
