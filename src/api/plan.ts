@@ -6,10 +6,9 @@ import { recordSteps } from '../runtime/record';
 import type { Plan } from '../plan/types';
 import type { Direction } from '../runtime/migrate';
 import { withRunner } from '../runtime/transaction';
-import { refuseUnversionedWatcherTables } from '../runtime/unversioned-tables';
-import { VersionTable } from '../runtime/version-table';
+import { preflight } from '../runtime/preflight';
 import type { RevisionChain } from '../script/chain';
-import { checkKnown, downgradeSteps, resolveTarget, upgradeSteps } from '../script/plan';
+import { downgradeSteps, upgradeSteps } from '../script/plan';
 import { versionValue } from '../script/heads';
 
 export type { Plan, PlanStatement, PlanStep } from '../plan/types';
@@ -24,14 +23,9 @@ export type { Plan, PlanStatement, PlanStep } from '../plan/types';
 export async function plan(session: Session, chain: RevisionChain, direction: Direction, target: string): Promise<Plan> {
   const { dialect, spec } = session;
   return withRunner(session, async (runner) => {
-    const versions = new VersionTable(runner, dialect);
-    const state = await versions.readHeads();
+    // The run's own checks, so that a plan is never shown for a run that would not start.
+    const { found: state, to } = await preflight(runner, dialect, chain, direction, target);
     const current = state.heads;
-    // The same refusals as the run, so that a plan is never shown for a run that would not start.
-    const resuming = !dialect.transactionalDdl && state.exists;
-    if (direction === 'upgrade' && current.length === 0 && !resuming) await refuseUnversionedWatcherTables(runner);
-    checkKnown(chain, current);
-    const to = resolveTarget(chain, current, target);
     const steps = direction === 'upgrade' ? upgradeSteps(chain, current, to) : downgradeSteps(chain, current, to);
 
     const recorded = await recordSteps(spec, dialect, chain, current, steps, { createVersionTable: !state.exists });

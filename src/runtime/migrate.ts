@@ -12,7 +12,7 @@ import { Heads, sameHeads, versionText, versionValue } from '../script/heads';
 import { MigrationLockWaits } from './lock-waits';
 import { PartialRevisionNote } from './partial-revision';
 import { runGuardFor, whileHolding } from './run-guard';
-import { refuseUnversionedWatcherTables } from './unversioned-tables';
+import { preflight } from './preflight';
 import { withRunner } from './transaction';
 import { VersionTable } from './version-table';
 
@@ -116,20 +116,16 @@ export async function migrate(
          * idle upgrade from empty commits once, as Alembic's would.
          */
         const prepare = async (): Promise<Heads> => {
-          const found = await versions.readHeads();
           // Under the lock, so that tables a concurrent run just created are not taken for strangers.
-          // On MySQL, Watcher tables beside our own empty alembic_version are a first revision that an
-          // interrupted run left half done (DDL commits at once there): the kit resumes it.
-          const resuming = !dialect.transactionalDdl && found.exists;
-          if (direction === 'upgrade' && found.heads.length === 0 && !resuming) await refuseUnversionedWatcherTables(runner);
+          const checked = await preflight(runner, dialect, chain, direction, target);
+          const found = checked.found;
           if (!found.exists) await versions.create();
-          checkKnown(chain, found.heads);
           if (confirmed && !sameHeads(found.heads, confirmed.from)) {
             throw new DatabaseStateError(
               `The database moved from ${versionText(confirmed.from)} to ${versionText(found.heads)} while the downgrade was being confirmed (another run?); nothing was changed: run it again`,
             );
           }
-          to = resolveTarget(chain, found.heads, target);
+          to = checked.to;
           return found.heads;
         };
         const next = (version: Heads): Step | undefined => {
