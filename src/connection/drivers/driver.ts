@@ -57,6 +57,11 @@ export function serverTarget(spec: ConnectionSpec, defaultPort: number): string 
   return `${host.includes(':') ? `[${host}]` : host}:${spec.port ?? defaultPort}`;
 }
 
+/** The TypeORM options both servers take alike: one connection (plus one for TypeORM's own bookkeeping), never a pool. */
+export function serverLogin(p: { host: string; port?: number; user?: string; password?: string; database?: string }) {
+  return { host: p.host, port: p.port, username: p.user, password: p.password, database: p.database, poolSize: 2 };
+}
+
 export function serverDatabase(spec: ConnectionSpec): string {
   return spec.database ? ` (database '${spec.database}')` : '';
 }

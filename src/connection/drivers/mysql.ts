@@ -2,7 +2,7 @@ import type * as Mysql2 from 'mysql2/promise';
 import { connectTimeoutMs } from '../connect-parameters';
 import { describeGaleraNode } from '../galera';
 import type { ConnectionSpec } from '../url';
-import { BackendDriver, serverDatabase, serverTarget } from './driver';
+import { BackendDriver, serverDatabase, serverLogin, serverTarget } from './driver';
 
 /** How to reach the server, decided once from the URL for TypeORM and for the bare driver alike. */
 function parameters(spec: ConnectionSpec) {
@@ -25,12 +25,7 @@ export const mysqlDriver: BackendDriver = {
     const p = parameters(spec);
     return {
       type: 'mysql',
-      host: p.host,
-      port: p.port,
-      username: p.user,
-      password: p.password,
-      database: p.database,
-      poolSize: 2,
+      ...serverLogin(p),
       socketPath: p.socketPath,
       charset: p.charset,
       connectTimeout: p.timeoutMs,

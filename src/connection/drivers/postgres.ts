@@ -1,7 +1,7 @@
 import type * as Pg from 'pg';
 import { connectTimeoutMs } from '../connect-parameters';
 import type { ConnectionSpec } from '../url';
-import { BackendDriver, serverDatabase, serverTarget } from './driver';
+import { BackendDriver, serverDatabase, serverLogin, serverTarget } from './driver';
 
 /** How to reach the server, decided once from the URL for TypeORM and for the bare driver alike. */
 function parameters(spec: ConnectionSpec) {
@@ -38,12 +38,7 @@ export const postgresDriver: BackendDriver = {
     const p = parameters(spec);
     return {
       type: 'postgres',
-      host: p.host,
-      port: p.port,
-      username: p.user,
-      password: p.password,
-      database: p.database,
-      poolSize: 2,
+      ...serverLogin(p),
       connectTimeoutMS: p.timeoutMs,
       ssl: p.ssl,
       applicationName: 'watcher-db-manage',
