@@ -166,7 +166,11 @@ function crashReport(file) {
     return '(no log)';
   }
   const last = lines.map((l) => /\[ERROR\]/.test(l)).lastIndexOf(true);
-  return last < 0 ? lines.slice(-20).join('\n') : lines.slice(last, last + 40).join('\n');
+  if (last < 0) return lines.slice(-20).join('\n');
+  // The backtrace, then the statement that crashed it ("Query (0x...): ..."), which is what a report needs.
+  const query = lines.findIndex((l, i) => i > last && /^Query \(/.test(l));
+  const statement = query > last + 45 ? ['...', ...lines.slice(query, query + 6)] : [];
+  return [...lines.slice(last, last + 45), ...statement].join('\n');
 }
 
 // Poll `check` until it returns true or the timeout passes.
