@@ -5,7 +5,7 @@
 const named = process.argv.slice(2).filter((arg) => /\.test\.ts$/.test(arg));
 
 module.exports = {
-  require: ['ts-node/register/transpile-only', 'reflect-metadata', 'test/support/galera-cluster.ts'],
+  require: ['test/support/cpu-trace.js', 'ts-node/register/transpile-only', 'reflect-metadata', 'test/support/galera-cluster.ts'],
   spec: named.length > 0 ? [] : ['test/**/*.test.ts'],
   timeout: 120000,
   recursive: true,

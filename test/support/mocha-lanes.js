@@ -162,23 +162,24 @@ function runLane(name, files, args, dir, env) {
   const child = spawn(process.execPath, [MOCHA, ...args, ...files], {
     cwd: REPO_ROOT,
     stdio: ['ignore', out, out],
-    env: { ...process.env, ...env, WDM_TEST_RESULTS: resultsFile },
+    env: { ...process.env, ...env, WDM_TEST_RESULTS: resultsFile, WDM_TEST_CPU_TRACE_FILE: files.join(' ') },
   });
   children.add(child);
   return new Promise((resolve) => {
     const finish = (code) => {
       children.delete(child);
       fs.closeSync(out);
-      const seconds = ((Date.now() - started) / 1000).toFixed(0);
-      process.stdout.write(`\n===== ${name} (${seconds} s, exit ${code}): ${files.join(' ')}\n`);
-      process.stdout.write(fs.readFileSync(logFile, 'utf8'));
+      const seconds = (Date.now() - started) / 1000;
       let results;
       try {
         results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
       } catch {
         results = undefined;
       }
-      resolve({ name, code, results });
+      const cpu = results?.cpu ? `, CPU ${results.cpu.self.toFixed(0)} s in mocha + ${results.cpu.children.toFixed(0)} s in its children` : '';
+      process.stdout.write(`\n===== ${name} (${seconds.toFixed(0)} s${cpu}, exit ${code}): ${files.join(' ')}\n`);
+      process.stdout.write(fs.readFileSync(logFile, 'utf8'));
+      resolve({ name, code, results, files, seconds });
     };
     child.once('error', (e) => {
       log(`cannot start mocha: ${e.message}`);
@@ -233,6 +234,14 @@ async function main() {
   }
 }
 
+/** "  123 s  file(s)" lines of the `count` units that took longest, hooks and process start included. */
+function slowestFiles(reports, count = 10) {
+  return [...reports]
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, count)
+    .map((r) => `${r.seconds.toFixed(0).padStart(7)} s  ${r.files.join(' ')}`);
+}
+
 /** The combined ranking and summary line, last; the exit code. */
 function report(reports) {
   const totals = { passes: 0, failures: 0, pending: 0 };
@@ -255,7 +264,10 @@ function report(reports) {
       totals.failures += 1;
     }
   }
-  process.stdout.write(`\nSlowest 15 tests:\n${slowestLines(tests).join('\n')}\n\n`);
+  process.stdout.write(`\nSlowest 15 tests:\n${slowestLines(tests).join('\n')}\n`);
+  process.stdout.write(`\nSlowest 10 files (wall, with their hooks):\n${slowestFiles(reports).join('\n')}\n`);
+  const cpu = reports.reduce((sum, r) => ({ self: sum.self + (r.results?.cpu?.self ?? 0), children: sum.children + (r.results?.cpu?.children ?? 0) }), { self: 0, children: 0 });
+  process.stdout.write(`CPU: ${cpu.self.toFixed(0)} s in the mocha processes, ${cpu.children.toFixed(0)} s in their children (the database servers not counted)\n\n`);
   process.stdout.write(`${summaryLine(totals)}\n`);
   if (stopping) return 128 + os.constants.signals[stopping];
   return totals.failures > 0 ? 1 : 0;

@@ -259,8 +259,12 @@ async function startMariadb(port) {
     '--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...userArgs,
   ], { cwd: state.tmp });
   checkInterrupted();
+  // A tmpdir of its own: its internal temporary tables (Aria files, one for every information_schema
+  // read) then never share /tmp with the other servers and the tests' files.
+  const tmpdir = path.join(state.tmp, 'mysql-tmp');
+  fs.mkdirSync(tmpdir);
   const proc = spawn(which('mariadbd'), [
-    '--no-defaults', `--datadir=${data}`, `--port=${port}`, '--bind-address=127.0.0.1',
+    '--no-defaults', `--datadir=${data}`, `--tmpdir=${tmpdir}`, `--port=${port}`, '--bind-address=127.0.0.1',
     `--socket=${path.join(state.tmp, 'mysql.sock')}`, `--pid-file=${path.join(state.tmp, 'mysql.pid')}`,
     `--log-error=${logFile}`, '--skip-name-resolve', '--innodb-flush-log-at-trx-commit=0',
     '--innodb-buffer-pool-size=64M', '--character-set-server=utf8mb4', '--collation-server=utf8mb4_general_ci',
@@ -353,8 +357,43 @@ async function main() {
       log(`cannot run ${cmd[0]}: ${e.message}`);
       resolve(127);
     });
-    state.child.once('exit', (code, signal) => resolve(code ?? 128 + (os.constants.signals[signal] || 1)));
+    state.child.once('exit', (code, signal) => {
+      const cpu = serverCpuLine();
+      if (cpu) log(cpu);
+      resolve(code ?? 128 + (os.constants.signals[signal] || 1));
+    });
   });
+}
+
+/**
+ * CPU seconds a process and the children it has reaped have used (PostgreSQL's postmaster reaps its
+ * backends; mariadbd is one process), from /proc; undefined when it is gone or there is no /proc.
+ */
+function cpuSecondsOf(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime, stime, cutime, cstime: fields 14-17 of proc(5), counted from the state field (3).
+    return [14, 15, 16, 17].reduce((sum, i) => sum + Number(fields[i - 3]), 0) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One line of the CPU the two servers used during the run: with the lanes' own figures, where the suite's time goes. */
+function serverCpuLine() {
+  const parts = [];
+  if (state.pg) {
+    const pidFile = path.join(state.pg.data, 'postmaster.pid');
+    const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) : NaN;
+    const s = Number.isFinite(pid) ? cpuSecondsOf(pid) : undefined;
+    if (s !== undefined) parts.push(`PostgreSQL ${s.toFixed(0)} s`);
+  }
+  if (state.maria && !state.maria.dead) {
+    const s = cpuSecondsOf(state.maria.proc.pid);
+    if (s !== undefined) parts.push(`MariaDB ${s.toFixed(0)} s`);
+  }
+  return parts.length ? `CPU used by the servers: ${parts.join(', ')}` : undefined;
 }
 
 // On SIGINT/SIGTERM: pass it to CMD, which then exits and main() cleans up; before CMD runs, start-up
