@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CliResult, REPO_ROOT } from './cli';
+import { compileProject } from './in-process-tsc';
 
 /** What a checkout holds after `npm ci && npm run build`. */
 export const CHECKOUT = ['package.json', 'tsconfig.json', 'oclif.manifest.json', 'bin', 'src', 'entities', 'migrations', 'dist'];
@@ -78,12 +79,12 @@ function copyEntries(from: string, to: string, entries: string[]): void {
   if (!fs.existsSync(path.join(to, 'node_modules'))) fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(to, 'node_modules'));
 }
 
-/** The compile step of `npm run build` (tsc into dist/; the manifest does not change with entities or revisions). */
+/**
+ * The compile step of `npm run build` (tsc into dist/; the manifest does not change with entities or
+ * revisions), in this process with the declarations parsed once (see in-process-tsc.ts).
+ */
 function compile(root: string): { status: number; output: string } {
-  const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const args = [tsc, '-p', path.join(root, 'tsconfig.json'), '--incremental', '--tsBuildInfoFile', path.join(root, BUILD_INFO)];
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 300_000 });
-  return { status: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
+  return compileProject(path.join(root, 'tsconfig.json'), path.join(root, BUILD_INFO));
 }
 
 export class ScratchProject {

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './cli';
+import { compileProject } from './in-process-tsc';
 
 /** Type-checks files with the project's compiler options (its tsconfig, without emitting). */
 export function typecheck(files: string[]): { status: number; output: string } {
@@ -18,6 +18,9 @@ export function typecheck(files: string[]): { status: number; output: string } {
         types: ['node'],
       }, include: [], files }),
   );
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig], { encoding: 'utf8' });
-  return { status: r.status ?? -1, output: r.stdout + r.stderr };
+  try {
+    return compileProject(tsconfig, path.join(dir, '.tsbuildinfo'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
