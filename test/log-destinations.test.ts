@@ -7,7 +7,7 @@ import path from 'node:path';
 import { BACKENDS, createTempDatabase, TempDatabase } from './support/backends';
 import { runCli, startCli, writeConfig } from './support/cli';
 import { ENCODED, PASSWORD, urlWithPassword } from './support/password-url';
-import { runReference } from './support/reference';
+import { referenceScript, runReference } from './support/reference';
 import { seedWatcherRows } from './support/watcher-rows';
 
 // Where log lines go with oslo.log's options (--log-file, --log-dir, --use-json, --use-syslog, ...) and
@@ -98,7 +98,7 @@ describe('log destinations', function () {
 
   describe('every option of the reference --help', () => {
     it('is accepted after the command', () => {
-      const help = spawnSync('/usr/bin/watcher-db-manage', ['--help'], { encoding: 'utf8' }).stdout;
+      const help = spawnSync(referenceScript(), ['--help'], { encoding: 'utf8' }).stdout;
       const usage = help.slice(0, help.indexOf('options:'));
       const options = [...new Set(usage.match(/--[a-z-]+/g) ?? [])].filter((o) => o !== '--version');
       expect(options).to.include.members(['--log-file', '--use-syslog', '--nouse-json', '--log-config-append']);
@@ -159,8 +159,9 @@ describe('log destinations', function () {
       const ours = tempDir();
       const theirs = tempDir();
       expect(runCli(['version', '--config-file', conf, '--config-file', defaultsConf(`log_dir = ${ours}`), '-v']).status).to.equal(0);
-      // The installed script, whose name oslo.log gives the file (the test harness runs `python3 -c`).
-      const ref = spawnSync('/usr/bin/watcher-db-manage', ['--config-file', writeConfig(url, `log_dir = ${theirs}`), 'version'], { encoding: 'utf8' });
+      // The installed script, whose name oslo.log gives the file (the test harness runs `python3 -c`), as
+      // copied before the run (test/deb.test.ts may be diverting /usr/bin/watcher-db-manage meanwhile).
+      const ref = spawnSync(referenceScript(), ['--config-file', writeConfig(url, `log_dir = ${theirs}`), 'version'], { encoding: 'utf8' });
       expect(ref.status, ref.stderr).to.equal(0);
       expect(fs.readdirSync(ours)).to.deep.equal(fs.readdirSync(theirs)).and.to.deep.equal(['watcher-db-manage.log']);
       // The same line layout: time, pid, level, logger name, context, message.

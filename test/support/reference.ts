@@ -111,3 +111,14 @@ export function lastLine(stdout: string): string {
   const lines = stdout.trim().split('\n');
   return lines[lines.length - 1].trim();
 }
+
+/**
+ * The Python tool's installed script (/usr/bin/watcher-db-manage of python3-watcher), as copied by
+ * run-with-servers before the tests start: the same file under the same name, which oslo.log uses,
+ * whatever test/deb.test.ts does to /usr/bin meanwhile.
+ */
+export function referenceScript(): string {
+  const refDir = process.env.WDM_TEST_REFERENCE_DIR;
+  if (!refDir) throw new Error('WDM_TEST_REFERENCE_DIR is not set: run the tests via `npm test`');
+  return path.join(refDir, 'bin', 'watcher-db-manage');
+}

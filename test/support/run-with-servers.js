@@ -323,6 +323,13 @@ function prepareReference() {
   const target = path.join(dir, 'watcher');
   fs.cpSync(REFERENCE_SRC, target, { recursive: true, filter: (src) => path.basename(src) !== '__pycache__' });
   run(PYTHON, [path.join(SHARED, 'reference', 'overlay.py'), target]);
+  // The installed script as well, for the tests that run it as an operator does: a copy, taken before
+  // any test runs, because test/deb.test.ts diverts /usr/bin/watcher-db-manage while the lanes run.
+  // Where an earlier run left the diversion in place, the Python script is where dpkg-divert says.
+  const installed = spawnSync('dpkg-divert', ['--truename', '/usr/bin/watcher-db-manage'], { encoding: 'utf8' }).stdout?.trim() || '/usr/bin/watcher-db-manage';
+  fs.mkdirSync(path.join(dir, 'bin'));
+  fs.copyFileSync(installed, path.join(dir, 'bin', 'watcher-db-manage'));
+  fs.chmodSync(path.join(dir, 'bin', 'watcher-db-manage'), 0o755);
   return dir;
 }
 
