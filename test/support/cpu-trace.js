@@ -7,13 +7,10 @@
 
 const fs = require('fs');
 const path = require('path');
+const { cpuSeconds } = require('./proc-cpu');
 
-/** CPU seconds of the children this process has waited for (cutime + cstime of proc(5)). */
-function childrenCpu() {
-  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[16 - 3]) + Number(fields[17 - 3])) / 100;
-}
+/** CPU seconds of the children this process has waited for. */
+const childrenCpu = () => cpuSeconds().children;
 
 /** A short name for what a child was: "cli upgrade", "tsc", "psql", "python3 reference"... */
 function kindOf(file, args) {

@@ -22,6 +22,7 @@ const fs = require('fs');
 const net = require('net');
 const os = require('os');
 const path = require('path');
+const { cpuSeconds } = require('./proc-cpu');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const SHARED = path.resolve(REPO_ROOT, '..', 'shared');
@@ -372,19 +373,10 @@ async function main() {
   });
 }
 
-/**
- * CPU seconds a process and the children it has reaped have used (PostgreSQL's postmaster reaps its
- * backends; mariadbd is one process), from /proc; undefined when it is gone or there is no /proc.
- */
+/** CPU seconds of `pid` and of the children it has reaped (PostgreSQL's postmaster reaps its backends). */
 function cpuSecondsOf(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime, stime, cutime, cstime: fields 14-17 of proc(5), counted from the state field (3).
-    return [14, 15, 16, 17].reduce((sum, i) => sum + Number(fields[i - 3]), 0) / 100;
-  } catch {
-    return undefined;
-  }
+  const cpu = cpuSeconds(pid);
+  return cpu && cpu.self + cpu.children;
 }
 
 /** One line of the CPU the two servers used during the run: with the lanes' own figures, where the suite's time goes. */

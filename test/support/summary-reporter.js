@@ -10,6 +10,7 @@
 const fs = require('fs');
 const path = require('path');
 const Mocha = require('mocha');
+const { cpuSeconds } = require('./proc-cpu');
 
 const SLOWEST = 15;
 
@@ -19,23 +20,6 @@ function slowestLines(tests, count = SLOWEST) {
     .sort((a, b) => b.ms - a.ms)
     .slice(0, count)
     .map((t) => `${(t.ms / 1000).toFixed(1).padStart(7)} s  ${t.file}  ${t.title}`);
-}
-
-/**
- * CPU seconds this process has used and those of the children it has waited for (the CLI runs,
- * psql/mariadb clients, Python reference runs), from /proc; undefined where there is no /proc.
- * The suite is CPU-bound on 2 cores, so this is where its time goes.
- */
-function cpuSeconds() {
-  try {
-    // Fields after the command name ("pid (comm) state ..."): utime, stime, cutime, cstime are 14-17.
-    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = (i) => Number(fields[i - 3]) / 100;
-    return { self: ticks(14) + ticks(15), children: ticks(16) + ticks(17) };
-  } catch {
-    return undefined;
-  }
 }
 
 /** The closing line CI reads. */
@@ -71,4 +55,3 @@ class SpecWithSummary extends Mocha.reporters.Spec {
 module.exports = SpecWithSummary;
 module.exports.slowestLines = slowestLines;
 module.exports.summaryLine = summaryLine;
-module.exports.cpuSeconds = cpuSeconds;
