@@ -2,19 +2,19 @@
 // Usage (inside test/support/run-with-servers.js): node test/support/mocha-lanes.js [MOCHA ARGS...] [FILES...]
 //
 // Runs the suite in several lanes side by side, each lane one mocha process per file (or per group of
-// files that share a process), taking the next file as soon as its last one is done; then the
-// timing-sensitive files alone, one after another. It prints at the very end the 15 slowest tests and the one summary line CI reads
+// files that share a process), taking the next file as soon as its last one is done; the
+// timing-sensitive files run alone, one after another, before (FIRST) or after (SERIAL) the lanes. It prints at the very end the 15 slowest tests and the one summary line CI reads
 // ("N passed, N failed"); the exit code is non-zero if any test of any lane failed or a lane died.
 //
 // Why lanes: most of a test's time is spent waiting on a database server, a child process or a sleep,
 // so one mocha after another leaves the two cores mostly idle. Why processes rather than mocha's
 // --parallel: files that share something started once per process can be kept in one (TOGETHER),
-// and the timing-sensitive ones run after everything else. Each process's output is printed
+// and the timing-sensitive ones run alone. Each process's output is printed
 // whole when it ends, so that files do not interleave.
 //
 // Test files named on the command line (`npm test -- test/url.test.ts`) run in one plain mocha,
 // as before, unless WDM_TEST_LANES is set; other arguments (`--grep postgresql`) go to every mocha.
-// WDM_TEST_LANES=N sets the number of lanes (1: one file after another, the serial ones last).
+// WDM_TEST_LANES=N sets the number of lanes (1: one file after another, the FIRST ones first and the SERIAL ones last).
 'use strict';
 
 const { spawn } = require('child_process');
@@ -37,8 +37,18 @@ const SERIAL = [
   'test/live-traffic.test.ts', // service statements' latencies under traffic
   'test/purge-live.test.ts', // the same during a purge, against 3x the idle purge's time
   'test/upgrade-live.test.ts', // the same during an upgrade
-  'test/write-lock-turns.test.ts', // SQLite writers' turns within busy timeouts
   'test/galera-purge.test.ts', // node2's longest write during a purge under 1 s
+];
+
+/**
+ * Files that run alone before the lanes start, while the machine and the servers are quietest.
+ * write-lock-turns' control (a waiter never gets in between back-to-back SQLite transactions without
+ * turns) fails when the writing process loses its CPU between two transactions: it failed in 2 of 6
+ * full runs when it ran after the lanes, with the servers still busy from them, and in 1 of 66 runs
+ * alone. It needs no server.
+ */
+const FIRST = [
+  'test/write-lock-turns.test.ts', // SQLite writers' turns within busy timeouts
 ];
 
 /**
@@ -211,6 +221,7 @@ async function main() {
   const laneCount = Math.max(1, Number(process.env.WDM_TEST_LANES) || DEFAULT_LANES);
   const files = named.length > 0 ? named : allTestFiles();
   const mochaArgs = args.filter((a) => !named.includes(a));
+  const first = FIRST.filter((f) => files.includes(f));
   const serial = SERIAL.filter((f) => files.includes(f));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-lanes-'));
   // One built scratch checkout for all lanes (see test/support/scratch-project.ts).
@@ -218,9 +229,12 @@ async function main() {
   fs.mkdirSync(env.WDM_TEST_SCRATCH_TEMPLATE);
   try {
     const started = Date.now();
-    log(`${laneCount} lanes side by side, then ${serial.length} files alone; ${machineSpeed()}`);
+    log(`${first.length} file(s) alone, then ${laneCount} lanes side by side, then ${serial.length} files alone; ${machineSpeed()}`);
     const reports = [];
-    const queue = units(files.filter((f) => !serial.includes(f)));
+    for (const unit of units(first)) {
+      if (!stopping) reports.push(await runLane(`#${++n} (alone, first)`, unit, mochaArgs, dir, env));
+    }
+    const queue = units(files.filter((f) => !serial.includes(f) && !first.includes(f)));
     let n = 0;
     // Each lane takes the next unit as soon as its previous one is done.
     const lane = async () => {
