@@ -231,11 +231,11 @@ async function main() {
     const started = Date.now();
     log(`${first.length} file(s) alone, then ${laneCount} lanes side by side, then ${serial.length} files alone; ${machineSpeed()}`);
     const reports = [];
+    let n = 0;
     for (const unit of units(first)) {
       if (!stopping) reports.push(await runLane(`#${++n} (alone, first)`, unit, mochaArgs, dir, env));
     }
     const queue = units(files.filter((f) => !serial.includes(f) && !first.includes(f)));
-    let n = 0;
     // Each lane takes the next unit as soon as its previous one is done.
     const lane = async () => {
       for (let unit = queue.shift(); unit && !stopping; unit = queue.shift()) reports.push(await runLane(`#${++n}`, unit, mochaArgs, dir, env));
