@@ -6,7 +6,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { createInterface, Interface } from 'readline';
 import { Readable } from 'stream';
-import { sqlalchemyUrl } from './reference';
+import { referenceDir, sqlalchemyUrl } from './reference';
 
 export interface StepResult {
   status: number;
@@ -31,8 +31,7 @@ export class ReferenceSession {
 
   /** A reference connected to `url` through its own config file, as runReference does. */
   static start(url: string): ReferenceSession {
-    const refDir = process.env.WDM_TEST_REFERENCE_DIR;
-    if (!refDir) throw new Error('WDM_TEST_REFERENCE_DIR is not set: run the tests via `npm test`');
+    const refDir = referenceDir();
     const confDir = mkdtempSync(path.join(tmpdir(), 'wdm-ref-session-'));
     const conf = path.join(confDir, 'watcher.conf');
     writeFileSync(conf, `[database]\nconnection = ${sqlalchemyUrl(url)}\n`);

@@ -50,10 +50,7 @@ export function runReference(url: string, args: string[], opts: ReferenceOptions
  * this process's environment, working directory and the given stdin, as spawning it would give it.
  */
 export function runReferenceArgs(args: string[], opts: ReferenceOptions = {}): ReferenceResult {
-  const refDir = process.env.WDM_TEST_REFERENCE_DIR;
-  if (!refDir) {
-    throw new Error('WDM_TEST_REFERENCE_DIR is not set: run the tests via `npm test` (test/support/run-with-servers.js prepares the reference)');
-  }
+  const refDir = referenceDir();
   const timeoutMs = opts.timeoutMs ?? 120000;
   const request = { argv: args, env: { ...process.env, ...opts.env }, cwd: process.cwd(), input: opts.input ?? '', timeout: timeoutMs / 1000 };
   const r = spawnSync('/usr/bin/python3', ['-S', '-c', CLIENT, forkServer(refDir)], {
@@ -118,7 +115,14 @@ export function lastLine(stdout: string): string {
  * whatever test/deb.test.ts does to /usr/bin meanwhile.
  */
 export function referenceScript(): string {
+  return path.join(referenceDir(), 'bin', 'watcher-db-manage');
+}
+
+/** The directory run-with-servers prepared the reference in (WDM_TEST_REFERENCE_DIR). */
+export function referenceDir(): string {
   const refDir = process.env.WDM_TEST_REFERENCE_DIR;
-  if (!refDir) throw new Error('WDM_TEST_REFERENCE_DIR is not set: run the tests via `npm test`');
-  return path.join(refDir, 'bin', 'watcher-db-manage');
+  if (!refDir) {
+    throw new Error('WDM_TEST_REFERENCE_DIR is not set: run the tests via `npm test` (test/support/run-with-servers.js prepares the reference)');
+  }
+  return refDir;
 }
