@@ -232,9 +232,11 @@ async function main() {
     log(`${first.length} file(s) alone, then ${laneCount} lanes side by side, then ${serial.length} files alone; ${machineSpeed()}`);
     const reports = [];
     let n = 0;
-    for (const unit of units(first)) {
-      if (!stopping) reports.push(await runLane(`#${++n} (alone, first)`, unit, mochaArgs, dir, env));
-    }
+    /** Each unit alone, one after another, with `label` after its number. */
+    const alone = async (files, label) => {
+      for (const unit of units(files)) if (!stopping) reports.push(await runLane(`#${++n} (${label})`, unit, mochaArgs, dir, env));
+    };
+    await alone(first, 'alone, first');
     const queue = units(files.filter((f) => !serial.includes(f) && !first.includes(f)));
     // Each lane takes the next unit as soon as its previous one is done.
     const lane = async () => {
@@ -242,9 +244,7 @@ async function main() {
     };
     await Promise.all(Array.from({ length: laneCount }, lane));
     log(`lanes done after ${((Date.now() - started) / 1000).toFixed(0)} s; now the serial files`);
-    for (const unit of units(serial)) {
-      if (!stopping) reports.push(await runLane(`#${++n} (alone)`, unit, mochaArgs, dir, env));
-    }
+    await alone(serial, 'alone');
     log(`all done after ${((Date.now() - started) / 1000).toFixed(0)} s`);
     return report(reports);
   } finally {
