@@ -82,6 +82,11 @@ describe('architecture of src/', () => {
     expect(runtimeToPlan.map((u) => `${u.from} -> ${u.target}`)).to.deep.equal([]);
   });
 
+  it("replaces a runner's query in one module only (connection/statement-stages.ts): every other way to a statement is a stage", () => {
+    const replacing = files.filter((f) => /\.query\s*=(?!=)/.test(fs.readFileSync(f, 'utf8'))).map(rel);
+    expect(replacing).to.deep.equal(['connection/statement-stages.ts']);
+  });
+
   it('keeps the core errors free of the CLI', () => {
     for (const core of ['errors.ts', 'exit-status.ts']) {
       const cli = importsOf(path.join(SRC, core)).filter((target) => /^(cli|commands)\//.test(target));

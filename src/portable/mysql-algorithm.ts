@@ -1,6 +1,7 @@
 import type { QueryRunner } from 'typeorm';
 import { dialectOf } from './backend';
 import { isOffline } from './offline';
+import { Send, Stage, withStages } from '../connection/statement-stages';
 
 /*
  * MariaDB (and MySQL) can run many ALTER TABLEs without blocking writes, but an ALTER that names no
@@ -20,7 +21,6 @@ import { isOffline } from './offline';
 
 /** The forms tried, least blocking first; '' is the plain statement. */
 export const ALTER_FORMS = ['ALGORITHM=INSTANT', 'ALGORITHM=INPLACE, LOCK=NONE', 'ALGORITHM=COPY, LOCK=SHARED', ''] as const;
-export type AlterForm = (typeof ALTER_FORMS)[number];
 
 const REFUSED = new Set([1845, 1846]);
 
@@ -28,12 +28,10 @@ function refused(error: unknown): boolean {
   return REFUSED.has(Number((error as { errno?: unknown } | undefined)?.errno));
 }
 
-type Send = (sql: string) => Promise<unknown>;
-
-async function firstAccepted(send: Send, statement: string): Promise<{ form: AlterForm; result: unknown }> {
+async function firstAccepted(send: Send, statement: string, rest: unknown[]): Promise<unknown> {
   for (const form of ALTER_FORMS) {
     try {
-      return { form, result: await send(form === '' ? statement : `${statement}, ${form}`) };
+      return await send(form === '' ? statement : `${statement}, ${form}`, ...rest);
     } catch (error) {
       if (form === '' || !refused(error)) throw error;
     }
@@ -41,34 +39,21 @@ async function firstAccepted(send: Send, statement: string): Promise<{ form: Alt
   throw new Error('unreachable: the plain form is always tried last');
 }
 
-/** Runs one `ALTER TABLE ...` (MySQL) in the least blocking form the server accepts, and says which. */
-export async function alterTableOnline(queryRunner: QueryRunner, statement: string): Promise<AlterForm> {
-  if (isOffline(queryRunner)) {
-    await queryRunner.query(statement);
-    return '';
-  }
-  return (await firstAccepted((sql) => queryRunner.query(sql), statement)).form;
+/** The stage that sends each ALTER TABLE naming no algorithm in the least blocking form the server accepts. */
+export const onlineAlterForms: Stage = (next) => (sql, ...rest) =>
+  /^\s*ALTER\s+TABLE\b/i.test(sql) && !/\bALGORITHM\s*=/i.test(sql) ? firstAccepted(next, sql, rest) : next(sql, ...rest);
+
+/** Runs one `ALTER TABLE ...` (MySQL) in the least blocking form the server accepts. */
+export async function alterTableOnline(queryRunner: QueryRunner, statement: string): Promise<void> {
+  await withOnlineAlters(queryRunner, () => queryRunner.query(statement));
 }
 
 /**
  * Runs a TypeORM operation (changeColumn, addColumn, dropForeignKey, ...) with each ALTER TABLE it
- * sends asked for the least blocking form, as alterTableOnline does, so that its column definitions
- * stay TypeORM's own. Other statements, and other backends, pass unchanged.
+ * sends asked for the least blocking form (onlineAlterForms), so that its column definitions stay
+ * TypeORM's own. Other statements, other backends and offline scripts pass unchanged.
  */
-export async function withOnlineAlters<T>(queryRunner: QueryRunner, work: () => Promise<T>): Promise<T> {
+export function withOnlineAlters<T>(queryRunner: QueryRunner, work: () => Promise<T>): Promise<T> {
   if (!dialectOf(queryRunner).hasAlterAlgorithms || isOffline(queryRunner)) return work();
-  const self = queryRunner as unknown as { query: (sql: string, ...rest: unknown[]) => Promise<unknown> };
-  const own = Object.prototype.hasOwnProperty.call(self, 'query');
-  const original = self.query;
-  const send = (sql: string, ...rest: unknown[]) => original.call(queryRunner, sql, ...rest);
-  self.query = async (sql: string, ...rest: unknown[]) =>
-    /^\s*ALTER\s+TABLE\b/i.test(sql) && !/\bALGORITHM\s*=/i.test(sql)
-      ? (await firstAccepted((s) => send(s, ...rest), sql)).result
-      : send(sql, ...rest);
-  try {
-    return await work();
-  } finally {
-    if (own) self.query = original;
-    else delete (self as { query?: unknown }).query;
-  }
+  return withStages(queryRunner, [onlineAlterForms], work);
 }

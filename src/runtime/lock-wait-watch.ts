@@ -1,9 +1,7 @@
-import type { QueryRunner } from 'typeorm';
 import { describeLockWait, LockWait } from '../connection/lock-holders';
 import type { Dialect } from '../dialect';
 import type { SqlExecutor } from '../connection/sql-executor';
-
-type Send = (...args: unknown[]) => Promise<unknown>;
+import type { Stage } from '../connection/statement-stages';
 
 /**
  * Asks the server, while a statement of the run's connection waits, what it waits for: the table
@@ -25,12 +23,8 @@ export class LockWaitWatch {
     private readonly timeoutSeconds: number,
   ) {}
 
-  /** Watches every statement `runner` sends from now on. */
-  install(runner: QueryRunner): void {
-    const target = runner as unknown as { query: Send };
-    const send = target.query.bind(target);
-    target.query = (...args: unknown[]) => this.watch(() => send(...args));
-  }
+  /** The stage that watches every statement on its way to the server. */
+  readonly stage: Stage = (send) => (...args) => this.watch(() => send(...args));
 
   /** The wait the statement that failed with `error` was in, when the server told. */
   waitOf(error: unknown): LockWait | undefined {

@@ -1,5 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { LockPolicy, retryOnLockConflict } from '../connection/lock-policy';
+import { routeThrough, Send, Stage } from '../connection/statement-stages';
 import type { SqlExecutor } from '../connection/sql-executor';
 import { Dialect } from '../dialect';
 import { Logger } from '../log';
@@ -7,7 +8,6 @@ import type { LockWaitWatch } from './lock-wait-watch';
 import type { TableLock } from './postgres-table-locks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-type Send = (...args: unknown[]) => Promise<unknown>;
 /** A text, or how to make it when it is needed. */
 type Said = string | (() => string);
 /** Between two tries for a table lock that is taken: short, as every try costs a round trip only. */
@@ -43,23 +43,25 @@ export class MigrationLockWaits {
     private readonly log: Logger,
   ) {}
 
-  /** Bounds every lock wait of the run's connection. */
+  /** Bounds every lock wait of the run's connection, and routes its statements through the stages that keep it so. */
   async apply(): Promise<void> {
     for (const sql of this.dialect.lockWaitStatements(this.policy.timeoutSeconds)) await this.runner.query(sql);
+    const stages: Stage[] = [];
+    if (this.dialect.backend === 'mysql') stages.push(this.retryStatements);
+    if (this.dialect.backend === 'postgres') stages.push(this.lockTablesFirst());
     // Only a server can say who holds a lock (SQLite's holder is another connection to the file), so
     // the lookups are loaded for a server alone: start-up is the cost of a short SQLite upgrade.
     if (this.dialect.sessionIdQuery) {
       const { sessionId } = require('../connection/lock-holders') as typeof import('../connection/lock-holders');
       const { LockWaitWatch } = require('./lock-wait-watch') as typeof import('./lock-wait-watch');
       this.waiter = await sessionId(this.runner, this.dialect);
-      // First, so that it sees the statements the wrappers below send, and nothing else.
+      // Last, next to the server: it sees the statements the stages before it send, and nothing else.
       if (this.waiter !== undefined) {
         this.watch = new LockWaitWatch(this.dialect, this.observer, this.waiter, this.policy.timeoutSeconds);
-        this.watch.install(this.runner);
+        stages.push(this.watch.stage);
       }
     }
-    if (this.dialect.backend === 'mysql') this.retryStatements();
-    if (this.dialect.backend === 'postgres') this.lockTablesFirst();
+    routeThrough(this.runner, stages);
   }
 
   /** A new revision starts: what the last one locked is no longer needed. */
@@ -154,24 +156,24 @@ export class MigrationLockWaits {
     for (const lock of this.needed) await this.takeWithoutQueueing(this.send, lock, `LOCK TABLE ${lock.table}`);
   }
 
-  private lockTablesFirst(): void {
+  /** PostgreSQL: the stage that takes each table lock of a statement in the transaction without queueing first. */
+  private lockTablesFirst(): Stage {
     // PostgreSQL's alone: its statement classifier is not loaded for the other backends.
     const { tableLocks } = require('./postgres-table-locks') as typeof import('./postgres-table-locks');
-    const runner = this.runner as unknown as { query: Send };
-    const send = runner.query.bind(runner);
-    this.send = send;
-    runner.query = async (...args: unknown[]) => {
-      const sql = String(args[0]);
-      // A transaction's end releases its locks.
-      if (/^\s*(COMMIT|ROLLBACK)\s*$/i.test(sql)) this.held.clear();
-      if (this.runner.isTransactionActive) {
-        for (const lock of tableLocks(sql)) {
-          if (this.held.has(key(lock))) continue;
-          if (!this.needed.some((n) => key(n) === key(lock))) this.needed.push(lock);
-          await this.takeWithoutQueueing(send, lock, sql);
+    return (send) => {
+      this.send = send;
+      return async (sql, ...rest) => {
+        // A transaction's end releases its locks.
+        if (/^\s*(COMMIT|ROLLBACK)\s*$/i.test(sql)) this.held.clear();
+        if (this.runner.isTransactionActive) {
+          for (const lock of tableLocks(sql)) {
+            if (this.held.has(key(lock))) continue;
+            if (!this.needed.some((n) => key(n) === key(lock))) this.needed.push(lock);
+            await this.takeWithoutQueueing(send, lock, sql);
+          }
         }
-      }
-      return send(...args);
+        return send(sql, ...rest);
+      };
     };
   }
 
@@ -195,24 +197,19 @@ export class MigrationLockWaits {
    * MySQL: a statement that lost to a lock is sent again, alone, outside any transaction (inside
    * one, the server may have rolled the whole transaction back, and the caller must decide).
    */
-  private retryStatements(): void {
-    const runner = this.runner as unknown as { query: (...args: unknown[]) => Promise<unknown> };
-    const send = runner.query.bind(runner);
-    runner.query = (...args: unknown[]) => {
-      if (this.runner.isTransactionActive) return send(...args);
-      const sql = String(args[0]);
-      return retryOnLockConflict(
-        {
-          policy: this.policy,
-          log: this.log,
-          what: `${this.doing}: ${abbreviate(sql)}`,
-          outcome: 'the statements of this revision before it are kept (MySQL commits DDL at once), and a rerun continues from them',
-          where: (error) => this.where(error),
-        },
-        () => (INSTANT.test(sql) ? this.withoutQueueing(send, args) : send(...args)),
-      );
-    };
-  }
+  private readonly retryStatements: Stage = (send) => (sql, ...rest) => {
+    if (this.runner.isTransactionActive) return send(sql, ...rest);
+    return retryOnLockConflict(
+      {
+        policy: this.policy,
+        log: this.log,
+        what: `${this.doing}: ${abbreviate(sql)}`,
+        outcome: 'the statements of this revision before it are kept (MySQL commits DDL at once), and a rerun continues from them',
+        where: (error) => this.where(error),
+      },
+      () => (INSTANT.test(sql) ? this.withoutQueueing(send, sql, rest) : send(sql, ...rest)),
+    );
+  };
 
   /**
    * MySQL: an instant ALTER needs its table's metadata lock for a moment only, so it asks for it
@@ -221,14 +218,14 @@ export class MigrationLockWaits {
    * as a slow reader kept it waiting. A longer ALTER (INPLACE, COPY) queues, bounded by the timeout,
    * or each try would redo its work and then fail at the end, where it needs the lock again.
    */
-  private async withoutQueueing(send: Send, args: unknown[]): Promise<unknown> {
+  private async withoutQueueing(send: Send, sql: string, rest: unknown[]): Promise<unknown> {
     const deadline = Date.now() + this.policy.timeoutSeconds * 1000;
     const bounded = this.dialect.lockWaitStatements(this.policy.timeoutSeconds).find((s) => /\block_wait_timeout\b/.test(s) && !/innodb/.test(s))!;
     await send('SET SESSION lock_wait_timeout = 0');
     try {
       for (;;) {
         try {
-          return await send(...args);
+          return await send(sql, ...rest);
         } catch (error) {
           if ((error as { code?: string }).code !== 'ER_LOCK_WAIT_TIMEOUT' || Date.now() >= deadline) throw error;
         }

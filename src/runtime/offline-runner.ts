@@ -1,6 +1,7 @@
 import type { DataSource, QueryRunner, Table } from 'typeorm';
 import type { Dialect } from '../dialect';
 import { OFFLINE_MARK } from '../portable/offline';
+import { routeThrough } from '../connection/statement-stages';
 
 /**
  * A TypeORM query runner that never touches a database: the SQL TypeORM generates for each
@@ -28,14 +29,17 @@ export function createOfflineRunner(dataSource: DataSource, dialect: Dialect): O
   };
 
   self[OFFLINE_MARK] = true;
-  self.query = async (sql: string, parameters?: unknown[]) => {
-    const text = sql.trim();
-    if (/^PRAGMA\s+foreign_keys\s*$/i.test(text)) return [{ foreign_keys: 0 }];
-    if (/^SELECT\s+sql\s+FROM\s+sqlite_master/i.test(text)) return [{ sql: '' }];
-    if (/^(SELECT|PRAGMA\s+\w+\s*(\(|$)|SHOW)\b/i.test(text)) return [];
-    if (state.recording) state.statements.push(dialect.inlineParameters(text, parameters ?? []));
-    return [];
-  };
+  // The last stage, where a run's statements would reach the server: here they are kept, or answered.
+  routeThrough(runner, [
+    () => async (sql, parameters) => {
+      const text = sql.trim();
+      if (/^PRAGMA\s+foreign_keys\s*$/i.test(text)) return [{ foreign_keys: 0 }];
+      if (/^SELECT\s+sql\s+FROM\s+sqlite_master/i.test(text)) return [{ sql: '' }];
+      if (/^(SELECT|PRAGMA\s+\w+\s*(\(|$)|SHOW)\b/i.test(text)) return [];
+      if (state.recording) state.statements.push(dialect.inlineParameters(text, (parameters as unknown[] | undefined) ?? []));
+      return [];
+    },
+  ]);
   self.loadTables = async (names?: string[]) =>
     (names ?? [...tables.keys()]).flatMap((n) => {
       const table = tables.get(n.split('.').pop() as string);

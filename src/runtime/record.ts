@@ -5,6 +5,7 @@ import type { SqlExecutor } from '../connection/sql-executor';
 import type { ConnectionSpec } from '../connection/url';
 import type { Dialect } from '../dialect';
 import { createOfflineRunner } from './offline-runner';
+import { routeThrough } from '../connection/statement-stages';
 import { VersionTable } from './version-table';
 import type { RevisionChain } from '../script/chain';
 import { revisionsBelow, Step } from '../script/plan';
@@ -50,26 +51,24 @@ export async function recordSteps(
   const offline = createOfflineRunner(new DataSource(dataSourceOptions(spec)), dialect);
   for (const revision of revisionsBelow(chain, current)) await revision.up(offline.runner);
 
-  const self = offline.runner as unknown as {
-    query(sql: string, parameters?: unknown[]): Promise<unknown>;
-    loadTables(names?: string[]): Promise<Table[]>;
-  };
-  const send = self.query.bind(self);
+  const self = offline.runner as unknown as { loadTables(names?: string[]): Promise<Table[]> };
   let recorded: RecordedStatement[] = [];
   let version = false;
   let creating = false;
   // Each statement is kept with the tables as they were just before it: the offline runner updates
   // its tables after TypeORM has sent an operation's statements.
-  self.query = async (sql: string, parameters?: unknown[]) => {
-    const before = offline.statements.length;
-    const schema = offline.recording ? new Map((await self.loadTables()).map((t) => [t.name, t])) : new Map<string, Table>();
-    const result = await send(sql, parameters);
-    for (const text of offline.statements.slice(before)) recorded.push({ sql: text, schema, version, createsVersionTable: creating });
-    return result;
-  };
+  routeThrough(offline.runner, [
+    (send) => async (sql, ...rest) => {
+      const before = offline.statements.length;
+      const schema = offline.recording ? new Map((await self.loadTables()).map((t) => [t.name, t])) : new Map<string, Table>();
+      const result = await send(sql, ...rest);
+      for (const text of offline.statements.slice(before)) recorded.push({ sql: text, schema, version, createsVersionTable: creating });
+      return result;
+    },
+  ]);
   // The version table reads whether it exists before writing: here it does (or is created first).
   const versionSql: SqlExecutor = {
-    query: async (sql: string, parameters?: unknown[]) => (/^\s*SELECT\b/i.test(sql) ? [{ exists: 1 }] : self.query(sql, parameters)),
+    query: async (sql: string, parameters?: unknown[]) => (/^\s*SELECT\b/i.test(sql) ? [{ exists: 1 }] : offline.runner.query(sql, parameters)),
   };
   const versions = new VersionTable(versionSql, dialect);
 
