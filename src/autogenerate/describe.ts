@@ -34,7 +34,7 @@ const IGNORED_TABLES = new Set(['alembic_version', CLUSTER_LOCK_TABLE]);
  */
 export async function describeDatabase(queryRunner: QueryRunner): Promise<SchemaModel> {
   const backend = backendOf(queryRunner);
-  const names = (await tableNames(queryRunner, backend)).filter((n) => !IGNORED_TABLES.has(n));
+  const names = (await dialectFor(backend).ownTables(queryRunner)).filter((n) => !IGNORED_TABLES.has(n));
   const tables = names.length > 0 ? await queryRunner.getTables(names) : [];
   const mysqlTypes = backend === 'mysql' ? await mysqlColumnTypes(queryRunner) : new Map<string, string>();
   const sqliteSql = backend === 'sqlite' ? await sqliteCreateStatements(queryRunner) : new Map<string, string>();
@@ -120,17 +120,6 @@ function sameColumns(a: string[], b: string[]): boolean {
 
 function unqualified(name: string): string {
   return name.split('.').pop() as string;
-}
-
-/** The tables of the connection's own schema (TypeORM's getTables() alone would read every schema). */
-async function tableNames(queryRunner: QueryRunner, backend: Backend): Promise<string[]> {
-  const sql = {
-    postgres: `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
-    mysql: `SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'`,
-    sqlite: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`,
-  }[backend];
-  const rows = (await queryRunner.query(sql)) as { name: string }[];
-  return rows.map((r) => r.name).sort();
 }
 
 async function mysqlColumnTypes(queryRunner: QueryRunner): Promise<Map<string, string>> {

@@ -55,7 +55,7 @@ export abstract class MigrateCommand<T extends typeof Command> extends BaseComma
       // Loaded for --plan only: the plan's recorder and classifiers are not needed to run revisions.
       const { plan } = require('../api/plan') as typeof import('../api/plan');
       const { renderPlan } = require('./plan-output') as typeof import('./plan-output');
-      const [result, backend] = await this.withSession(async (s) => [await plan(s, chain, direction, target), s.spec.backend] as const);
+      const [result, backend] = await this.withSession(async (s) => [await plan(s, chain, direction, target, { lockPolicy: this.lockPolicy() }), s.spec.backend] as const);
       if (!this.jsonEnabled()) process.stdout.write(renderPlan(result, backend, direction, chain));
       return result;
     }

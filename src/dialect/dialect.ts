@@ -91,6 +91,12 @@ export abstract class Dialect {
    * What a `--sql` script sends before the revisions' statements (after the lock-wait settings), and
    * after them: one transaction around them where DDL is transactional.
    */
+  /**
+   * What a run sends that a script cannot (it has nobody to answer a refusal or a busy lock), said
+   * in the script where it starts; the plan shows the run's statements themselves.
+   */
+  readonly scriptCannot: string | undefined = undefined;
+
   scriptOpening(): string[] {
     return this.transactionalDdl ? ['BEGIN'] : [];
   }
@@ -137,6 +143,15 @@ export abstract class Dialect {
 
   /** A query whose one row's `id` is the server's id for this session; none where there are no sessions. */
   readonly sessionIdQuery: string | undefined = undefined;
+
+  /** The names of the connection's own tables, as `name` (TypeORM's getTables() alone would read every schema). */
+  abstract readonly ownTablesQuery: string;
+
+  /** The connection's own tables, sorted by name. */
+  async ownTables(executor: SqlExecutor): Promise<string[]> {
+    const rows = (await executor.query(this.ownTablesQuery)) as { name: string }[];
+    return rows.map((r) => r.name).sort();
+  }
 
   /**
    * Who holds locks on `table` ("held by pid 42 (...)"), leaving out session `waiter`, as the

@@ -11,6 +11,9 @@ export class PostgresDialect extends Dialect {
   readonly backend = 'postgres' as const;
   readonly displayName = 'PostgreSQL';
   readonly transactionalDdl = true;
+  override readonly scriptCannot =
+    'The run also takes the table locks each statement needs first, with LOCK TABLE ... NOWAIT tried every few ms, and retries a revision that ran out of time (see --plan); this script cannot, so each statement here queues for its locks, for up to lock_timeout.';
+  readonly ownTablesQuery = `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`;
   readonly sessionIdQuery = 'SELECT pg_backend_pid() AS id';
 
   // TypeORM renders `timestamp without time zone` as TIMESTAMP, which is the same. FLOAT and

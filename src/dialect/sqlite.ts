@@ -12,6 +12,7 @@ export class SqliteDialect extends Dialect {
   readonly backend = 'sqlite' as const;
   readonly displayName = 'SQLite';
   readonly transactionalDdl = true;
+  readonly ownTablesQuery = `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`;
   readonly integerPrimaryKeyIsRowid = true;
   readonly hasRunLock = false;
 

@@ -1,26 +1,26 @@
 import type { Backend } from '../dialect/backend';
 import { Classified, Classifier, classifyInput, summarizeLocks } from '../sql/classify';
 import type { RowEstimate } from './estimate-rows';
-import type { RecordedStep } from '../runtime/record';
+import type { RecordedStatement, RecordedStep } from '../runtime/record';
 import type { PlanStatement, PlanStep } from './types';
 
 /** Each recorded statement classified, in the order the run sends them. */
 export interface ClassifiedStep {
   recorded: RecordedStep;
-  statements: { sql: string; classified: Classified; newTable: boolean }[];
+  statements: { sql: string; classified: Classified; newTable: boolean; eachRange?: true }[];
 }
 
 /**
- * Classifies every statement in run order, and notes which tables the plan itself creates before
- * a statement reaches them: those are empty then (0 rows, nothing to read), whatever the database
- * holds now under that name.
+ * Every statement with what its reading (made as it was recorded, in run order) says, and which
+ * tables the plan itself creates before a statement reaches them: those are empty then (0 rows,
+ * nothing to read), whatever the database holds now under that name.
  */
-export function classifySteps(backend: Backend, classifier: Classifier, steps: RecordedStep[]): ClassifiedStep[] {
+export function classifySteps(read: ReadonlyMap<RecordedStatement, Classified>, steps: RecordedStep[]): ClassifiedStep[] {
   const created = new Set<string>();
   return steps.map((recorded) => ({
     recorded,
     statements: recorded.statements.map((s) => {
-      const classified = classifier.classify(classifyInput(backend, s.sql, s.schema, s.version));
+      const classified = { ...read.get(s)! };
       if (s.version && classified.kind !== 'transaction' && classified.kind !== 'session') {
         // One row of Alembic's bookkeeping, found by its key: nothing to read, nothing to say.
         classified.kind = 'version';
@@ -28,6 +28,16 @@ export function classifySteps(backend: Backend, classifier: Classifier, steps: R
         classified.note = undefined;
       }
       const newTable = classified.table !== null && created.has(classified.table);
+      if (s.refused) {
+        // Refused before it touches the table: the next form follows.
+        classified.kind = 'refused';
+        classified.rewrite = classified.scan = false;
+        classified.locks = [];
+        classified.lock = 'none (refused)';
+        classified.algorithm = classified.lock_level = undefined;
+        classified.note = `${classified.refused}: nothing is changed, the next form follows`;
+        return { sql: s.sql, classified, newTable };
+      }
       const effect = classified.effect;
       if (effect?.created) created.add(effect.created);
       if (effect?.dropped) created.delete(effect.dropped);
@@ -36,9 +46,16 @@ export function classifySteps(backend: Backend, classifier: Classifier, steps: R
         // A renamed live table carries its rows; the plan's estimate is keyed by the old name.
         if (wasNew) created.add(effect.renamed.to);
       }
-      return { sql: s.sql, classified, newTable: newTable || Boolean(effect?.created) };
+      return { sql: s.sql, classified, newTable: newTable || Boolean(effect?.created), ...(s.eachRange ? { eachRange: s.eachRange } : {}) };
     }),
   }));
+}
+
+/** The recorded statements read in run order, once each (for a recording made without its answers). */
+export function readInOrder(backend: Backend, reader: Classifier, steps: RecordedStep[]): Map<RecordedStatement, Classified> {
+  const read = new Map<RecordedStatement, Classified>();
+  for (const step of steps) for (const s of step.statements) read.set(s, reader.classify(classifyInput(backend, s.sql, s.schema, s.version)));
+  return read;
 }
 
 /** The tables whose rows are worth estimating: those statements work on that the plan did not create. */
@@ -52,7 +69,7 @@ export function planSteps(steps: ClassifiedStep[], rows: Map<string, RowEstimate
   return steps.map(({ recorded, statements }) => ({
     revision: recorded.step.revision.id,
     message: recorded.step.revision.message,
-    statements: statements.map(({ sql, classified: c, newTable }) => {
+    statements: statements.map(({ sql, classified: c, newTable, eachRange }) => {
       const estimate: RowEstimate = c.table === null ? { rows: null, source: null } : newTable ? { rows: 0, source: 'new' } : (rows.get(c.table) ?? { rows: null, source: null });
       const statement: PlanStatement = {
         sql,
@@ -68,8 +85,14 @@ export function planSteps(steps: ClassifiedStep[], rows: Map<string, RowEstimate
       };
       if (c.algorithm) statement.algorithm = c.algorithm;
       if (c.lock_level) statement.lock_level = c.lock_level;
-      if (c.note) statement.note = c.note;
+      if (eachRange) {
+        statement.each_range = true;
+        statement.note = [EACH_RANGE_NOTE, c.note].filter(Boolean).join('; ');
+      } else if (c.note) statement.note = c.note;
       return statement;
     }),
   }));
 }
+
+const EACH_RANGE_NOTE =
+  'sent once per range of keys (10,000, fewer on a Galera cluster), each committed on its own, the placeholders standing for the range\'s first and last key; none where no row needs it';

@@ -4,7 +4,7 @@ import type { Dialect } from '../dialect';
 import type { RevisionChain } from '../script/chain';
 import type { Step } from '../script/plan';
 import type { Heads } from '../script/heads';
-import { ClassifiedStep, classifySteps } from './build';
+import { ClassifiedStep, classifySteps, readInOrder } from './build';
 import { loadStatementReader } from '../sql/reader';
 import { cappedCount } from './estimate-rows';
 import { recordSteps } from '../runtime/record';
@@ -63,7 +63,7 @@ export async function dataLossOf(
     // Offline only: nothing was sent to the database. Not knowing is not "nothing is lost".
     return { drops: [], unknown: `the revisions could not be replayed offline to see their statements (${(error as Error).message})` };
   }
-  const classified = classifySteps(dialect.backend, await loadStatementReader(runner, dialect.backend), recorded);
+  const classified = classifySteps(readInOrder(dialect.backend, await loadStatementReader(runner, dialect.backend), recorded), recorded);
   const counted = await countDroppedData(runner, dialect, plannedDrops(classified));
   return { drops: counted.filter((d) => d.rows > 0) };
 }

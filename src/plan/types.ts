@@ -38,6 +38,8 @@ export interface PlanStatement {
   algorithm?: MysqlAlgorithm;
   /** MariaDB: the concurrency the ALTER allows (LOCK=...): NONE lets reads and writes run. */
   lock_level?: MysqlLockLevel;
+  /** Sent once per range of keys, with that range's bounds for its placeholders (a batched data change). */
+  each_range?: true;
   /** Anything else worth knowing (a refused ALGORITHM=, a table rebuild's step). */
   note?: string;
 }

@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { dialectOf } from './backend';
-import { isOffline } from './offline';
+import { EACH_RANGE, isOffline, writesScript } from './offline';
 import { outsideTransaction } from './outside-transaction';
 import { reportProgress } from './progress';
 import { rowsPerTransaction } from './transaction-size';
@@ -65,8 +65,12 @@ export async function batchedUpdate(queryRunner: QueryRunner, def: BatchedUpdate
   // run it too. So there the chunks stay in the revision's transaction, all or nothing.
   const apart = <T>(work: () => Promise<T>) => (dialect.hasRunLock ? outsideTransaction(queryRunner, work) : work());
   return apart(async () => {
+    // Qualified: the target may join tables that have a column of the same name.
+    const range = `${def.table}.${key} >= ${p(1)} AND ${def.table}.${key} <= ${p(2)} AND `;
     if (isOffline(queryRunner)) {
-      await queryRunner.query(update(''));
+      // A script gets the whole change in one statement; the plan, the statement the run sends per range.
+      if (writesScript(queryRunner)) await queryRunner.query(update(''));
+      else await queryRunner.query(update(range), EACH_RANGE as unknown[]);
       return 0;
     }
     return dialect.withoutJit(queryRunner, async () => {
@@ -80,8 +84,6 @@ export async function batchedUpdate(queryRunner: QueryRunner, def: BatchedUpdate
       let [{ k: start }] = (await queryRunner.query(`SELECT MIN(${key}) AS k FROM ${def.table}`)) as { k: unknown }[];
       while (start !== null && start !== undefined) {
         const end = Number(start) + width - 1;
-        // Qualified: the target may join tables that have a column of the same name.
-        const range = `${def.table}.${key} >= ${p(1)} AND ${def.table}.${key} <= ${p(2)} AND `;
         const result = (await queryRunner.query(update(range), [start, end], true)) as { affected?: number };
         done += result.affected ?? 0;
         reportProgress(queryRunner, { what: def.what, done, total });

@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { dialectOf } from './backend';
-import { isOffline } from './offline';
+import { writesScript } from './offline';
 import { Send, Stage, withStages } from '../connection/statement-stages';
 
 /*
@@ -51,9 +51,10 @@ export async function alterTableOnline(queryRunner: QueryRunner, statement: stri
 /**
  * Runs a TypeORM operation (changeColumn, addColumn, dropForeignKey, ...) with each ALTER TABLE it
  * sends asked for the least blocking form (onlineAlterForms), so that its column definitions stay
- * TypeORM's own. Other statements, other backends and offline scripts pass unchanged.
+ * TypeORM's own. Other statements, other backends and offline scripts pass unchanged; the plan's
+ * recording of the run gets the forms the run sends, its reading of the server refusing them.
  */
 export function withOnlineAlters<T>(queryRunner: QueryRunner, work: () => Promise<T>): Promise<T> {
-  if (!dialectOf(queryRunner).hasAlterAlgorithms || isOffline(queryRunner)) return work();
+  if (!dialectOf(queryRunner).hasAlterAlgorithms || writesScript(queryRunner)) return work();
   return withStages(queryRunner, [onlineAlterForms], work);
 }

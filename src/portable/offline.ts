@@ -1,12 +1,31 @@
 import type { QueryRunner } from 'typeorm';
 
 /**
- * Offline (`--sql`) runs hand revisions a query runner that records SQL instead of sending it and
- * answers every read with nothing. Revisions that must read data to decide what to write ask here,
- * and emit a set-based statement instead.
+ * Offline runs hand revisions a query runner that records SQL instead of sending it and answers
+ * every read with nothing. Revisions that must read data to decide what to write ask here, and emit
+ * a set-based statement instead.
+ *
+ * Two uses: a script (`--sql`), which someone runs later where nobody answers, so each change is
+ * written in its plain form; and the run's own statements recorded for `--plan`, which are the
+ * forms the run sends (MariaDB's ALGORITHM= tried in turn, each refusal answered by the plan's
+ * reading of the server).
  */
+export type OfflineUse = 'script' | 'run';
+
 export const OFFLINE_MARK = Symbol.for('watcher-db-manage.offline');
 
 export function isOffline(queryRunner: QueryRunner): boolean {
   return Boolean((queryRunner as unknown as Record<symbol, unknown>)[OFFLINE_MARK]);
 }
+
+/** Whether the statements are written for a script: no form a server may refuse, nobody to answer. */
+export function writesScript(queryRunner: QueryRunner): boolean {
+  return (queryRunner as unknown as Record<symbol, unknown>)[OFFLINE_MARK] === 'script';
+}
+
+/**
+ * The parameters of a statement the run sends once per range of keys, each with its own bounds (a
+ * batched data change): recorded for the plan as it is written, its placeholders standing for each
+ * range's bounds. Passed to `query` as the statement's parameters, so it travels with the statement.
+ */
+export const EACH_RANGE: readonly unknown[] = Object.freeze([]);

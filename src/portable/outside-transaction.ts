@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { dialectOf } from './backend';
-import { isOffline } from './offline';
+import { isOffline, writesScript } from './offline';
 
 /**
  * Some steps must not run inside the revision's transaction: PostgreSQL refuses CREATE INDEX
@@ -26,11 +26,12 @@ export function setTransactionControl(queryRunner: QueryRunner, control: Transac
 
 /**
  * Runs `work` outside the revision's transaction. Offline scripts get COMMIT and BEGIN around its
- * statements where the script runs in a transaction (PostgreSQL, SQLite). Without a runtime (a kit
+ * statements where the script runs in a transaction (PostgreSQL, SQLite); the plan's recording of a
+ * run gets what the run does, from the control it is lent as a run is. Without a runtime (a kit
  * function called on a bare runner) `work` just runs.
  */
 export async function outsideTransaction<T>(queryRunner: QueryRunner, work: () => Promise<T>): Promise<T> {
-  if (isOffline(queryRunner)) {
+  if (writesScript(queryRunner)) {
     const transactional = dialectOf(queryRunner).transactionalDdl;
     if (transactional) await queryRunner.query('COMMIT');
     const result = await work();

@@ -43,25 +43,34 @@ export class MigrationLockWaits {
     private readonly log: Logger,
   ) {}
 
-  /** Bounds every lock wait of the run's connection, and routes its statements through the stages that keep it so. */
-  async apply(): Promise<void> {
+  /**
+   * Bounds every lock wait of the run's connection, and routes its statements through the stages
+   * that keep it so. `--plan` records the same statements from the same stages, unwatched: only a
+   * run has a server to ask who is in the way.
+   */
+  async apply(options: { watch: boolean } = { watch: true }): Promise<void> {
     for (const sql of this.dialect.lockWaitStatements(this.policy.timeoutSeconds)) await this.runner.query(sql);
-    const stages: Stage[] = [];
-    if (this.dialect.backend === 'mysql') stages.push(this.retryStatements);
-    if (this.dialect.backend === 'postgres') stages.push(this.lockTablesFirst());
     // Only a server can say who holds a lock (SQLite's holder is another connection to the file), so
     // the lookups are loaded for a server alone: start-up is the cost of a short SQLite upgrade.
-    if (this.dialect.sessionIdQuery) {
+    if (options.watch && this.dialect.sessionIdQuery) {
       const { sessionId } = require('../connection/lock-holders') as typeof import('../connection/lock-holders');
       const { LockWaitWatch } = require('./lock-wait-watch') as typeof import('./lock-wait-watch');
       this.waiter = await sessionId(this.runner, this.dialect);
-      // Last, next to the server: it sees the statements the stages before it send, and nothing else.
+      // Routed first, next to the server: it sees the statements the stages below send, and nothing else.
       if (this.waiter !== undefined) {
         this.watch = new LockWaitWatch(this.dialect, this.observer, this.waiter, this.policy.timeoutSeconds);
-        stages.push(this.watch.stage);
+        routeThrough(this.runner, [this.watch.stage]);
       }
     }
+    const stages: Stage[] = [];
+    if (this.dialect.backend === 'mysql') stages.push(this.retryStatements);
+    if (this.dialect.backend === 'postgres') stages.push(this.lockTablesFirst());
     routeThrough(this.runner, stages);
+  }
+
+  /** The revision's transaction has ended (in a run, its COMMIT says so): the locks it held are gone. */
+  transactionEnded(): void {
+    this.held.clear();
   }
 
   /** A new revision starts: what the last one locked is no longer needed. */

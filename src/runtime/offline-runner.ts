@@ -1,6 +1,6 @@
 import type { DataSource, QueryRunner, Table } from 'typeorm';
 import type { Dialect } from '../dialect';
-import { OFFLINE_MARK } from '../portable/offline';
+import { EACH_RANGE, OFFLINE_MARK, OfflineUse } from '../portable/offline';
 import { routeThrough } from '../connection/statement-stages';
 
 /**
@@ -13,13 +13,30 @@ export interface OfflineRunner {
   runner: QueryRunner;
   /** Statements are kept only while recording is on. */
   recording: boolean;
-  statements: string[];
+  statements: { sql: string; eachRange?: true }[];
+  /** Whether the statements that follow are in the revision's transaction, as they are in a run (for its stages). */
+  inTransaction(open: boolean): void;
+  /** Starts from these tables (the live database's, as a run finds them) instead of an empty schema. */
+  seed(tables: Table[], searchSchema: string | undefined): void;
 }
 
-export function createOfflineRunner(dataSource: DataSource, dialect: Dialect): OfflineRunner {
+export function createOfflineRunner(dataSource: DataSource, dialect: Dialect, use: OfflineUse = 'script'): OfflineRunner {
   const runner = dataSource.createQueryRunner();
   const tables = new Map<string, Table>();
-  const state: OfflineRunner = { runner, recording: false, statements: [] };
+  const state: OfflineRunner = {
+    runner,
+    recording: false,
+    statements: [],
+    inTransaction: (open) => ((runner as { isTransactionActive: boolean }).isTransactionActive = open),
+    seed: (live, searchSchema) => {
+      // Told what connecting would have told it: the schema names need no qualifying in (PostgreSQL).
+      if (searchSchema !== undefined) (runner.connection.driver as { searchSchema?: string }).searchSchema = searchSchema;
+      live.forEach((t) => {
+        const table = t.clone();
+        tables.set(table.name.split('.').pop() as string, table);
+      });
+    },
+  };
   const self = runner as unknown as Record<string | symbol, unknown>;
   const nameOf = (t: Table | string) => (typeof t === 'string' ? t : t.name);
   const original = {
@@ -28,15 +45,20 @@ export function createOfflineRunner(dataSource: DataSource, dialect: Dialect): O
     replaceCachedTable: (self.replaceCachedTable as (a: Table, b: Table) => void).bind(runner),
   };
 
-  self[OFFLINE_MARK] = true;
+  self[OFFLINE_MARK] = use;
   // The last stage, where a run's statements would reach the server: here they are kept, or answered.
   routeThrough(runner, [
     () => async (sql, parameters) => {
       const text = sql.trim();
+      // The transaction a recorded COMMIT ... BEGIN steps out of (a step outside the transaction).
+      if (/^(COMMIT|ROLLBACK)\b/i.test(text)) state.inTransaction(false);
+      else if (/^(BEGIN|START\s+TRANSACTION)\b/i.test(text)) state.inTransaction(true);
       if (/^PRAGMA\s+foreign_keys\s*$/i.test(text)) return [{ foreign_keys: 0 }];
       if (/^SELECT\s+sql\s+FROM\s+sqlite_master/i.test(text)) return [{ sql: '' }];
       if (/^(SELECT|PRAGMA\s+\w+\s*(\(|$)|SHOW)\b/i.test(text)) return [];
-      if (state.recording) state.statements.push(dialect.inlineParameters(text, (parameters as unknown[] | undefined) ?? []));
+      if (!state.recording) return [];
+      if (parameters === EACH_RANGE) state.statements.push({ sql: text, eachRange: true });
+      else state.statements.push({ sql: dialect.inlineParameters(text, (parameters as unknown[] | undefined) ?? []) });
       return [];
     },
   ]);

@@ -46,6 +46,7 @@ export async function offlineScript(
   const out: string[] = [];
   const emit = (sql: string) => out.push(`${sql};`);
   dialect.lockWaitStatements(lockPolicy.timeoutSeconds).forEach(emit);
+  if (dialect.scriptCannot) out.push(sqlComment(dialect.scriptCannot));
   dialect.scriptOpening().forEach(emit);
   for (const { step, statements } of recorded) {
     // The version table, where the script makes it, before the first revision's comment.

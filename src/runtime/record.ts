@@ -8,7 +8,12 @@ import { createOfflineRunner } from './offline-runner';
 import { routeThrough } from '../connection/statement-stages';
 import { VersionTable } from './version-table';
 import type { RevisionChain } from '../script/chain';
-import { revisionsBelow, Step } from '../script/plan';
+import { revisionsBelow, Step, stepLabel } from '../script/plan';
+import type { LockPolicy } from '../connection/lock-policy';
+import type { Logger } from '../log';
+import { MigrationLockWaits } from './lock-waits';
+import { PartialRevisionNote } from './partial-revision';
+import { setTransactionControl } from '../portable/outside-transaction';
 import type { Heads } from '../script/heads';
 
 /** One statement a run would send, with the schema it was rendered against. */
@@ -20,6 +25,29 @@ export interface RecordedStatement {
   version: boolean;
   /** The version table's CREATE, which opens the first step where the database has none yet. */
   createsVersionTable: boolean;
+  /** Sent once per range of keys, the placeholders standing for each range's bounds (a batched data change). */
+  eachRange?: true;
+  /** The server would refuse it (a form of MariaDB's ALGORITHM= it cannot use): it changes nothing, the next form follows. */
+  refused?: true;
+}
+
+/**
+ * Recording what a run sends, rather than a script: the run's lock-wait settings and stages
+ * (MigrationLockWaits), each revision in its transaction where the run has one, and the forms a
+ * server may refuse, each answered by `answer` (the plan's reading of the server): an error for a
+ * statement the server would refuse, undefined for one it runs.
+ */
+export interface AsTheRun {
+  /**
+   * The tables as the run will find them (the live database's): TypeORM writes each change from
+   * the table it is given, so the order of, say, the indexes a DROP TABLE drops first is the server's.
+   */
+  liveTables: Table[];
+  /** The schema the connection's names resolve in (PostgreSQL), as the run's driver knows it. */
+  searchSchema: string | undefined;
+  lockPolicy: LockPolicy;
+  log: Logger;
+  answer(statement: RecordedStatement): Error | undefined;
 }
 
 export interface RecordedStep {
@@ -28,10 +56,12 @@ export interface RecordedStep {
 }
 
 /**
- * The statements of `steps`, for `--sql` and `--plan` alike: the revisions from base to `current`
- * are replayed on the offline runner with recording off (so that TypeORM knows the tables), then the
- * pending ones run with recording on. What the script holds and the plan describes is therefore what
- * the revisions send, not a second description of them.
+ * The statements of `steps`, for `--sql` and `--plan` alike. For a script, the revisions from base
+ * to `current` are replayed on the offline runner with recording off (so that TypeORM knows the
+ * tables), then the pending ones run with recording on. For the plan (`asTheRun`), the offline
+ * runner starts from the live tables instead, and the run's stages stand in front of the recording.
+ * What the script holds and the plan describes is therefore what the revisions send, not a second
+ * description of them.
  *
  * The version table's statements are included, from the runtime's own VersionTable, the code the
  * real run uses: when `createVersionTable` (the database has no alembic_version yet), its CREATE
@@ -44,12 +74,14 @@ export async function recordSteps(
   chain: RevisionChain,
   current: Heads | string | null,
   steps: Step[],
-  options: { createVersionTable: boolean },
+  options: { createVersionTable: boolean; asTheRun?: AsTheRun },
 ): Promise<RecordedStep[]> {
   const { DataSource } = loadTypeorm();
+  const run = options.asTheRun;
   // A DataSource that is never initialized: nothing here can reach the database.
-  const offline = createOfflineRunner(new DataSource(dataSourceOptions(spec)), dialect);
-  for (const revision of revisionsBelow(chain, current)) await revision.up(offline.runner);
+  const offline = createOfflineRunner(new DataSource(dataSourceOptions(spec)), dialect, run ? 'run' : 'script');
+  if (run) offline.seed(run.liveTables, run.searchSchema);
+  else for (const revision of revisionsBelow(chain, current)) await revision.up(offline.runner);
 
   const self = offline.runner as unknown as { loadTables(names?: string[]): Promise<Table[]> };
   let recorded: RecordedStatement[] = [];
@@ -62,7 +94,15 @@ export async function recordSteps(
       const before = offline.statements.length;
       const schema = offline.recording ? new Map((await self.loadTables()).map((t) => [t.name, t])) : new Map<string, Table>();
       const result = await send(sql, ...rest);
-      for (const text of offline.statements.slice(before)) recorded.push({ sql: text, schema, version, createsVersionTable: creating });
+      for (const sent of offline.statements.slice(before)) {
+        const statement: RecordedStatement = { sql: sent.sql, schema, version, createsVersionTable: creating, ...(sent.eachRange ? { eachRange: true as const } : {}) };
+        recorded.push(statement);
+        const refusal = run?.answer(statement);
+        if (refusal) {
+          statement.refused = true;
+          throw refusal;
+        }
+      }
       return result;
     },
   ]);
@@ -72,20 +112,49 @@ export async function recordSteps(
   };
   const versions = new VersionTable(versionSql, dialect);
 
+  // The run's stages, in front of the recording as they are in front of the server in a run.
+  const waits = run && new MigrationLockWaits(offline.runner, dialect, offline.runner, run.lockPolicy, run.log);
+  // A step outside the revision's transaction, as the run takes it (migrate.ts): the revision noted
+  // as partly applied before the first one commits, the note removed by the revision's last transaction.
+  const partial = new PartialRevisionNote(offline.runner, dialect);
+  let running: { id: string; noted: boolean } | undefined;
+  if (run) {
+    setTransactionControl(offline.runner, {
+      outside: async (work) => {
+        if (running && !running.noted) {
+          await partial.write(running.id);
+          running.noted = true;
+        }
+        const transactional = dialect.transactionalDdl;
+        if (transactional) await offline.runner.query('COMMIT');
+        const result = await work();
+        if (transactional) await offline.runner.query('BEGIN');
+        return result;
+      },
+    });
+  }
   const out: RecordedStep[] = [];
   offline.recording = true;
   try {
     for (const [i, step] of steps.entries()) {
       recorded = [];
+      if (i === 0 && waits) await waits.apply({ watch: false });
+      // A run holds a revision and its version row in one transaction where DDL is transactional.
+      offline.inTransaction(Boolean(run) && dialect.transactionalDdl);
       if (i === 0 && options.createVersionTable) {
         version = creating = true;
         await versions.create();
         version = creating = false;
       }
+      waits?.beginRevision(stepLabel(step.direction === 'up' ? 'upgrade' : 'downgrade', step));
+      running = { id: step.revision.id, noted: false };
       await (step.direction === 'up' ? step.revision.up(offline.runner) : step.revision.down(offline.runner));
+      if (running.noted) await partial.clear();
       version = true;
       await versions.apply(step.changes);
       version = false;
+      offline.inTransaction(false);
+      waits?.transactionEnded();
       out.push({ step, statements: recorded });
     }
   } finally {

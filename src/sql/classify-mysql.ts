@@ -129,9 +129,9 @@ export class MysqlClassifier implements Classifier {
    * Each table's columns as the server has them, then as the plan's statements change them. The
    * offline runner's tables are not enough here: TypeORM's changeColumn keeps the old type in them.
    */
-  private readonly columns = new Map<string, Map<string, LiveColumn>>();
+  private columns = new Map<string, Map<string, LiveColumn>>();
   /** Each table's indexes (name -> columns; the primary key is PRIMARY), tracked the same way. */
-  private readonly indexes = new Map<string, Map<string, string[]>>();
+  private indexes = new Map<string, Map<string, string[]>>();
 
   constructor(private readonly facts: MysqlFacts) {
     this.foreignKeyChecks = facts.foreignKeyChecks;
@@ -147,7 +147,15 @@ export class MysqlClassifier implements Classifier {
     return indexes;
   }
 
+  /** A statement the server refuses changes nothing: what its reading changed is put back. */
   classify(input: ClassifyInput): Classified {
+    const before = { columns: structuredClone(this.columns), indexes: structuredClone(this.indexes) };
+    const classified = this.read(input);
+    if (classified.refused !== undefined) Object.assign(this, before);
+    return classified;
+  }
+
+  private read(input: ClassifyInput): Classified {
     const t = input.tokens;
     const tx = transactionStatement(t);
     if (tx) return tx;
@@ -234,6 +242,7 @@ export class MysqlClassifier implements Classifier {
     let algorithm = work.map((c) => c.algorithm).reduce<MysqlAlgorithm>((a, b) => (RANK[a] >= RANK[b] ? a : b), 'INSTANT');
     let rebuild = algorithm === 'COPY' || work.some((c) => c.rebuild) || (algorithm !== 'INSTANT' && work.some((c) => c.instantColumn));
     const notes = work.map((c) => c.note).filter((n): n is string => Boolean(n));
+    const refusals: string[] = [];
     if (requestedAlgorithm === 'COPY') {
       algorithm = 'COPY';
       rebuild = true;
@@ -244,12 +253,12 @@ export class MysqlClassifier implements Classifier {
         (requestedAlgorithm === 'INSTANT' && algorithm !== 'INSTANT') ||
         (requestedAlgorithm === 'NOCOPY' && (algorithm === 'COPY' || rebuild)) ||
         (requestedAlgorithm === 'INPLACE' && algorithm === 'COPY');
-      if (refused) notes.push(`the server refuses ALGORITHM=${requestedAlgorithm}: this change needs ${algorithm}${rebuild && algorithm !== 'COPY' ? ' with a rebuild' : ''}`);
+      if (refused) refusals.push(`the server refuses ALGORITHM=${requestedAlgorithm}: this change needs ${algorithm}${rebuild && algorithm !== 'COPY' ? ' with a rebuild' : ''}`);
     }
     const least: MysqlLockLevel = algorithm === 'COPY' || work.some((c) => c.minLock === 'SHARED') ? 'SHARED' : 'NONE';
     let lockLevel: MysqlLockLevel = least;
     if (requestedLock) {
-      if (requestedLock === 'NONE' && least !== 'NONE') notes.push(`the server refuses LOCK=NONE: this change needs LOCK=${least}`);
+      if (requestedLock === 'NONE' && least !== 'NONE') refusals.push(`the server refuses LOCK=NONE: this change needs LOCK=${least}`);
       else lockLevel = requestedLock as MysqlLockLevel;
     }
     const mode =
@@ -274,7 +283,8 @@ export class MysqlClassifier implements Classifier {
       scan: rebuild || work.some((c) => c.scan),
       algorithm,
       lock_level: lockLevel,
-      note: notes.length ? notes.join('; ') : undefined,
+      note: [...refusals, ...notes].join('; ') || undefined,
+      ...(refusals.length ? { refused: refusals.join('; ') } : {}),
       effect: alterEffect(table, renamedTo, work.map((c) => c.droppedColumn)),
     };
   }

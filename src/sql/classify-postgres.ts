@@ -168,6 +168,7 @@ export class PostgresClassifier implements Classifier {
     const tx = transactionStatement(t);
     if (tx) return tx;
     if (isWord(t[0], 'SET', 'RESET', 'SHOW')) return { kind: 'session', table: null, locks: [], rewrite: false, scan: false };
+    if (startsWith(t, ['LOCK', 'TABLE'])) return this.lockTable(t);
     if (startsWith(t, ['CREATE', 'TABLE'])) return this.createTable(input.sql, t);
     if (startsWith(t, ['DROP', 'TABLE'])) return this.dropTable(t, input.schema);
     if (startsWith(t, ['CREATE', 'INDEX']) || startsWith(t, ['CREATE', 'UNIQUE', 'INDEX'])) return this.createIndex(t);
@@ -175,6 +176,18 @@ export class PostgresClassifier implements Classifier {
     if (startsWith(t, ['ALTER', 'TABLE'])) return this.alterTable(input);
     if (isWord(t[0], 'UPDATE', 'DELETE', 'INSERT')) return this.dataChange(t);
     return unknownStatement();
+  }
+
+  /** `LOCK TABLE t IN <mode> MODE NOWAIT`, which the run sends before a statement that needs the lock. */
+  private lockTable(t: Token[]): Classified {
+    const table = nameAt(t, 2);
+    const inAt = table ? table.next : -1;
+    const modeAt = t.findIndex((x, k) => k > inAt && isWord(x, 'MODE'));
+    if (!table || !isWord(t[inAt], 'IN') || modeAt < 0) return unknownStatement();
+    const mode = t.slice(inAt + 1, modeAt).map((x) => x.value.toUpperCase()).join(' ');
+    const nowait = isWord(t[modeAt + 1], 'NOWAIT');
+    const note = nowait ? 'taken without queueing: fails at once if held, the revision is then rolled back and tried again' : undefined;
+    return { kind: 'lock', table: table.name, locks: [{ table: table.name, mode }], rewrite: false, scan: false, ...(note ? { note } : {}) };
   }
 
   private createTable(sql: string, t: Token[]): Classified {

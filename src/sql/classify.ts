@@ -29,6 +29,8 @@ export interface Classified {
   algorithm?: MysqlAlgorithm;
   lock_level?: MysqlLockLevel;
   note?: string;
+  /** MariaDB: why the server refuses the statement's ALGORITHM= or LOCK= (it then changes nothing). */
+  refused?: string;
   /** How it changes the set of tables, for the statements after it. */
   effect?: {
     created?: string;

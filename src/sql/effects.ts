@@ -20,6 +20,13 @@ export type StatementKind =
   | 'transaction'
   /** A session setting (SET ..., PRAGMA ...): not a table statement. */
   | 'session'
+  /**
+   * PostgreSQL: a table lock taken without queueing (LOCK TABLE ... NOWAIT) before the statement
+   * that needs it: it waits for nobody, and fails at once when the lock is taken.
+   */
+  | 'lock'
+  /** MariaDB: a form of ALTER (ALGORITHM=, LOCK=) the server refuses before touching the table; the run then sends the next form. */
+  | 'refused'
   /** A statement the classifier does not know; shown as it is, with no claim about it. */
   | 'other';
 

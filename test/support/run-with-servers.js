@@ -10,6 +10,7 @@
 //                          members of role wdm_password_auth need their password)
 //   WDM_TEST_MYSQL_URL     mysql+pymysql://root@127.0.0.1:<port>/mysql       (root, empty password)
 //   WDM_TEST_PG_BIN        directory holding initdb/psql/pg_dump of the server's version
+//   WDM_TEST_PG_LOG        the PostgreSQL server's log file
 //   WDM_TEST_REFERENCE_DIR directory D such that D/watcher is the reference with overlay.py applied
 //   WDM_TEST_PG_SOCKET_DIR, WDM_TEST_MYSQL_SOCKET  the servers' Unix sockets
 // It also installs what the Galera tests need (galera-4, rsync); they start their cluster themselves.
@@ -354,6 +355,8 @@ async function main() {
     WDM_TEST_PG_URL: `postgresql://postgres@127.0.0.1:${pgPort}/postgres`,
     WDM_TEST_MYSQL_URL: `mysql+pymysql://root@127.0.0.1:${myPort}/mysql`,
     WDM_TEST_PG_BIN: pgBin,
+    // The server's log, for the tests that read the statements it logged (log_statement = 'all').
+    WDM_TEST_PG_LOG: path.join(state.tmp, 'pg.log'),
     WDM_TEST_REFERENCE_DIR: referenceDir,
     // Unix sockets, for the URL forms that use them (host=/dir on PostgreSQL, unix_socket= on MySQL).
     WDM_TEST_PG_SOCKET_DIR: path.join(state.tmp, 'pg-sock'),
