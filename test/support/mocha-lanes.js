@@ -98,6 +98,7 @@ const COST = {
   'test/merge.test.ts': 35,
   'test/create-schema.test.ts': 35,
   'test/migrations-interop.test.ts': 33,
+  'test/plan-sends.test.ts': 25,
   'test/revision-dir.test.ts': 23,
   'test/autogenerate-reference.test.ts': 22,
   'test/autogenerate.test.ts': 21,
@@ -115,6 +116,7 @@ const COST = {
   'test/config.test.ts': 3,
   'test/url.test.ts': 2,
   'test/argv.test.ts': 2,
+  'test/statement-stages.test.ts': 1,
   'test/architecture.test.ts': 1,
 };
 const DEFAULT_COST = 20;
