@@ -23,7 +23,7 @@ import { openSession } from '../src/connection/session';
 import { DEFAULT_LOCK_POLICY } from '../src/connection/lock-policy';
 import { dialectFor } from '../src/dialect';
 import { addForeignKey, addUnique, alterColumnNullability, createIndex, sa } from '../src/portable';
-import { setTransactionControl } from '../src/portable/outside-transaction';
+import { MigrationContext, migrationContext } from '../src/portable/context';
 import { RevisionChain } from '../src/script/chain';
 import { loadRevisions } from '../src/script/load';
 import { upgrade } from '../src/api/migrate';
@@ -55,11 +55,11 @@ const PLAIN: Record<'postgresql' | 'mysql', Record<Op, { plain: string; undo: st
   },
 };
 
-const KIT: Record<Op, (r: QueryRunner) => Promise<void>> = {
-  index: (r) => createIndex(r, 'actions', { name: 'ix_actions_state_uuid', columns: ['state', 'uuid'] }),
-  unique: (r) => addUnique(r, 'actions', { name: 'uniq_actions0uuid0deleted', columns: ['uuid', 'deleted'] }),
-  key: (r) => addForeignKey(r, 'actions', { columns: ['action_plan_id'], references: ['action_plans.id'] }),
-  notNull: (r) => alterColumnNullability(r, 'actions', 'state', sa.String(20), false),
+const KIT: Record<Op, (db: MigrationContext) => Promise<void>> = {
+  index: (db) => createIndex(db, 'actions', { name: 'ix_actions_state_uuid', columns: ['state', 'uuid'] }),
+  unique: (db) => addUnique(db, 'actions', { name: 'uniq_actions0uuid0deleted', columns: ['uuid', 'deleted'] }),
+  key: (db) => addForeignKey(db, 'actions', { columns: ['action_plan_id'], references: ['action_plans.id'] }),
+  notNull: (db) => alterColumnNullability(db, 'actions', 'state', sa.String(20), false),
 };
 
 /** Set-based seeding from the server's own integer sequence. */
@@ -123,22 +123,27 @@ async function kitRunner(url: string, backend: 'postgresql' | 'mysql'): Promise<
   const runner = session.dataSource.createQueryRunner();
   await runner.connect();
   for (const sql of dialectFor(backend === 'postgresql' ? 'postgres' : 'mysql').lockWaitStatements(DEFAULT_LOCK_POLICY.timeoutSeconds)) await runner.query(sql);
-  if (backend === 'postgresql') {
-    setTransactionControl(runner, {
-      outside: async (work) => {
-        await runner.commitTransaction();
-        try {
-          return await work();
-        } finally {
-          await runner.startTransaction();
+  const db = migrationContext(
+    runner,
+    backend === 'postgresql'
+      ? {
+          transactions: {
+            outside: async (work) => {
+              await runner.commitTransaction();
+              try {
+                return await work();
+              } finally {
+                await runner.startTransaction();
+              }
+            },
+          },
         }
-      },
-    });
-  }
+      : {},
+  );
   return {
     run: async (op) => {
       if (backend === 'postgresql') await runner.startTransaction();
-      await KIT[op](runner);
+      await KIT[op](db);
       if (runner.isTransactionActive) await runner.commitTransaction();
     },
     close: async () => {

@@ -11,7 +11,7 @@
  * run skips the tables that run created or dropped (see src/portable/resumable.ts).
  */
 import { defineRevision } from '../src/script/revision';
-import { backendOf, column, resumable, sa, softDeleteMixinColumns, table } from '../src/portable';
+import { column, resumable, sa, softDeleteMixinColumns, table } from '../src/portable';
 
 export const revision = defineRevision({
   id: '001',
@@ -19,10 +19,10 @@ export const revision = defineRevision({
   message: 'ocata release',
   created: '2017-02-01T09:40:05.065981',
 
-  async up(queryRunner) {
-    const backend = backendOf(queryRunner);
+  async up(db) {
+    const backend = db.dialect.backend;
 
-    await queryRunner.createTable(
+    await db.runner.createTable(
       table(backend, {
         name: 'goals',
         columns: [
@@ -39,10 +39,10 @@ export const revision = defineRevision({
           { name: 'uniq_goals0uuid', columns: ['uuid'] },
         ],
       }),
-      resumable(queryRunner),
+      resumable(db),
     );
 
-    await queryRunner.createTable(
+    await db.runner.createTable(
       table(backend, {
         name: 'scoring_engines',
         columns: [
@@ -59,10 +59,10 @@ export const revision = defineRevision({
           { name: 'uniq_scoring_engines0uuid', columns: ['uuid'] },
         ],
       }),
-      resumable(queryRunner),
+      resumable(db),
     );
 
-    await queryRunner.createTable(
+    await db.runner.createTable(
       table(backend, {
         name: 'services',
         columns: [
@@ -75,10 +75,10 @@ export const revision = defineRevision({
         primaryKey: ['id'],
         uniques: [{ name: 'uniq_services0host0name0deleted', columns: ['host', 'name', 'deleted'] }],
       }),
-      resumable(queryRunner),
+      resumable(db),
     );
 
-    await queryRunner.createTable(
+    await db.runner.createTable(
       table(backend, {
         name: 'strategies',
         columns: [
@@ -97,10 +97,10 @@ export const revision = defineRevision({
         ],
         foreignKeys: [{ columns: ['goal_id'], references: ['goals.id'] }],
       }),
-      resumable(queryRunner),
+      resumable(db),
     );
 
-    await queryRunner.createTable(
+    await db.runner.createTable(
       table(backend, {
         name: 'audit_templates',
         columns: [
@@ -123,10 +123,10 @@ export const revision = defineRevision({
           { columns: ['strategy_id'], references: ['strategies.id'] },
         ],
       }),
-      resumable(queryRunner),
+      resumable(db),
     );
 
-    await queryRunner.createTable(
+    await db.runner.createTable(
       table(backend, {
         name: 'audits',
         columns: [
@@ -150,10 +150,10 @@ export const revision = defineRevision({
           { columns: ['strategy_id'], references: ['strategies.id'] },
         ],
       }),
-      resumable(queryRunner),
+      resumable(db),
     );
 
-    await queryRunner.createTable(
+    await db.runner.createTable(
       table(backend, {
         name: 'action_plans',
         columns: [
@@ -172,10 +172,10 @@ export const revision = defineRevision({
           { columns: ['strategy_id'], references: ['strategies.id'] },
         ],
       }),
-      resumable(queryRunner),
+      resumable(db),
     );
 
-    await queryRunner.createTable(
+    await db.runner.createTable(
       table(backend, {
         name: 'actions',
         columns: [
@@ -192,10 +192,10 @@ export const revision = defineRevision({
         uniques: [{ name: 'uniq_actions0uuid', columns: ['uuid'] }],
         foreignKeys: [{ columns: ['action_plan_id'], references: ['action_plans.id'] }],
       }),
-      resumable(queryRunner),
+      resumable(db),
     );
 
-    await queryRunner.createTable(
+    await db.runner.createTable(
       table(backend, {
         name: 'efficacy_indicators',
         columns: [
@@ -212,11 +212,11 @@ export const revision = defineRevision({
         uniques: [{ name: 'uniq_efficacy_indicators0uuid', columns: ['uuid'] }],
         foreignKeys: [{ columns: ['action_plan_id'], references: ['action_plans.id'] }],
       }),
-      resumable(queryRunner),
+      resumable(db),
     );
   },
 
-  async down(queryRunner) {
+  async down(db) {
     // Children before parents, as upstream.
     for (const name of [
       'efficacy_indicators',
@@ -229,7 +229,7 @@ export const revision = defineRevision({
       'scoring_engines',
       'goals',
     ]) {
-      await queryRunner.dropTable(name, resumable(queryRunner));
+      await db.runner.dropTable(name, resumable(db));
     }
   },
 });

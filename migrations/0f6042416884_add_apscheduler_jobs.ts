@@ -7,7 +7,7 @@
  * APScheduler may have created the table already, so the upgrade does nothing when it exists.
  */
 import { defineRevision } from '../src/script/revision';
-import { backendOf, column, resumable, sa, table } from '../src/portable';
+import { column, resumable, sa, table } from '../src/portable';
 
 export const revision = defineRevision({
   id: '0f6042416884',
@@ -15,11 +15,11 @@ export const revision = defineRevision({
   message: 'Add apscheduler_jobs table to store background jobs',
   created: '2017-03-24T11:21:29.036532',
 
-  async up(queryRunner) {
-    if (await queryRunner.hasTable('apscheduler_jobs')) return;
+  async up(db) {
+    if (await db.runner.hasTable('apscheduler_jobs')) return;
 
-    await queryRunner.createTable(
-      table(backendOf(queryRunner), {
+    await db.runner.createTable(
+      table(db.dialect.backend, {
         name: 'apscheduler_jobs',
         columns: [
           // sa.Unicode(191): a VARCHAR like String(191) on all three backends.
@@ -37,8 +37,8 @@ export const revision = defineRevision({
     );
   },
 
-  async down(queryRunner) {
+  async down(db) {
     // As upstream: dropped even if the upgrade found it already there (on MySQL, not twice: resumable.ts).
-    await queryRunner.dropTable('apscheduler_jobs', resumable(queryRunner));
+    await db.runner.dropTable('apscheduler_jobs', resumable(db));
   },
 });

@@ -17,11 +17,11 @@ export const revision = defineRevision({
   message: 'change_efficiacy_indicator_decimals',
   created: '2025-03-24T10:15:19.269061',
 
-  async up(queryRunner) {
-    await addColumn(queryRunner, 'efficacy_indicators', column('data', sa.Float()));
+  async up(db) {
+    await addColumn(db, 'efficacy_indicators', column('data', sa.Float()));
   },
 
-  async down(queryRunner) {
-    await dropColumn(queryRunner, 'efficacy_indicators', 'data');
+  async down(db) {
+    await dropColumn(db, 'efficacy_indicators', 'data');
   },
 });

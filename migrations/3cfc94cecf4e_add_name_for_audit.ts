@@ -14,11 +14,11 @@ export const revision = defineRevision({
   message: 'add name for audit',
   created: '2017-07-19T15:44:57.661099',
 
-  async up(queryRunner) {
-    await addColumn(queryRunner, 'audits', column('name', sa.String(63)));
+  async up(db) {
+    await addColumn(db, 'audits', column('name', sa.String(63)));
   },
 
-  async down(queryRunner) {
-    await dropColumn(queryRunner, 'audits', 'name');
+  async down(db) {
+    await dropColumn(db, 'audits', 'name');
   },
 });

@@ -12,13 +12,13 @@ export const revision = defineRevision({
   message: 'add_start_end_time',
   created: '2018-03-23T00:36:29.031259',
 
-  async up(queryRunner) {
-    await addColumn(queryRunner, 'audits', column('start_time', sa.DateTime));
-    await addColumn(queryRunner, 'audits', column('end_time', sa.DateTime));
+  async up(db) {
+    await addColumn(db, 'audits', column('start_time', sa.DateTime));
+    await addColumn(db, 'audits', column('end_time', sa.DateTime));
   },
 
-  async down(queryRunner) {
-    await dropColumn(queryRunner, 'audits', 'start_time');
-    await dropColumn(queryRunner, 'audits', 'end_time');
+  async down(db) {
+    await dropColumn(db, 'audits', 'start_time');
+    await dropColumn(db, 'audits', 'end_time');
   },
 });

@@ -14,11 +14,11 @@ export const revision = defineRevision({
   message: 'Add hostname field to both Audit and Action Plan models',
   created: '2018-06-26T13:06:45.530387',
 
-  async up(queryRunner) {
-    for (const name of TABLES) await addColumn(queryRunner, name, column('hostname', sa.String(255)));
+  async up(db) {
+    for (const name of TABLES) await addColumn(db, name, column('hostname', sa.String(255)));
   },
 
-  async down(queryRunner) {
-    for (const name of TABLES) await dropColumn(queryRunner, name, 'hostname');
+  async down(db) {
+    for (const name of TABLES) await dropColumn(db, name, 'hostname');
   },
 });

@@ -15,11 +15,11 @@ export const revision = defineRevision({
   message: 'add_force_field',
   created: '2019-05-05T14:06:14.249124',
 
-  async up(queryRunner) {
-    await addColumn(queryRunner, 'audits', column('force', sa.Boolean));
+  async up(db) {
+    await addColumn(db, 'audits', column('force', sa.Boolean));
   },
 
-  async down(queryRunner) {
-    await dropColumn(queryRunner, 'audits', 'force');
+  async down(db) {
+    await dropColumn(db, 'audits', 'force');
   },
 });

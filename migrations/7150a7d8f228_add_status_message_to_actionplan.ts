@@ -16,11 +16,11 @@ export const revision = defineRevision({
   message: 'Add status_message to Audits, ActionPlans and Actions',
   created: '2025-07-03T11:57:05.875500',
 
-  async up(queryRunner) {
-    for (const name of TABLES) await addColumn(queryRunner, name, column('status_message', sa.String(255)));
+  async up(db) {
+    for (const name of TABLES) await addColumn(db, name, column('status_message', sa.String(255)));
   },
 
-  async down(queryRunner) {
-    for (const name of [...TABLES].reverse()) await dropColumn(queryRunner, name, 'status_message');
+  async down(db) {
+    for (const name of [...TABLES].reverse()) await dropColumn(db, name, 'status_message');
   },
 });

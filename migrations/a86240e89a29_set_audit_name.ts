@@ -27,7 +27,7 @@
  * 3cfc94cecf4e's downgrade drops the column anyway.
  */
 import { defineRevision } from '../src/script/revision';
-import { Backend, backendOf, batchedUpdate, pythonDatetimeSql } from '../src/portable';
+import { Backend, batchedUpdate, pythonDatetimeSql } from '../src/portable';
 import type { BatchedUpdateDef } from '../src/portable';
 
 const NAME_LENGTH = 63;
@@ -38,9 +38,9 @@ export const revision = defineRevision({
   message: 'Set name for Audit as part of backward compatibility',
   created: '2017-12-21T13:00:09.278587',
 
-  async up(queryRunner) {
+  async up(db) {
     // Counting the unnamed audits is one plain scan; the few among them without an owner stay unnamed.
-    await batchedUpdate(queryRunner, { table: 'audits', ...auditNaming(backendOf(queryRunner)), todo: 'name IS NULL', what: 'naming audits' });
+    await batchedUpdate(db, { table: 'audits', ...auditNaming(db.dialect.backend), todo: 'name IS NULL', what: 'naming audits' });
   },
 
   async down() {

@@ -19,17 +19,17 @@ export const revision = defineRevision({
   message: 'Add cron support for audit table',
   created: '2017-06-08T16:21:35.746752',
 
-  async up(queryRunner) {
-    await alterColumnNullability(queryRunner, 'audits', 'interval', sa.String(36), true);
-    await addColumn(queryRunner, 'audits', column('next_run_time', sa.DateTime));
+  async up(db) {
+    await alterColumnNullability(db, 'audits', 'interval', sa.String(36), true);
+    await addColumn(db, 'audits', column('next_run_time', sa.DateTime));
   },
 
-  async down(queryRunner) {
+  async down(db) {
     // Upstream: alter_column(existing_type=Integer, nullable=True) and drop next_run_time. MySQL
     // restates interval as int(11) NULL (a cron expression would not convert: MySQL refuses such a
     // downgrade, as the reference does); PostgreSQL's DROP NOT NULL changes nothing; SQLite
     // rebuilds the table with interval INTEGER again.
-    await alterColumnNullability(queryRunner, 'audits', 'interval', sa.Integer, true);
-    await dropColumn(queryRunner, 'audits', 'next_run_time');
+    await alterColumnNullability(db, 'audits', 'interval', sa.Integer, true);
+    await dropColumn(db, 'audits', 'next_run_time');
   },
 });

@@ -4,7 +4,7 @@
  * Upstream: d09a5945e4a0_add_action_description_table.py. One description per action type.
  */
 import { defineRevision } from '../src/script/revision';
-import { backendOf, column, resumable, sa, softDeleteMixinColumns, table } from '../src/portable';
+import { column, resumable, sa, softDeleteMixinColumns, table } from '../src/portable';
 
 export const revision = defineRevision({
   id: 'd09a5945e4a0',
@@ -12,9 +12,9 @@ export const revision = defineRevision({
   message: 'add action description table',
   created: '2017-07-13T20:33:01.473711',
 
-  async up(queryRunner) {
-    await queryRunner.createTable(
-      table(backendOf(queryRunner), {
+  async up(db) {
+    await db.runner.createTable(
+      table(db.dialect.backend, {
         name: 'action_descriptions',
         columns: [
           ...softDeleteMixinColumns(),
@@ -26,11 +26,11 @@ export const revision = defineRevision({
         // Singular "action_description" in the name, as upstream spells it.
         uniques: [{ name: 'uniq_action_description0action_type', columns: ['action_type'] }],
       }),
-      resumable(queryRunner),
+      resumable(db),
     );
   },
 
-  async down(queryRunner) {
-    await queryRunner.dropTable('action_descriptions', resumable(queryRunner));
+  async down(db) {
+    await db.runner.dropTable('action_descriptions', resumable(db));
   },
 });

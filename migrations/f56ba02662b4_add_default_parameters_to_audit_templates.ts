@@ -14,11 +14,11 @@ export const revision = defineRevision({
   message: 'Add default_parameters to audit_templates',
   created: '2026-05-25T00:00:00.000000',
 
-  async up(queryRunner) {
-    await addColumn(queryRunner, 'audit_templates', column('default_parameters', sa.JSONEncodedDict));
+  async up(db) {
+    await addColumn(db, 'audit_templates', column('default_parameters', sa.JSONEncodedDict));
   },
 
-  async down(queryRunner) {
-    await dropColumn(queryRunner, 'audit_templates', 'default_parameters');
+  async down(db) {
+    await dropColumn(db, 'audit_templates', 'default_parameters');
   },
 });

@@ -73,11 +73,11 @@ for (const backend of BACKENDS) {
         "Detected added column 'goals.note'",
       ]);
       const text = project.read(`migrations/${file.split('/').pop()}`);
-      expect(text).to.contain("await addColumn(queryRunner, 'goals', column('priority', sa.Integer, { nullable: false, default: 0 }));");
-      expect(text).to.contain("await addColumn(queryRunner, 'goals', column('listed_at', sa.DateTime, { nullable: false, default: sa.text('CURRENT_TIMESTAMP') }));");
-      expect(text).to.contain("await addColumn(queryRunner, 'goals', column('note', sa.String(255), { default: 'none' }));");
+      expect(text).to.contain("await addColumn(db, 'goals', column('priority', sa.Integer, { nullable: false, default: 0 }));");
+      expect(text).to.contain("await addColumn(db, 'goals', column('listed_at', sa.DateTime, { nullable: false, default: sa.text('CURRENT_TIMESTAMP') }));");
+      expect(text).to.contain("await addColumn(db, 'goals', column('note', sa.String(255), { default: 'none' }));");
       expect(text).to.contain('// TODO: goals.kind is NOT NULL without a default');
-      expect(text).to.contain("await addColumn(queryRunner, 'goals', column('kind', sa.String(20), { nullable: false }), { fill: TODO_FILL_goals_kind });");
+      expect(text).to.contain("await addColumn(db, 'goals', column('kind', sa.String(20), { nullable: false }), { fill: TODO_FILL_goals_kind });");
       const refused = project.build();
       expect(refused.status).to.not.equal(0);
       expect(refused.output).to.contain("Cannot find name 'TODO_FILL_goals_kind'");
@@ -115,9 +115,9 @@ for (const backend of BACKENDS) {
         "Detected server default change from 'none' to none on 'goals.note'",
       ]);
       const text = project.read(`migrations/${file.split('/').pop()}`);
-      expect(text).to.contain("await alterColumnDefault(queryRunner, 'goals', 'priority', 5);");
-      expect(text).to.contain("await alterColumnDefault(queryRunner, 'goals', 'note', null);");
-      expect(text).to.contain("await alterColumnDefault(queryRunner, 'goals', 'note', 'none');");
+      expect(text).to.contain("await alterColumnDefault(db, 'goals', 'priority', 5);");
+      expect(text).to.contain("await alterColumnDefault(db, 'goals', 'note', null);");
+      expect(text).to.contain("await alterColumnDefault(db, 'goals', 'note', 'none');");
       build();
       cli(['upgrade']);
       const check = project.run(db.url, ['check']);

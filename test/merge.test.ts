@@ -16,8 +16,8 @@ import { ScratchProject } from './support/scratch-project';
 function withColumn(project: ScratchProject, file: string, table: string, name: string): void {
   const rel = file.slice(project.path('').length);
   project.replace(rel, "import { defineRevision } from '../src/script/revision';", "import { defineRevision } from '../src/script/revision';\nimport { addColumn, column, dropColumn, sa } from '../src/portable';");
-  project.replace(rel, '  async up(queryRunner) {\n  },', `  async up(queryRunner) {\n    await addColumn(queryRunner, '${table}', column('${name}', sa.String(36)));\n  },`);
-  project.replace(rel, '  async down(queryRunner) {\n  },', `  async down(queryRunner) {\n    await dropColumn(queryRunner, '${table}', '${name}');\n  },`);
+  project.replace(rel, '  async up(db) {\n  },', `  async up(db) {\n    await addColumn(db, '${table}', column('${name}', sa.String(36)));\n  },`);
+  project.replace(rel, '  async down(db) {\n  },', `  async down(db) {\n    await dropColumn(db, '${table}', '${name}');\n  },`);
 }
 
 describe('two branches joined by merge', function () {

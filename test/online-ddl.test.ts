@@ -20,7 +20,8 @@ import { migrationScript, upgrade } from '../src/api/migrate';
 import { renderRevisionBody } from '../src/autogenerate/render';
 import { openSession, Session } from '../src/connection/session';
 import { addColumn, addForeignKey, addUnique, alterColumnNullability, column, createIndex, dropIndex, sa } from '../src/portable';
-import { hasCommittedPart, markCommittedPart, setTransactionControl } from '../src/portable/outside-transaction';
+import { hasCommittedPart } from '../src/portable/outside-transaction';
+import { MigrationContext, migrationContext } from '../src/portable/context';
 import { RevisionChain } from '../src/script/chain';
 import { loadRevisions } from '../src/script/load';
 import {
@@ -146,10 +147,10 @@ const PLAIN: Record<'postgresql' | 'mysql', Record<'dropKey' | 'index' | 'unique
   },
 };
 const KIT = {
-  index: (r: QueryRunner) => createIndex(r, 'actions', { name: 'ix_actions_state', columns: ['state'] }),
-  unique: (r: QueryRunner) => addUnique(r, 'audits', { name: 'uniq_audits0name', columns: ['name', 'deleted'] }),
-  key: (r: QueryRunner) => addForeignKey(r, 'actions', { columns: ['action_plan_id'], references: ['action_plans.id'] }),
-  notNull: (r: QueryRunner) => alterColumnNullability(r, 'audits', 'force', sa.Boolean, false),
+  index: (r: QueryRunner) => createIndex(migrationContext(r), 'actions', { name: 'ix_actions_state', columns: ['state'] }),
+  unique: (r: QueryRunner) => addUnique(migrationContext(r), 'audits', { name: 'uniq_audits0name', columns: ['name', 'deleted'] }),
+  key: (r: QueryRunner) => addForeignKey(migrationContext(r), 'actions', { columns: ['action_plan_id'], references: ['action_plans.id'] }),
+  notNull: (r: QueryRunner) => alterColumnNullability(migrationContext(r), 'audits', 'force', sa.Boolean, false),
 };
 
 /**
@@ -168,12 +169,12 @@ export const revision = defineRevision({
   parent: '${SHIPPED_HEAD}',
   message: 'online forms',
   created: '2026-01-01T00:00:00',
-  async up(queryRunner) {
-    await dropForeignKey(queryRunner, 'actions', { columns: ['action_plan_id'], references: ['action_plans.id'] });
-    await createIndex(queryRunner, 'actions', { name: 'ix_actions_state', columns: ['state'] });
-    await addUnique(queryRunner, 'audits', { name: 'uniq_audits0name', columns: ['name', 'deleted'] });
-    await addForeignKey(queryRunner, 'actions', { columns: ['action_plan_id'], references: ['action_plans.id'] });
-    await alterColumnNullability(queryRunner, 'audits', 'force', sa.Boolean, false);
+  async up(db) {
+    await dropForeignKey(db, 'actions', { columns: ['action_plan_id'], references: ['action_plans.id'] });
+    await createIndex(db, 'actions', { name: 'ix_actions_state', columns: ['state'] });
+    await addUnique(db, 'audits', { name: 'uniq_audits0name', columns: ['name', 'deleted'] });
+    await addForeignKey(db, 'actions', { columns: ['action_plan_id'], references: ['action_plans.id'] });
+    await alterColumnNullability(db, 'audits', 'force', sa.Boolean, false);
   },
   async down() {},
 });
@@ -350,7 +351,7 @@ describe('online DDL on postgresql', function () {
   it('inside a transaction with no way out: the plain statements, rolled back with it', async () => {
     const sent = await withRunner(rerun, async (r) => {
       await r.startTransaction();
-      await createIndex(r, 'actions', { name: 'ix_actions_wdm_probe', columns: ['action_type'] });
+      await createIndex(migrationContext(r), 'actions', { name: 'ix_actions_wdm_probe', columns: ['action_type'] });
       await r.rollbackTransaction();
     });
     const built = ddl(sent).filter((s) => /INDEX/.test(s));
@@ -360,43 +361,43 @@ describe('online DDL on postgresql', function () {
   });
 
   it("with the runtime's way out: what came before is committed, the index built outside, and a retry skips both", async () => {
-    const revision = async (r: QueryRunner) => {
-      await addColumn(r, 'actions', column('wdm_probe', sa.String(36)));
-      await createIndex(r, 'actions', { name: 'ix_actions_wdm_probe', columns: ['wdm_probe'] });
+    const revision = async (db: MigrationContext) => {
+      await addColumn(db, 'actions', column('wdm_probe', sa.String(36)));
+      await createIndex(db, 'actions', { name: 'ix_actions_wdm_probe', columns: ['wdm_probe'] });
     };
     let retried: Sent[] = [];
     const sent = await withRunner(rerun, async (r) => {
       // What the runtime lends: commit the revision's work so far, run the step, open a new transaction.
-      setTransactionControl(r, {
-        outside: async (work) => {
-          await r.commitTransaction();
-          try {
-            return await work();
-          } finally {
-            await r.startTransaction();
-          }
+      const db = migrationContext(r, {
+        transactions: {
+          outside: async (work) => {
+            await r.commitTransaction();
+            try {
+              return await work();
+            } finally {
+              await r.startTransaction();
+            }
+          },
         },
       });
       await r.startTransaction();
-      await revision(r);
+      await revision(db);
       // The revision fails after its step: the retry finds the column and the index there.
       await r.rollbackTransaction();
-      expect(hasCommittedPart(r)).to.equal(true);
+      expect(hasCommittedPart(db)).to.equal(true);
       const original = r.query.bind(r);
       (r as unknown as { query: unknown }).query = async (sql: string, ...rest: unknown[]) => {
         retried.push({ sql });
         return (original as (...a: unknown[]) => Promise<unknown>)(sql, ...rest);
       };
       await r.startTransaction();
-      await revision(r);
+      await revision(db);
       await r.commitTransaction();
-      markCommittedPart(r, false);
-      setTransactionControl(r, undefined);
     });
     expect(ddl(sent).filter((s) => /wdm_probe/.test(s))).to.include('CREATE INDEX CONCURRENTLY "ix_actions_wdm_probe" ON "actions" ("wdm_probe")');
     expect(ddl(retried).filter((s) => /^(ALTER|CREATE)/.test(s))).to.deep.equal([]);
     expect(sqlQuery(url(rerun), "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_actions_wdm_probe'::regclass;").trim()).to.equal('t');
-    await withRunner(rerun, (r) => dropIndex(r, 'actions', 'ix_actions_wdm_probe'));
+    await withRunner(rerun, (r) => dropIndex(migrationContext(r), 'actions', 'ix_actions_wdm_probe'));
     sqlQuery(url(rerun), 'ALTER TABLE actions DROP COLUMN wdm_probe;');
     expect(dumpSchema(url(rerun))).to.equal(dumpSchema(url(plain)));
   });
@@ -520,10 +521,10 @@ describe('online DDL on mysql', function () {
   });
 
   it('a column type change (the shipped d098df6021e2) falls back to COPY with LOCK=SHARED', async () => {
-    const sent = await withRunner(rerun, (r) => alterColumnNullability(r, 'audits', 'interval', sa.Integer, true));
+    const sent = await withRunner(rerun, (r) => alterColumnNullability(migrationContext(r), 'audits', 'interval', sa.Integer, true));
     expect(refused(sent)).to.deep.equal(['1846: ALGORITHM=INSTANT', '1846: ALGORITHM=INPLACE, LOCK=NONE']);
     expect(ddl(sent)).to.deep.equal(['ALTER TABLE `audits` CHANGE `interval` `interval` int NULL, ALGORITHM=COPY, LOCK=SHARED']);
-    await withRunner(rerun, (r) => alterColumnNullability(r, 'audits', 'interval', sa.String(36), true));
+    await withRunner(rerun, (r) => alterColumnNullability(migrationContext(r), 'audits', 'interval', sa.String(36), true));
   });
 
   it('offline --sql: the plain statements (the target server chooses), and they give the schema the online run gives', async () => {
@@ -599,10 +600,10 @@ describe('autogenerated revisions get the same forms', () => {
     const { up, down } = renderRevisionBody(ops, os.tmpdir());
     const calls = [...up, ...down].map((l) => l.trim()).filter((l) => l.startsWith('await '));
     // Creating or dropping a whole table has no online form: TypeORM's own call, on the kit's table().
-    const raw = calls.filter((l) => /queryRunner\.(?!createTable\(|dropTable\()/.test(l));
+    const raw = calls.filter((l) => /db\.runner\.(?!createTable\(|dropTable\()/.test(l));
     expect(raw).to.deep.equal([]);
     for (const kit of ['createIndex', 'dropIndex', 'addUnique', 'dropUnique', 'addForeignKey', 'dropForeignKey', 'alterColumnNullability', 'alterColumnType', 'alterColumnDefault', 'addColumn', 'dropColumn', 'renameColumn']) {
-      expect(calls.some((l) => l.startsWith(`await ${kit}(queryRunner, `)), kit).to.equal(true);
+      expect(calls.some((l) => l.startsWith(`await ${kit}(db, `)), kit).to.equal(true);
     }
   });
 });

@@ -335,8 +335,8 @@ function writeChain(revisions: [string[], string[]][]): string {
     fs.writeFileSync(
       path.join(dir, `${id}_online_${i + 1}.js`),
       `exports.revision = { id: ${JSON.stringify(id)}, parent: ${JSON.stringify(parent)}, message: ${JSON.stringify(up[up.length - 1])}, created: '2026-01-01T00:00:00',\n` +
-        `  up: async (qr) => { for (const s of ${JSON.stringify(up)}) await qr.query(s); },\n` +
-        `  down: async (qr) => { for (const s of ${JSON.stringify(down)}) await qr.query(s); } };\n`,
+        `  up: async (db) => { for (const s of ${JSON.stringify(up)}) await db.runner.query(s); },\n` +
+        `  down: async (db) => { for (const s of ${JSON.stringify(down)}) await db.runner.query(s); } };\n`,
     );
   });
   return dir;

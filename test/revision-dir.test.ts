@@ -92,7 +92,7 @@ describe('where revision writes a new file', function () {
     expect(text).to.match(new RegExp(`^ \\* Revises: ${first.id}$`, 'm'));
     expect(text).to.contain("const { defineRevision } = require('");
     expect(text).to.contain('exports.revision = defineRevision({');
-    expect(text).to.contain('  async down(queryRunner) {');
+    expect(text).to.contain('  async down(db) {');
     const heads = project.mustRun(undefined, ['heads', '--migrations-dir', target]);
     expect(heads.stdout.trim()).to.equal(`${second.id} (head), and another`);
     const db = path.join(target, 'db.sqlite');

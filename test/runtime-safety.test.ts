@@ -43,16 +43,16 @@ for (const backend of BACKENDS) {
         parent: '0f6042416884',
         message: 'fails on purpose',
         created: '2026-11-28T00:00:00',
-        async up(queryRunner) {
+        async up(db) {
           runs += 1;
-          await queryRunner.query('CREATE TABLE half_done (id INTEGER)');
-          await queryRunner.query("UPDATE goals SET name = 'touched'");
+          await db.runner.query('CREATE TABLE half_done (id INTEGER)');
+          await db.runner.query("UPDATE goals SET name = 'touched'");
           if (fail) throw new Error('this revision fails on purpose');
-          await queryRunner.query('CREATE TABLE fully_done (id INTEGER)');
+          await db.runner.query('CREATE TABLE fully_done (id INTEGER)');
         },
-        async down(queryRunner) {
-          await queryRunner.query('DROP TABLE fully_done');
-          await queryRunner.query('DROP TABLE half_done');
+        async down(db) {
+          await db.runner.query('DROP TABLE fully_done');
+          await db.runner.query('DROP TABLE half_done');
         },
       });
       const chain = chainWith(flaky);
@@ -150,8 +150,8 @@ describe('revisions sharing a transaction on sqlite', function () {
       parent: '0f6042416884',
       message: 'loses to a lock',
       created: '2026-11-28T00:00:00',
-      async up(queryRunner) {
-        await queryRunner.query('CREATE TABLE half_done (id INTEGER)');
+      async up(db) {
+        await db.runner.query('CREATE TABLE half_done (id INTEGER)');
         seen = committedGoals();
         throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
       },

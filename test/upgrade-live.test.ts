@@ -138,16 +138,16 @@ describe('a PostgreSQL revision killed after a step that ran outside its transac
     fs.writeFileSync(
       path.join(dir, 'aaaa00000001_t.js'),
       `exports.revision = { id: 'aaaa00000001', parent: null, message: 'table t', created: '2026-01-01T00:00:00',
-        up: async (q) => { await q.query('CREATE TABLE t (id integer PRIMARY KEY)'); await q.query('INSERT INTO t SELECT generate_series(1, 1000)'); },
-        down: async (q) => { await q.query('DROP TABLE t'); } };\n`,
+        up: async (db) => { await db.runner.query('CREATE TABLE t (id integer PRIMARY KEY)'); await db.runner.query('INSERT INTO t SELECT generate_series(1, 1000)'); },
+        down: async (db) => { await db.runner.query('DROP TABLE t'); } };\n`,
     );
     // A column, then an index that PostgreSQL builds CONCURRENTLY, outside the revision's transaction.
     fs.writeFileSync(
       path.join(dir, 'bbbb00000002_b.js'),
       `const k = require(${kit});
       exports.revision = { id: 'bbbb00000002', parent: 'aaaa00000001', message: 'b and its index', created: '2026-01-01T00:00:00',
-        up: async (q) => { await k.addColumn(q, 't', k.column('b', k.sa.Integer)); await k.createIndex(q, 't', { name: 'ix_t_b', columns: ['b'] }); },
-        down: async (q) => { await k.dropIndex(q, 't', 'ix_t_b'); await k.dropColumn(q, 't', 'b'); } };\n`,
+        up: async (db) => { await k.addColumn(db, 't', k.column('b', k.sa.Integer)); await k.createIndex(db, 't', { name: 'ix_t_b', columns: ['b'] }); },
+        down: async (db) => { await k.dropIndex(db, 't', 'ix_t_b'); await k.dropColumn(db, 't', 'b'); } };\n`,
     );
     const { db, conf } = await configuredDatabase('postgresql');
     try {

@@ -1,6 +1,5 @@
-import type { QueryRunner } from 'typeorm';
 import { alterColumnNullability } from './alter-column';
-import { dialectOf } from './backend';
+import type { MigrationContext } from './context';
 import { batchedUpdate } from './batched-update';
 import type { ColumnDef } from './column';
 import { freshTable } from './fresh-table';
@@ -28,14 +27,14 @@ export interface AddColumnOptions {
  * The rebuild is not only slower: dropping a table that other tables' rows reference fails while
  * foreign keys are enforced (sqlite-rebuild.ts).
  */
-export async function addColumn(queryRunner: QueryRunner, tableName: string, def: ColumnDef, options: AddColumnOptions = {}): Promise<void> {
+export async function addColumn(db: MigrationContext, tableName: string, def: ColumnDef, options: AddColumnOptions = {}): Promise<void> {
   if (options.fill !== undefined) {
-    await addColumn(queryRunner, tableName, { ...def, nullable: true });
-    await fillColumn(queryRunner, tableName, def.name, options.fill);
-    if (!def.nullable) await alterColumnNullability(queryRunner, tableName, def.name, def.type, false);
+    await addColumn(db, tableName, { ...def, nullable: true });
+    await fillColumn(db, tableName, def.name, options.fill);
+    if (!def.nullable) await alterColumnNullability(db, tableName, def.name, def.type, false);
     return;
   }
-  await kitImplOf(queryRunner).addColumn(queryRunner, tableName, def);
+  await kitImplOf(db).addColumn(db, tableName, def);
 }
 
 /**
@@ -43,16 +42,16 @@ export async function addColumn(queryRunner: QueryRunner, tableName: string, def
  * (batched-update.ts: each range commits on its own, a rerun skips the rows already filled), or in
  * one statement where there is no such key.
  */
-async function fillColumn(queryRunner: QueryRunner, tableName: string, columnName: string, value: ServerDefault): Promise<void> {
-  const dialect = dialectOf(queryRunner);
-  const q = (name: string) => queryRunner.connection.driver.escape(name);
-  const table = await freshTable(queryRunner, tableName);
+async function fillColumn(db: MigrationContext, tableName: string, columnName: string, value: ServerDefault): Promise<void> {
+  const dialect = db.dialect;
+  const q = (name: string) => db.runner.connection.driver.escape(name);
+  const table = await freshTable(db.runner, tableName);
   const keys = table.primaryColumns;
   const set = `${q(columnName)} = ${dialect.defaultSql(value)}`;
   const where = `${q(columnName)} IS NULL`;
   if (keys.length !== 1 || !/int/i.test(keys[0].type)) {
-    await queryRunner.query(`UPDATE ${q(tableName)} SET ${set} WHERE ${where}`);
+    await db.runner.query(`UPDATE ${q(tableName)} SET ${set} WHERE ${where}`);
     return;
   }
-  await batchedUpdate(queryRunner, { table: q(tableName), set, where, key: q(keys[0].name), what: `filling ${tableName}.${columnName}` });
+  await batchedUpdate(db, { table: q(tableName), set, where, key: q(keys[0].name), what: `filling ${tableName}.${columnName}` });
 }

@@ -1,5 +1,5 @@
-import type { QueryRunner } from 'typeorm';
 import type { ColumnType } from '../schema/model';
+import type { MigrationContext } from './context';
 import { kitImplOf } from './impl/kit-impl';
 
 /**
@@ -21,11 +21,11 @@ import { kitImplOf } from './impl/kit-impl';
  * type instead, it would see a type change and drop and re-add the column, losing its data.)
  */
 export async function alterColumnNullability(
-  queryRunner: QueryRunner,
+  db: MigrationContext,
   tableName: string,
   columnName: string,
   existingType: ColumnType,
   nullable: boolean,
 ): Promise<void> {
-  await kitImplOf(queryRunner).alterColumnNullability(queryRunner, tableName, columnName, existingType, nullable);
+  await kitImplOf(db).alterColumnNullability(db, tableName, columnName, existingType, nullable);
 }

@@ -1,5 +1,5 @@
-import type { QueryRunner } from 'typeorm';
 import type { ServerDefault } from '../schema/server-default';
+import type { MigrationContext } from './context';
 import { kitImplOf } from './impl/kit-impl';
 
 /**
@@ -11,10 +11,10 @@ import { kitImplOf } from './impl/kit-impl';
  * - SQLite cannot change a default in place: the table is rebuilt with it, as for any column change.
  */
 export async function alterColumnDefault(
-  queryRunner: QueryRunner,
+  db: MigrationContext,
   tableName: string,
   columnName: string,
   value: ServerDefault | null,
 ): Promise<void> {
-  await kitImplOf(queryRunner).alterColumnDefault(queryRunner, tableName, columnName, value);
+  await kitImplOf(db).alterColumnDefault(db, tableName, columnName, value);
 }

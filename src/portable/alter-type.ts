@@ -1,5 +1,5 @@
-import type { QueryRunner } from 'typeorm';
 import type { ColumnType } from '../schema/model';
+import type { MigrationContext } from './context';
 import { kitImplOf } from './impl/kit-impl';
 
 /**
@@ -11,10 +11,10 @@ import { kitImplOf } from './impl/kit-impl';
  * - SQLite: the table is rebuilt with the new declared type, keeping its rows.
  */
 export async function alterColumnType(
-  queryRunner: QueryRunner,
+  db: MigrationContext,
   tableName: string,
   columnName: string,
   types: { from: ColumnType; to: ColumnType; nullable: boolean },
 ): Promise<void> {
-  await kitImplOf(queryRunner).alterColumnType(queryRunner, tableName, columnName, types);
+  await kitImplOf(db).alterColumnType(db, tableName, columnName, types);
 }

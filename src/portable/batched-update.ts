@@ -1,9 +1,7 @@
-import type { QueryRunner } from 'typeorm';
-import { dialectOf } from './backend';
+import type { MigrationContext } from './context';
 import { EACH_RANGE, isOffline, writesScript } from './offline';
 import { outsideTransaction } from './outside-transaction';
 import { reportProgress } from './progress';
-import { rowsPerTransaction } from './transaction-size';
 
 /** A data change over a whole table, made by one UPDATE statement per range of keys. */
 export interface BatchedUpdateDef {
@@ -51,11 +49,11 @@ const CHUNK_KEYS = 10_000;
  * Offline, with no rows to find ranges in, the same statement is written once, without the range:
  * the script does what the online run does, in one step.
  */
-export async function batchedUpdate(queryRunner: QueryRunner, def: BatchedUpdateDef): Promise<number> {
-  const dialect = dialectOf(queryRunner);
+export async function batchedUpdate(db: MigrationContext, def: BatchedUpdateDef): Promise<number> {
+  const dialect = db.dialect;
   const key = def.key ?? 'id';
   // A range holds at most `width` rows; a Galera cluster may want fewer per write set.
-  const width = Math.min(def.chunkKeys ?? CHUNK_KEYS, rowsPerTransaction(queryRunner) ?? Number.POSITIVE_INFINITY);
+  const width = Math.min(def.chunkKeys ?? CHUNK_KEYS, db.rowsPerTransaction ?? Number.POSITIVE_INFINITY);
   const p = (n: number) => dialect.placeholder(n);
   const update = (range: string) => `UPDATE ${def.target ?? def.table} SET ${def.set} WHERE ${range}(${def.where})`;
 
@@ -63,31 +61,31 @@ export async function batchedUpdate(queryRunner: QueryRunner, def: BatchedUpdate
   // a few seconds per million rows. It has no run lock either (src/runtime/run-guard.ts): between
   // two chunks committed on their own, a second run of ours would find the revision not done yet and
   // run it too. So there the chunks stay in the revision's transaction, all or nothing.
-  const apart = <T>(work: () => Promise<T>) => (dialect.hasRunLock ? outsideTransaction(queryRunner, work) : work());
+  const apart = <T>(work: () => Promise<T>) => (dialect.hasRunLock ? outsideTransaction(db, work) : work());
   return apart(async () => {
     // Qualified: the target may join tables that have a column of the same name.
     const range = `${def.table}.${key} >= ${p(1)} AND ${def.table}.${key} <= ${p(2)} AND `;
-    if (isOffline(queryRunner)) {
+    if (isOffline(db)) {
       // A script gets the whole change in one statement; the plan, the statement the run sends per range.
-      if (writesScript(queryRunner)) await queryRunner.query(update(''));
-      else await queryRunner.query(update(range), EACH_RANGE as unknown[]);
+      if (writesScript(db)) await db.runner.query(update(''));
+      else await db.runner.query(update(range), EACH_RANGE as unknown[]);
       return 0;
     }
-    return dialect.withoutJit(queryRunner, async () => {
-      const [{ n }] = (await queryRunner.query(`SELECT COUNT(*) AS n FROM ${def.table} WHERE ${def.todo ?? def.where}`)) as { n: number | string }[];
+    return dialect.withoutJit(db.runner, async () => {
+      const [{ n }] = (await db.runner.query(`SELECT COUNT(*) AS n FROM ${def.table} WHERE ${def.todo ?? def.where}`)) as { n: number | string }[];
       const total = Number(n);
       let done = 0;
-      reportProgress(queryRunner, { what: def.what, done, total });
+      reportProgress(db, { what: def.what, done, total });
       // The first key above the last range; the loop ends when there is none, so rows inserted
       // meanwhile past the last range are changed too.
       const next = `SELECT MIN(${key}) AS k FROM ${def.table} WHERE ${key} > ${p(1)}`;
-      let [{ k: start }] = (await queryRunner.query(`SELECT MIN(${key}) AS k FROM ${def.table}`)) as { k: unknown }[];
+      let [{ k: start }] = (await db.runner.query(`SELECT MIN(${key}) AS k FROM ${def.table}`)) as { k: unknown }[];
       while (start !== null && start !== undefined) {
         const end = Number(start) + width - 1;
-        const result = (await queryRunner.query(update(range), [start, end], true)) as { affected?: number };
+        const result = (await db.runner.query(update(range), [start, end], true)) as { affected?: number };
         done += result.affected ?? 0;
-        reportProgress(queryRunner, { what: def.what, done, total });
-        [{ k: start }] = (await queryRunner.query(next, [end])) as { k: unknown }[];
+        reportProgress(db, { what: def.what, done, total });
+        [{ k: start }] = (await db.runner.query(next, [end])) as { k: unknown }[];
       }
       return done;
     });

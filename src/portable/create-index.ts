@@ -1,5 +1,5 @@
-import type { QueryRunner } from 'typeorm';
 import { kitImplOf } from './impl/kit-impl';
+import type { MigrationContext } from './context';
 import { resumable } from './resumable';
 
 /** An index as upstream declares it (`op.create_index(name, table, columns, unique=...)`). */
@@ -17,8 +17,8 @@ export interface IndexDef {
  * - MySQL: `ALTER TABLE ... ADD [UNIQUE] INDEX`, asked for INPLACE with LOCK=NONE (mysql-algorithm.ts).
  * - SQLite: CREATE INDEX (no other writer runs during a migration anyway).
  */
-export async function createIndex(queryRunner: QueryRunner, tableName: string, def: IndexDef): Promise<void> {
-  await kitImplOf(queryRunner).createIndex(queryRunner, tableName, def);
+export async function createIndex(db: MigrationContext, tableName: string, def: IndexDef): Promise<void> {
+  await kitImplOf(db).createIndex(db, tableName, def);
 }
 
 /**
@@ -27,11 +27,11 @@ export async function createIndex(queryRunner: QueryRunner, tableName: string, d
  * least blocking form, SQLite DROP INDEX. An index already dropped by an interrupted run of this
  * revision is not asked for again (resumable.ts).
  */
-export async function dropIndex(queryRunner: QueryRunner, tableName: string, name: string): Promise<void> {
-  const impl = kitImplOf(queryRunner);
-  if (!(await impl.hasIndex(queryRunner, tableName, name))) {
-    if (resumable(queryRunner)) return;
+export async function dropIndex(db: MigrationContext, tableName: string, name: string): Promise<void> {
+  const impl = kitImplOf(db);
+  if (!(await impl.hasIndex(db, tableName, name))) {
+    if (resumable(db)) return;
     throw new Error(`Table "${tableName}" has no index "${name}"`);
   }
-  await impl.dropIndex(queryRunner, tableName, name);
+  await impl.dropIndex(db, tableName, name);
 }

@@ -1,11 +1,11 @@
-import type { QueryRunner } from 'typeorm';
 import { kitImplOf } from './impl/kit-impl';
+import type { MigrationContext } from './context';
 
 /**
  * `op.drop_column(table, column)`, for plain columns (no key or index on them, as in every Watcher
  * downgrade). On SQLite this is SQLite's own `ALTER TABLE ... DROP COLUMN` (SQLite 3.35+, which
  * better-sqlite3 bundles) rather than TypeORM's rebuild of the whole table; see add-column.ts.
  */
-export async function dropColumn(queryRunner: QueryRunner, tableName: string, columnName: string): Promise<void> {
-  await kitImplOf(queryRunner).dropColumn(queryRunner, tableName, columnName);
+export async function dropColumn(db: MigrationContext, tableName: string, columnName: string): Promise<void> {
+  await kitImplOf(db).dropColumn(db, tableName, columnName);
 }

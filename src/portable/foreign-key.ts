@@ -1,4 +1,5 @@
-import type { QueryRunner, Table, TableForeignKey } from 'typeorm';
+import type { Table, TableForeignKey } from 'typeorm';
+import type { MigrationContext } from './context';
 import { typeorm } from './typeorm-classes';
 import { kitImplOf } from './impl/kit-impl';
 import type { KeyColumns } from './orphans';
@@ -21,12 +22,12 @@ import type { ForeignKeyDef } from './table';
  * - SQLite cannot add a constraint: the table is rebuilt with it.
  * A key already added by an interrupted run of this revision is not added twice (resumable.ts).
  */
-export async function addForeignKey(queryRunner: QueryRunner, tableName: string, def: ForeignKeyDef): Promise<void> {
-  await kitImplOf(queryRunner).addForeignKey(queryRunner, tableName, def);
+export async function addForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void> {
+  await kitImplOf(db).addForeignKey(db, tableName, def);
 }
 
-export function referencesSql(queryRunner: QueryRunner, key: KeyColumns): string {
-  const q = (n: string) => queryRunner.connection.driver.escape(n);
+export function referencesSql(db: MigrationContext, key: KeyColumns): string {
+  const q = (n: string) => db.runner.connection.driver.escape(n);
   return `FOREIGN KEY (${key.columns.map(q).join(', ')}) REFERENCES ${q(key.target.table)} (${key.target.columns.map(q).join(', ')})`;
 }
 
@@ -43,8 +44,8 @@ export function matchingForeignKey(def: ForeignKeyDef): (fk: TableForeignKey) =>
  * since its name depends on the backend. On MySQL the index MySQL made for the key (named after its
  * first column) goes with it, as addForeignKey made it.
  */
-export async function dropForeignKey(queryRunner: QueryRunner, tableName: string, def: ForeignKeyDef): Promise<void> {
-  await kitImplOf(queryRunner).dropForeignKey(queryRunner, tableName, def);
+export async function dropForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void> {
+  await kitImplOf(db).dropForeignKey(db, tableName, def);
 }
 
 function targetOf(def: ForeignKeyDef): { table: string; columns: string[] } {

@@ -1,5 +1,4 @@
-import type { QueryRunner } from 'typeorm';
-import { dialectOf } from './backend';
+import type { MigrationContext } from './context';
 import { writesScript } from './offline';
 import { Send, Stage, withStages } from '../connection/statement-stages';
 
@@ -44,8 +43,8 @@ export const onlineAlterForms: Stage = (next) => (sql, ...rest) =>
   /^\s*ALTER\s+TABLE\b/i.test(sql) && !/\bALGORITHM\s*=/i.test(sql) ? firstAccepted(next, sql, rest) : next(sql, ...rest);
 
 /** Runs one `ALTER TABLE ...` (MySQL) in the least blocking form the server accepts. */
-export async function alterTableOnline(queryRunner: QueryRunner, statement: string): Promise<void> {
-  await withOnlineAlters(queryRunner, () => queryRunner.query(statement));
+export async function alterTableOnline(db: MigrationContext, statement: string): Promise<void> {
+  await withOnlineAlters(db, () => db.runner.query(statement));
 }
 
 /**
@@ -54,7 +53,7 @@ export async function alterTableOnline(queryRunner: QueryRunner, statement: stri
  * TypeORM's own. Other statements, other backends and offline scripts pass unchanged; the plan's
  * recording of the run gets the forms the run sends, its reading of the server refusing them.
  */
-export function withOnlineAlters<T>(queryRunner: QueryRunner, work: () => Promise<T>): Promise<T> {
-  if (!dialectOf(queryRunner).hasAlterAlgorithms || writesScript(queryRunner)) return work();
-  return withStages(queryRunner, [onlineAlterForms], work);
+export function withOnlineAlters<T>(db: MigrationContext, work: () => Promise<T>): Promise<T> {
+  if (!db.dialect.hasAlterAlgorithms || writesScript(db)) return work();
+  return withStages(db.runner, [onlineAlterForms], work);
 }

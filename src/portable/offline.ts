@@ -1,5 +1,4 @@
-import type { QueryRunner } from 'typeorm';
-
+import type { MigrationContext } from './context';
 /**
  * Offline runs hand revisions a query runner that records SQL instead of sending it and answers
  * every read with nothing. Revisions that must read data to decide what to write ask here, and emit
@@ -12,15 +11,13 @@ import type { QueryRunner } from 'typeorm';
  */
 export type OfflineUse = 'script' | 'run';
 
-export const OFFLINE_MARK = Symbol.for('watcher-db-manage.offline');
-
-export function isOffline(queryRunner: QueryRunner): boolean {
-  return Boolean((queryRunner as unknown as Record<symbol, unknown>)[OFFLINE_MARK]);
+export function isOffline(db: MigrationContext): boolean {
+  return db.offline !== undefined;
 }
 
 /** Whether the statements are written for a script: no form a server may refuse, nobody to answer. */
-export function writesScript(queryRunner: QueryRunner): boolean {
-  return (queryRunner as unknown as Record<symbol, unknown>)[OFFLINE_MARK] === 'script';
+export function writesScript(db: MigrationContext): boolean {
+  return db.offline === 'script';
 }
 
 /**

@@ -1,5 +1,4 @@
-import type { QueryRunner } from 'typeorm';
-import { dialectOf } from './backend';
+import type { MigrationContext } from './context';
 import { isOffline, writesScript } from './offline';
 
 /**
@@ -14,34 +13,23 @@ export interface TransactionControl {
   outside<T>(work: () => Promise<T>): Promise<T>;
 }
 
-const CONTROL = Symbol.for('watcher-db-manage.transaction-control');
-const COMMITTED_PART = Symbol.for('watcher-db-manage.committed-part');
-
-type Marked = Record<symbol, unknown>;
-
-/** Set by the runtime on the runner it hands revisions; undefined clears it. */
-export function setTransactionControl(queryRunner: QueryRunner, control: TransactionControl | undefined): void {
-  (queryRunner as unknown as Marked)[CONTROL] = control;
-}
-
 /**
  * Runs `work` outside the revision's transaction. Offline scripts get COMMIT and BEGIN around its
  * statements where the script runs in a transaction (PostgreSQL, SQLite); the plan's recording of a
  * run gets what the run does, from the control it is lent as a run is. Without a runtime (a kit
  * function called on a bare runner) `work` just runs.
  */
-export async function outsideTransaction<T>(queryRunner: QueryRunner, work: () => Promise<T>): Promise<T> {
-  if (writesScript(queryRunner)) {
-    const transactional = dialectOf(queryRunner).transactionalDdl;
-    if (transactional) await queryRunner.query('COMMIT');
+export async function outsideTransaction<T>(db: MigrationContext, work: () => Promise<T>): Promise<T> {
+  if (writesScript(db)) {
+    const transactional = db.dialect.transactionalDdl;
+    if (transactional) await db.runner.query('COMMIT');
     const result = await work();
-    if (transactional) await queryRunner.query('BEGIN');
+    if (transactional) await db.runner.query('BEGIN');
     return result;
   }
-  const control = (queryRunner as unknown as Marked)[CONTROL] as TransactionControl | undefined;
-  if (!control) return work();
-  markCommittedPart(queryRunner, true);
-  return control.outside(work);
+  if (!db.transactions) return work();
+  db.committedPart = true;
+  return db.transactions.outside(work);
 }
 
 /**
@@ -51,21 +39,16 @@ export async function outsideTransaction<T>(queryRunner: QueryRunner, work: () =
  * forms PostgreSQL refuses there (CREATE INDEX CONCURRENTLY) or that only help across transactions
  * (NOT VALID, then VALIDATE): it uses the plain form, as before.
  */
-export function canRunOutsideTransaction(queryRunner: QueryRunner): boolean {
-  if (isOffline(queryRunner)) return true;
-  if ((queryRunner as unknown as Marked)[CONTROL]) return true;
-  return !queryRunner.isTransactionActive;
+export function canRunOutsideTransaction(db: MigrationContext): boolean {
+  if (isOffline(db)) return true;
+  if (db.transactions) return true;
+  return !db.runner.isTransactionActive;
 }
 
 /**
  * Whether part of the revision now running has already been committed (by an outsideTransaction
  * step), so that a retry of the revision finds some of its work done and must skip it, as on MySQL.
  */
-export function hasCommittedPart(queryRunner: QueryRunner): boolean {
-  return Boolean((queryRunner as unknown as Marked)[COMMITTED_PART]);
-}
-
-/** The runtime clears the mark when a revision has completed. */
-export function markCommittedPart(queryRunner: QueryRunner, value: boolean): void {
-  (queryRunner as unknown as Marked)[COMMITTED_PART] = value;
+export function hasCommittedPart(db: MigrationContext): boolean {
+  return db.committedPart;
 }

@@ -1,4 +1,5 @@
-import type { QueryRunner, Table } from 'typeorm';
+import type { Table } from 'typeorm';
+import type { MigrationContext } from './context';
 import { withTableChange } from './cached-change';
 import { replaceCachedTable } from './fresh-table';
 import { kitImplOf } from './impl/kit-impl';
@@ -16,28 +17,28 @@ import { resumable } from './resumable';
  * copy the table), on SQLite it rebuilds the table, and it renames indexes named by its naming
  * strategy, which are not Watcher's names.
  */
-export async function renameColumn(queryRunner: QueryRunner, tableName: string, from: string, to: string): Promise<void> {
-  const driver = queryRunner.connection.driver;
+export async function renameColumn(db: MigrationContext, tableName: string, from: string, to: string): Promise<void> {
+  const driver = db.runner.connection.driver;
   await withTableChange(
-    queryRunner,
+    db.runner,
     tableName,
     async (table) => {
       // Renamed by an interrupted run of this revision (see resumable.ts): MySQL commits the statement
       // at once, so a rerun finds the old name gone and the new one there.
-      if (resumable(queryRunner) && !table.findColumnByName(from) && table.findColumnByName(to)) return;
+      if (resumable(db) && !table.findColumnByName(from) && table.findColumnByName(to)) return;
       const statement = `ALTER TABLE ${driver.escape(tableName)} RENAME COLUMN ${driver.escape(from)} TO ${driver.escape(to)}`;
-      await kitImplOf(queryRunner).renameColumn(queryRunner, statement);
+      await kitImplOf(db).renameColumn(db, statement);
     },
     // The runner's table cache (an offline run has no other source); a no-op once renamed.
     (changed) => renameIn(changed, tableName, from, to),
   );
-  if (isOffline(queryRunner)) {
+  if (isOffline(db)) {
     // Other tables' foreign keys name the column too; online, every kit call reads them afresh.
-    for (const other of await queryRunner.getTables()) {
+    for (const other of await db.runner.getTables()) {
       if (other.name === tableName || !other.foreignKeys.some((fk) => references(fk.referencedTableName, tableName))) continue;
       const updated = other.clone();
       renameIn(updated, tableName, from, to);
-      replaceCachedTable(queryRunner, other, updated);
+      replaceCachedTable(db.runner, other, updated);
     }
   }
 }

@@ -1,5 +1,4 @@
-import type { QueryRunner } from 'typeorm';
-import { dialectOf } from './backend';
+import type { MigrationContext } from './context';
 import { isOffline } from './offline';
 import { hasCommittedPart } from './outside-transaction';
 
@@ -20,7 +19,7 @@ import { hasCommittedPart } from './outside-transaction';
  * (outside-transaction.ts) and so committed what came before it.
  * Offline scripts read nothing and check nothing.
  */
-export function resumable(queryRunner: QueryRunner): boolean {
-  if (isOffline(queryRunner)) return false;
-  return !dialectOf(queryRunner).transactionalDdl || hasCommittedPart(queryRunner);
+export function resumable(db: MigrationContext): boolean {
+  if (isOffline(db)) return false;
+  return !db.dialect.transactionalDdl || hasCommittedPart(db);
 }

@@ -1,4 +1,4 @@
-import type { QueryRunner, Table, TableUnique } from 'typeorm';
+import type { QueryRunner, Table } from 'typeorm';
 import { typeorm } from './typeorm-classes';
 import { freshTable } from './fresh-table';
 import { dialectFor } from '../dialect';

@@ -1,4 +1,4 @@
-import type { Table, TableForeignKey, TableIndex, TableUnique } from 'typeorm';
+import type { Table, TableIndex } from 'typeorm';
 import { typeorm } from './typeorm-classes';
 import type { Backend } from '../dialect/backend';
 import { dialectFor } from '../dialect';

@@ -1,5 +1,5 @@
-import type { QueryRunner } from 'typeorm';
 import { kitImplOf } from './impl/kit-impl';
+import type { MigrationContext } from './context';
 
 /** A unique constraint; SQLite may hold unnamed ones, which are found by their columns. */
 export interface UniqueDef {
@@ -20,15 +20,15 @@ export interface UniqueDef {
  *   as createIndex adds one;
  * - SQLite cannot add a constraint: the table is rebuilt with it, keeping its rows.
  */
-export async function addUnique(queryRunner: QueryRunner, tableName: string, def: UniqueDef): Promise<void> {
-  await kitImplOf(queryRunner).addUnique(queryRunner, tableName, def);
+export async function addUnique(db: MigrationContext, tableName: string, def: UniqueDef): Promise<void> {
+  await kitImplOf(db).addUnique(db, tableName, def);
 }
 
 /** `op.drop_constraint(name, table, type_='unique')`, per backend as addUnique. */
-export async function dropUnique(queryRunner: QueryRunner, tableName: string, def: UniqueDef): Promise<void> {
+export async function dropUnique(db: MigrationContext, tableName: string, def: UniqueDef): Promise<void> {
   // TypeORM reads key columns back in no particular order (PostgreSQL's sorted by name).
   const wanted = [...def.columns].sort().join(',');
   const matches = (u: { name?: string; columnNames: string[] }) =>
     [...u.columnNames].sort().join(',') === wanted && (!def.name || !u.name || u.name === def.name);
-  await kitImplOf(queryRunner).dropUnique(queryRunner, tableName, def, matches);
+  await kitImplOf(db).dropUnique(db, tableName, def, matches);
 }

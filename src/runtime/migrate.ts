@@ -2,9 +2,8 @@ import { Session } from '../connection/session';
 import { DEFAULT_LOCK_POLICY, LockPolicy } from '../connection/lock-policy';
 import { DatabaseStateError } from '../errors';
 import type { QueryRunner } from 'typeorm';
-import { markCommittedPart, setTransactionControl } from '../portable/outside-transaction';
-import { ProgressListener, setProgressListener } from '../portable/progress';
-import { setRowsPerTransaction } from '../portable/transaction-size';
+import { migrationContext } from '../portable/context';
+import type { ProgressListener } from '../portable/progress';
 import { rowsPerTransaction } from '../connection/galera';
 import { RevisionChain } from '../script/chain';
 import { checkKnown, downgradeSteps, resolveTarget, Step, stepLabel, upgradeSteps } from '../script/plan';
@@ -91,148 +90,145 @@ export async function migrate(
       let running: { id: string; noted: boolean } | undefined;
       /** Told when a step outside the transaction has committed the revisions before it. */
       let onOutsideCommit = () => {};
-      setTransactionControl(runner, {
-        outside: async (work) => {
-          if (running && !running.noted) {
-            await partial.write(running.id); // committed by the step's COMMIT, with what came before it
-            running.noted = true;
-          }
-          return guard.outside(() => {
-            onOutsideCommit();
-            return work();
-          });
+      // What the revisions are handed: the runner, and the way out of their transaction, the progress
+      // listener and the cluster's write-set limit this run lends them.
+      const db = migrationContext(runner, {
+        transactions: {
+          outside: async (work) => {
+            if (running && !running.noted) {
+              await partial.write(running.id); // committed by the step's COMMIT, with what came before it
+              running.noted = true;
+            }
+            return guard.outside(() => {
+              onOutsideCommit();
+              return work();
+            });
+          },
         },
-      });
-      setProgressListener(runner, options.onProgress);
-      setRowsPerTransaction(runner, session.galera && rowsPerTransaction(session.galera));
+        onProgress: options.onProgress,
+        rowsPerTransaction: session.galera && rowsPerTransaction(session.galera),
+      }, dialect);
       const applied: MigrateResult['applied'] = [];
       let current: Heads = [];
-      try {
-        /** The target, resolved from the version read under the lock; undefined until then. */
-        let to: string | null | undefined;
-        /**
-         * Under the lock, first: the version is read and alembic_version made. That is a transaction
-         * of its own where revisions do not share one; on SQLite the revisions follow in it, so an
-         * idle upgrade from empty commits once, as Alembic's would.
-         */
-        const prepare = async (): Promise<Heads> => {
-          // Under the lock, so that tables a concurrent run just created are not taken for strangers.
-          const checked = await preflight(runner, dialect, chain, direction, target);
-          const found = checked.found;
-          if (!found.exists) await versions.create();
-          if (confirmed && !sameHeads(found.heads, confirmed.from)) {
-            throw new DatabaseStateError(
-              `The database moved from ${versionText(confirmed.from)} to ${versionText(found.heads)} while the downgrade was being confirmed (another run?); nothing was changed: run it again`,
-            );
-          }
-          to = checked.to;
-          return found.heads;
-        };
-        const next = (version: Heads): Step | undefined => {
-          checkKnown(chain, version);
-          return (direction === 'upgrade' ? upgradeSteps(chain, version, to!) : downgradeSteps(chain, version, to!))[0];
-        };
-        const labelOf = (step: Step) => stepLabel(direction, step);
-        /** The version the last COMMIT left, which is where a failure leaves the database. */
-        let committed: Heads = before;
-        /** The revisions run in the open transaction so far, with when each finished its work. */
-        let uncommitted: { step: Step; finished: number }[] = [];
-        /** When each revision was first tried: its seconds count its lock waits and rolled-back attempts. */
-        const firstTried = new Map<string, number>();
-        const announced = new Set<string>();
-        /** The transaction's revisions are committed: they are applied, the last one up to `end`. */
-        const settle = (end: number) => {
-          uncommitted.forEach(({ step, finished }, i) => {
-            const until = i === uncommitted.length - 1 ? end : finished;
-            applied.push({ id: step.revision.id, direction: step.direction, seconds: roundSeconds(until - firstTried.get(labelOf(step))!) });
-            committed = step.after;
-          });
-          uncommitted = [];
-        };
-        onOutsideCommit = () => settle(performance.now());
-        /** The revision running when an attempt failed; undefined while preparing. */
-        let failing: Step | undefined;
-        let begun: string | undefined;
-        // A downgrade that would drop data is confirmed first, under the run lock but outside any write
-        // transaction (a question must not hold SQLite's write lock while someone reads it); prepare()
-        // then checks that the database is still at the version the answer was about.
-        let confirmed: { from: Heads } | undefined;
-        if (direction === 'downgrade' && options.approveDowngrade) {
-          const from = await waits.retryRevision('reading the version', 'nothing was changed', async () => (await versions.readHeads()).heads);
-          checkKnown(chain, from);
-          const until = resolveTarget(chain, from, target);
-          if (!(await options.approveDowngrade(runner, from, until, downgradeSteps(chain, from, until)))) {
-            return { from: versionValue(before), to: versionValue(from), applied: [] };
-          }
-          confirmed = { from };
-        }
-        for (;;) {
-          const first = to === undefined ? undefined : next(current);
-          if (to !== undefined && !first) break;
-          guard.assertHeld();
-          if (first && !firstTried.has(labelOf(first))) firstTried.set(labelOf(first), performance.now()); // before waiting for BEGIN
-          const outcome = () => {
-            if (!failing) return 'nothing was changed';
-            if (!dialect.transactionalDdl) {
-              return `the database is at ${versionText(failing.before)}, with the statements of this revision that ran kept for a rerun to continue from`;
-            }
-            const withOthers = uncommitted.length > 0 ? `, with the ${uncommitted.length} revision(s) before it in its transaction` : '';
-            return `it was rolled back${withOthers}; the database is at ${versionText(committed)}`;
-          };
-          // Consecutive revisions share the transaction while the guard lets them (SQLite, while no
-          // waiting writer is owed the lock); elsewhere each revision is one transaction.
-          current = await waits.retryRevision(
-            () => (failing ? labelOf(failing) : 'reading the version'),
-            outcome,
-            () => {
-              failing = first;
-              if (!first) to = undefined; // resolved again from what this attempt reads
-              return guard.atomically(async () => {
-                uncommitted = [];
-                let version: Heads;
-                if (!first) {
-                  version = await prepare();
-                  if (!guard.mayContinue()) return version;
-                } else {
-                  const found = await versions.readHeads(); // another run may have got further
-                  if (!found.exists) await versions.create(); // rolled back with a failed first transaction
-                  version = found.heads;
-                }
-                committed = version; // what another run committed meanwhile counts too
-                for (let step = next(version); step; step = next(version)) {
-                  if (uncommitted.length > 0 && !guard.mayContinue()) break;
-                  guard.assertHeld();
-                  failing = step;
-                  const label = labelOf(step);
-                  if (label === begun) await waits.lockWhatTheRevisionNeeds();
-                  else waits.beginRevision((begun = label));
-                  if (!firstTried.has(label)) firstTried.set(label, performance.now());
-                  if (!announced.has(label)) log.info(`Running ${label}, ${step.revision.message}`);
-                  announced.add(label);
-                  const noted = (await partial.read()) === step.revision.id;
-                  if (noted && !(running?.id === step.revision.id && running.noted)) {
-                    log.warning(`${label}: an interrupted run committed part of this revision; resuming it, skipping what is done`);
-                  }
-                  running = { id: step.revision.id, noted };
-                  markCommittedPart(runner, noted);
-                  await (step.direction === 'up' ? step.revision.up(runner) : step.revision.down(runner));
-                  if (running.noted) await partial.clear();
-                  await versions.apply(step.changes);
-                  version = step.after;
-                  uncommitted.push({ step, finished: performance.now() });
-                }
-                return version;
-              });
-            },
+      /** The target, resolved from the version read under the lock; undefined until then. */
+      let to: string | null | undefined;
+      /**
+       * Under the lock, first: the version is read and alembic_version made. That is a transaction
+       * of its own where revisions do not share one; on SQLite the revisions follow in it, so an
+       * idle upgrade from empty commits once, as Alembic's would.
+       */
+      const prepare = async (): Promise<Heads> => {
+        // Under the lock, so that tables a concurrent run just created are not taken for strangers.
+        const checked = await preflight(runner, dialect, chain, direction, target);
+        const found = checked.found;
+        if (!found.exists) await versions.create();
+        if (confirmed && !sameHeads(found.heads, confirmed.from)) {
+          throw new DatabaseStateError(
+            `The database moved from ${versionText(confirmed.from)} to ${versionText(found.heads)} while the downgrade was being confirmed (another run?); nothing was changed: run it again`,
           );
-          settle(performance.now());
-          committed = current;
         }
-      } finally {
-        setTransactionControl(runner, undefined);
-        setProgressListener(runner, undefined);
-        setRowsPerTransaction(runner, undefined);
-        markCommittedPart(runner, false);
+        to = checked.to;
+        return found.heads;
+      };
+      const next = (version: Heads): Step | undefined => {
+        checkKnown(chain, version);
+        return (direction === 'upgrade' ? upgradeSteps(chain, version, to!) : downgradeSteps(chain, version, to!))[0];
+      };
+      const labelOf = (step: Step) => stepLabel(direction, step);
+      /** The version the last COMMIT left, which is where a failure leaves the database. */
+      let committed: Heads = before;
+      /** The revisions run in the open transaction so far, with when each finished its work. */
+      let uncommitted: { step: Step; finished: number }[] = [];
+      /** When each revision was first tried: its seconds count its lock waits and rolled-back attempts. */
+      const firstTried = new Map<string, number>();
+      const announced = new Set<string>();
+      /** The transaction's revisions are committed: they are applied, the last one up to `end`. */
+      const settle = (end: number) => {
+        uncommitted.forEach(({ step, finished }, i) => {
+          const until = i === uncommitted.length - 1 ? end : finished;
+          applied.push({ id: step.revision.id, direction: step.direction, seconds: roundSeconds(until - firstTried.get(labelOf(step))!) });
+          committed = step.after;
+        });
+        uncommitted = [];
+      };
+      onOutsideCommit = () => settle(performance.now());
+      /** The revision running when an attempt failed; undefined while preparing. */
+      let failing: Step | undefined;
+      let begun: string | undefined;
+      // A downgrade that would drop data is confirmed first, under the run lock but outside any write
+      // transaction (a question must not hold SQLite's write lock while someone reads it); prepare()
+      // then checks that the database is still at the version the answer was about.
+      let confirmed: { from: Heads } | undefined;
+      if (direction === 'downgrade' && options.approveDowngrade) {
+        const from = await waits.retryRevision('reading the version', 'nothing was changed', async () => (await versions.readHeads()).heads);
+        checkKnown(chain, from);
+        const until = resolveTarget(chain, from, target);
+        if (!(await options.approveDowngrade(runner, from, until, downgradeSteps(chain, from, until)))) {
+          return { from: versionValue(before), to: versionValue(from), applied: [] };
+        }
+        confirmed = { from };
+      }
+      for (;;) {
+        const first = to === undefined ? undefined : next(current);
+        if (to !== undefined && !first) break;
+        guard.assertHeld();
+        if (first && !firstTried.has(labelOf(first))) firstTried.set(labelOf(first), performance.now()); // before waiting for BEGIN
+        const outcome = () => {
+          if (!failing) return 'nothing was changed';
+          if (!dialect.transactionalDdl) {
+            return `the database is at ${versionText(failing.before)}, with the statements of this revision that ran kept for a rerun to continue from`;
+          }
+          const withOthers = uncommitted.length > 0 ? `, with the ${uncommitted.length} revision(s) before it in its transaction` : '';
+          return `it was rolled back${withOthers}; the database is at ${versionText(committed)}`;
+        };
+        // Consecutive revisions share the transaction while the guard lets them (SQLite, while no
+        // waiting writer is owed the lock); elsewhere each revision is one transaction.
+        current = await waits.retryRevision(
+          () => (failing ? labelOf(failing) : 'reading the version'),
+          outcome,
+          () => {
+            failing = first;
+            if (!first) to = undefined; // resolved again from what this attempt reads
+            return guard.atomically(async () => {
+              uncommitted = [];
+              let version: Heads;
+              if (!first) {
+                version = await prepare();
+                if (!guard.mayContinue()) return version;
+              } else {
+                const found = await versions.readHeads(); // another run may have got further
+                if (!found.exists) await versions.create(); // rolled back with a failed first transaction
+                version = found.heads;
+              }
+              committed = version; // what another run committed meanwhile counts too
+              for (let step = next(version); step; step = next(version)) {
+                if (uncommitted.length > 0 && !guard.mayContinue()) break;
+                guard.assertHeld();
+                failing = step;
+                const label = labelOf(step);
+                if (label === begun) await waits.lockWhatTheRevisionNeeds();
+                else waits.beginRevision((begun = label));
+                if (!firstTried.has(label)) firstTried.set(label, performance.now());
+                if (!announced.has(label)) log.info(`Running ${label}, ${step.revision.message}`);
+                announced.add(label);
+                const noted = (await partial.read()) === step.revision.id;
+                if (noted && !(running?.id === step.revision.id && running.noted)) {
+                  log.warning(`${label}: an interrupted run committed part of this revision; resuming it, skipping what is done`);
+                }
+                running = { id: step.revision.id, noted };
+                db.committedPart = noted;
+                await (step.direction === 'up' ? step.revision.up(db) : step.revision.down(db));
+                if (running.noted) await partial.clear();
+                await versions.apply(step.changes);
+                version = step.after;
+                uncommitted.push({ step, finished: performance.now() });
+              }
+              return version;
+            });
+          },
+        );
+        settle(performance.now());
+        committed = current;
       }
       return { from: versionValue(before), to: versionValue(current), applied };
     });

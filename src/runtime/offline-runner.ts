@@ -1,13 +1,14 @@
 import type { DataSource, QueryRunner, Table } from 'typeorm';
 import type { Dialect } from '../dialect';
-import { EACH_RANGE, OFFLINE_MARK, OfflineUse } from '../portable/offline';
+import { EACH_RANGE } from '../portable/offline';
 import { routeThrough } from '../connection/statement-stages';
 
 /**
  * A TypeORM query runner that never touches a database: the SQL TypeORM generates for each
  * operation is recorded instead of sent, and the tables it needs to read are kept in memory, starting
  * from the schema the revisions before the range built (replayed with recording off). Reads return
- * nothing, so revisions that need data check `isOffline` and write set-based SQL instead.
+ * nothing, so revisions that need data check `isOffline` (their context says the run is offline) and
+ * write set-based SQL instead.
  */
 export interface OfflineRunner {
   runner: QueryRunner;
@@ -20,7 +21,7 @@ export interface OfflineRunner {
   seed(tables: Table[], searchSchema: string | undefined): void;
 }
 
-export function createOfflineRunner(dataSource: DataSource, dialect: Dialect, use: OfflineUse = 'script'): OfflineRunner {
+export function createOfflineRunner(dataSource: DataSource, dialect: Dialect): OfflineRunner {
   const runner = dataSource.createQueryRunner();
   const tables = new Map<string, Table>();
   const state: OfflineRunner = {
@@ -45,7 +46,6 @@ export function createOfflineRunner(dataSource: DataSource, dialect: Dialect, us
     replaceCachedTable: (self.replaceCachedTable as (a: Table, b: Table) => void).bind(runner),
   };
 
-  self[OFFLINE_MARK] = use;
   // The last stage, where a run's statements would reach the server: here they are kept, or answered.
   routeThrough(runner, [
     () => async (sql, parameters) => {

@@ -13,7 +13,7 @@ import type { LockPolicy } from '../connection/lock-policy';
 import type { Logger } from '../log';
 import { MigrationLockWaits } from './lock-waits';
 import { PartialRevisionNote } from './partial-revision';
-import { setTransactionControl } from '../portable/outside-transaction';
+import { MigrationContext, migrationContext } from '../portable/context';
 import type { Heads } from '../script/heads';
 
 /** One statement a run would send, with the schema it was rendered against. */
@@ -79,9 +79,12 @@ export async function recordSteps(
   const { DataSource } = loadTypeorm();
   const run = options.asTheRun;
   // A DataSource that is never initialized: nothing here can reach the database.
-  const offline = createOfflineRunner(new DataSource(dataSourceOptions(spec)), dialect, run ? 'run' : 'script');
+  const offline = createOfflineRunner(new DataSource(dataSourceOptions(spec)), dialect);
   if (run) offline.seed(run.liveTables, run.searchSchema);
-  else for (const revision of revisionsBelow(chain, current)) await revision.up(offline.runner);
+  else {
+    const replay = migrationContext(offline.runner, { offline: 'script' }, dialect);
+    for (const revision of revisionsBelow(chain, current)) await revision.up(replay);
+  }
 
   const self = offline.runner as unknown as { loadTables(names?: string[]): Promise<Table[]> };
   let recorded: RecordedStatement[] = [];
@@ -118,21 +121,24 @@ export async function recordSteps(
   // as partly applied before the first one commits, the note removed by the revision's last transaction.
   const partial = new PartialRevisionNote(offline.runner, dialect);
   let running: { id: string; noted: boolean } | undefined;
-  if (run) {
-    setTransactionControl(offline.runner, {
-      outside: async (work) => {
-        if (running && !running.noted) {
-          await partial.write(running.id);
-          running.noted = true;
-        }
-        const transactional = dialect.transactionalDdl;
-        if (transactional) await offline.runner.query('COMMIT');
-        const result = await work();
-        if (transactional) await offline.runner.query('BEGIN');
-        return result;
-      },
-    });
-  }
+  const db: MigrationContext = run
+    ? migrationContext(offline.runner, {
+        offline: 'run',
+        transactions: {
+          outside: async (work) => {
+            if (running && !running.noted) {
+              await partial.write(running.id);
+              running.noted = true;
+            }
+            const transactional = dialect.transactionalDdl;
+            if (transactional) await offline.runner.query('COMMIT');
+            const result = await work();
+            if (transactional) await offline.runner.query('BEGIN');
+            return result;
+          },
+        },
+      }, dialect)
+    : migrationContext(offline.runner, { offline: 'script' }, dialect);
   const out: RecordedStep[] = [];
   offline.recording = true;
   try {
@@ -148,7 +154,7 @@ export async function recordSteps(
       }
       waits?.beginRevision(stepLabel(step.direction === 'up' ? 'upgrade' : 'downgrade', step));
       running = { id: step.revision.id, noted: false };
-      await (step.direction === 'up' ? step.revision.up(offline.runner) : step.revision.down(offline.runner));
+      await (step.direction === 'up' ? step.revision.up(db) : step.revision.down(db));
       if (running.noted) await partial.clear();
       version = true;
       await versions.apply(step.changes);

@@ -1,4 +1,4 @@
-import type { QueryRunner } from 'typeorm';
+import type { MigrationContext } from '../portable/context';
 
 /** A revision's place in the graph: enough to find heads and parents without loading its code. */
 export interface RevisionNode {
@@ -25,7 +25,9 @@ export function parentText(node: RevisionNode, base = '<base>'): string {
 
 /**
  * One revision file in `migrations/`: its place in the chain and the schema change it makes.
- * `up` and `down` get a TypeORM QueryRunner, so one file serves SQLite, PostgreSQL and MySQL.
+ * `up` and `down` get the run's MigrationContext: its TypeORM QueryRunner (`db.runner`), its dialect, and
+ * what the runtime lends it; the kit's functions take it first, so one file serves SQLite, PostgreSQL
+ * and MySQL.
  */
 export interface Revision extends RevisionNode {
   /** Alembic revision id, the value stored in alembic_version. */
@@ -33,8 +35,8 @@ export interface Revision extends RevisionNode {
   message: string;
   /** When the revision was written, as Alembic's "Create Date" (ISO 8601). */
   created: string;
-  up(queryRunner: QueryRunner): Promise<void>;
-  down(queryRunner: QueryRunner): Promise<void>;
+  up(db: MigrationContext): Promise<void>;
+  down(db: MigrationContext): Promise<void>;
 }
 
 /** Identity function that gives revision files a checked type without a class to extend. */

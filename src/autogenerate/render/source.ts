@@ -1,4 +1,4 @@
-import type { QueryRunner } from 'typeorm';
+import type { MigrationContext } from '../../portable/context';
 import { column, sa } from '../../portable';
 import type { ColumnDef, ForeignKeyDef, IndexDef, NamedColumns, UniqueDef } from '../../portable';
 import { isSqlExpression, ServerDefault } from '../../schema/server-default';
@@ -38,14 +38,14 @@ const COLUMN = column.name;
 type Tail<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never;
 type Sources<T extends unknown[]> = { [K in keyof T]: Source<T[K]> };
 
-/** `await fn(queryRunner, ...args);`, a call of a kit function, with the names it needs imported. */
-export function kitCall<F extends (queryRunner: QueryRunner, ...rest: never[]) => Promise<unknown>>(
+/** `await fn(db, ...args);`, a call of a kit function, with the names it needs imported. */
+export function kitCall<F extends (db: MigrationContext, ...rest: never[]) => Promise<unknown>>(
   fn: F,
   ...args: Sources<Tail<Parameters<F>>>
 ): { line: string; uses: string[] } {
   const parts = args as unknown as Source<unknown>[];
   return {
-    line: `await ${fn.name}(queryRunner, ${parts.map((a) => a.text).join(', ')});`,
+    line: `await ${fn.name}(db, ${parts.map((a) => a.text).join(', ')});`,
     uses: [fn.name, ...parts.flatMap((a) => a.uses)],
   };
 }

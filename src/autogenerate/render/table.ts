@@ -1,21 +1,21 @@
 import { AddTable, DropTable } from '../../operations';
-import { backendOf, createIndex, table } from '../../portable';
+import { createIndex, table } from '../../portable';
 import { TableModel } from '../../schema/model';
 import { Rendered } from './rendered';
 import { columnExpr, foreignKeyExpr, indexExpr, kitCall, namedColumns, str, strList } from './source';
 
 /**
- * `queryRunner.createTable(table(backend, {...}))`, laid out as the shipped revisions lay it out. The
+ * `db.runner.createTable(table(db.dialect.backend, {...}))`, laid out as the shipped revisions lay it out. The
  * kit's table() names the keys as each server would; unique indexes, which table() does not take,
  * follow as createIndex calls.
  */
 export function renderAddTable(op: AddTable): Rendered {
   const t = op.definition;
   const columns = t.columns.map((c) => columnExpr(c, t.primaryKey.columns.includes(c.name)));
-  const uses = [table.name, backendOf.name, ...columns.flatMap((c) => c.uses)];
+  const uses = [table.name, ...columns.flatMap((c) => c.uses)];
   const lines = [
-    'await queryRunner.createTable(',
-    `  ${table.name}(${backendOf.name}(queryRunner), {`,
+    'await db.runner.createTable(',
+    `  ${table.name}(db.dialect.backend, {`,
     `    name: ${str(t.name).text},`,
     '    columns: [',
     ...columns.map((c) => `      ${c.text},`),
@@ -38,7 +38,7 @@ export function renderAddTable(op: AddTable): Rendered {
 }
 
 export function renderDropTable(op: DropTable): Rendered {
-  return { lines: [`await queryRunner.dropTable(${str(op.table).text});`], uses: [] };
+  return { lines: [`await db.runner.dropTable(${str(op.table).text});`], uses: [] };
 }
 
 /** SQLite keeps no names for some unique constraints; Watcher's convention names them. */

@@ -1,8 +1,7 @@
-import type { QueryRunner } from 'typeorm';
 import type { Backend } from '../../dialect/backend';
+import type { MigrationContext } from '../context';
 import type { ColumnType } from '../../schema/model';
 import type { ServerDefault } from '../../schema/server-default';
-import { backendOf } from '../backend';
 import type { ColumnDef } from '../column';
 import type { IndexDef } from '../create-index';
 import type { ForeignKeyDef } from '../table';
@@ -17,27 +16,27 @@ import type { UniqueDef } from '../unique';
  * that resume (impl/mysql.ts).
  */
 export interface KitImpl {
-  addColumn(queryRunner: QueryRunner, tableName: string, def: ColumnDef): Promise<void>;
-  dropColumn(queryRunner: QueryRunner, tableName: string, columnName: string): Promise<void>;
+  addColumn(db: MigrationContext, tableName: string, def: ColumnDef): Promise<void>;
+  dropColumn(db: MigrationContext, tableName: string, columnName: string): Promise<void>;
   /** The statement that renames the column; the caller keeps the runner's tables in step. */
-  renameColumn(queryRunner: QueryRunner, statement: string): Promise<void>;
-  alterColumnNullability(queryRunner: QueryRunner, tableName: string, columnName: string, existingType: ColumnType, nullable: boolean): Promise<void>;
-  alterColumnType(queryRunner: QueryRunner, tableName: string, columnName: string, types: { from: ColumnType; to: ColumnType; nullable: boolean }): Promise<void>;
-  alterColumnDefault(queryRunner: QueryRunner, tableName: string, columnName: string, value: ServerDefault | null): Promise<void>;
-  createIndex(queryRunner: QueryRunner, tableName: string, def: IndexDef): Promise<void>;
+  renameColumn(db: MigrationContext, statement: string): Promise<void>;
+  alterColumnNullability(db: MigrationContext, tableName: string, columnName: string, existingType: ColumnType, nullable: boolean): Promise<void>;
+  alterColumnType(db: MigrationContext, tableName: string, columnName: string, types: { from: ColumnType; to: ColumnType; nullable: boolean }): Promise<void>;
+  alterColumnDefault(db: MigrationContext, tableName: string, columnName: string, value: ServerDefault | null): Promise<void>;
+  createIndex(db: MigrationContext, tableName: string, def: IndexDef): Promise<void>;
   /** The index is known to exist (dropIndex checked). */
-  dropIndex(queryRunner: QueryRunner, tableName: string, name: string): Promise<void>;
+  dropIndex(db: MigrationContext, tableName: string, name: string): Promise<void>;
   /** Whether the table has the index; where the catalog knows more than TypeORM, from the catalog. */
-  hasIndex(queryRunner: QueryRunner, tableName: string, name: string): Promise<boolean>;
-  addUnique(queryRunner: QueryRunner, tableName: string, def: UniqueDef): Promise<void>;
-  dropUnique(queryRunner: QueryRunner, tableName: string, def: UniqueDef, matches: (u: { name?: string; columnNames: string[] }) => boolean): Promise<void>;
-  addForeignKey(queryRunner: QueryRunner, tableName: string, def: ForeignKeyDef): Promise<void>;
-  dropForeignKey(queryRunner: QueryRunner, tableName: string, def: ForeignKeyDef): Promise<void>;
+  hasIndex(db: MigrationContext, tableName: string, name: string): Promise<boolean>;
+  addUnique(db: MigrationContext, tableName: string, def: UniqueDef): Promise<void>;
+  dropUnique(db: MigrationContext, tableName: string, def: UniqueDef, matches: (u: { name?: string; columnNames: string[] }) => boolean): Promise<void>;
+  addForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void>;
+  dropForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void>;
 }
 
-/** The implementation for the backend `queryRunner` talks to, loaded on first use. */
-export function kitImplOf(queryRunner: QueryRunner): KitImpl {
-  return IMPLS[backendOf(queryRunner)]();
+/** The implementation for the backend `db.runner` talks to, loaded on first use. */
+export function kitImplOf(db: MigrationContext): KitImpl {
+  return IMPLS[db.dialect.backend]();
 }
 
 const IMPLS: { [B in Backend]: () => KitImpl } = {

@@ -1,5 +1,5 @@
-import type { QueryRunner, Table } from 'typeorm';
-import { dialectOf } from '../backend';
+import type { Table } from 'typeorm';
+import type { MigrationContext } from '../context';
 import { withTableChange } from '../cached-change';
 import { createIndex, dropIndex, IndexDef } from '../create-index';
 import { foreignKeyOf, matchingForeignKey, referencesSql } from '../foreign-key';
@@ -21,8 +21,8 @@ import { ServerKit } from './server';
  * key needs an index on its columns, which the kit makes under the name the reference's server gives.
  */
 class MysqlKit extends ServerKit {
-  protected async alter(queryRunner: QueryRunner, statement: string): Promise<void> {
-    await alterTableOnline(queryRunner, statement);
+  protected async alter(db: MigrationContext, statement: string): Promise<void> {
+    await alterTableOnline(db, statement);
   }
 
   /**
@@ -30,20 +30,20 @@ class MysqlKit extends ServerKit {
    * copy the table (reads go on, writes wait); a varchar widened within the same side of 255 bytes
    * is INSTANT (mysql-algorithm.ts).
    */
-  protected async changeType(queryRunner: QueryRunner, table: string, column: string, fullType: string, nullable: boolean): Promise<void> {
-    await alterTableOnline(queryRunner, `ALTER TABLE ${table} MODIFY ${column} ${fullType}${nullable ? ' NULL' : ' NOT NULL'}`);
+  protected async changeType(db: MigrationContext, table: string, column: string, fullType: string, nullable: boolean): Promise<void> {
+    await alterTableOnline(db, `ALTER TABLE ${table} MODIFY ${column} ${fullType}${nullable ? ' NULL' : ' NOT NULL'}`);
   }
 
-  async createIndex(queryRunner: QueryRunner, tableName: string, def: IndexDef): Promise<void> {
-    const q = (name: string) => queryRunner.connection.driver.escape(name);
+  async createIndex(db: MigrationContext, tableName: string, def: IndexDef): Promise<void> {
+    const q = (name: string) => db.runner.connection.driver.escape(name);
     // Made by an interrupted run of this revision (see resumable.ts).
-    if (resumable(queryRunner) && (await freshTable(queryRunner, tableName)).indices.some((i) => i.name === def.name)) return;
+    if (resumable(db) && (await freshTable(db.runner, tableName)).indices.some((i) => i.name === def.name)) return;
     const index = () => new (typeorm().TableIndex)({ name: def.name, columnNames: def.columns, isUnique: def.unique === true });
     return withTableChange(
-      queryRunner,
+      db.runner,
       tableName,
       async () => {
-        await alterTableOnline(queryRunner, `ALTER TABLE ${q(tableName)} ADD ${def.unique ? 'UNIQUE ' : ''}INDEX ${q(def.name)} (${def.columns.map(q).join(', ')})`);
+        await alterTableOnline(db, `ALTER TABLE ${q(tableName)} ADD ${def.unique ? 'UNIQUE ' : ''}INDEX ${q(def.name)} (${def.columns.map(q).join(', ')})`);
       },
       (table: Table) => {
         if (!table.indices.some((i) => i.name === def.name)) table.addIndex(index());
@@ -51,13 +51,13 @@ class MysqlKit extends ServerKit {
     );
   }
 
-  async dropIndex(queryRunner: QueryRunner, tableName: string, name: string): Promise<void> {
-    const q = (n: string) => queryRunner.connection.driver.escape(n);
+  async dropIndex(db: MigrationContext, tableName: string, name: string): Promise<void> {
+    const q = (n: string) => db.runner.connection.driver.escape(n);
     return withTableChange(
-      queryRunner,
+      db.runner,
       tableName,
       async () => {
-        await alterTableOnline(queryRunner, `ALTER TABLE ${q(tableName)} DROP INDEX ${q(name)}`);
+        await alterTableOnline(db, `ALTER TABLE ${q(tableName)} DROP INDEX ${q(name)}`);
       },
       (table: Table) => {
         const found = table.indices.find((i) => i.name === name);
@@ -67,15 +67,15 @@ class MysqlKit extends ServerKit {
   }
 
   /** A unique key is a unique index here, and needs a name. */
-  async addUnique(queryRunner: QueryRunner, tableName: string, def: UniqueDef): Promise<void> {
+  async addUnique(db: MigrationContext, tableName: string, def: UniqueDef): Promise<void> {
     if (!def.name) throw new Error(`A unique key on ${tableName} needs a name on MySQL`);
-    return createIndex(queryRunner, tableName, { name: def.name, columns: def.columns, unique: true });
+    return createIndex(db, tableName, { name: def.name, columns: def.columns, unique: true });
   }
 
-  async dropUnique(queryRunner: QueryRunner, tableName: string, def: UniqueDef, matches: (u: { name?: string; columnNames: string[] }) => boolean): Promise<void> {
-    const index = (await freshTable(queryRunner, tableName)).indices.find((i) => i.isUnique && matches(i));
+  async dropUnique(db: MigrationContext, tableName: string, def: UniqueDef, matches: (u: { name?: string; columnNames: string[] }) => boolean): Promise<void> {
+    const index = (await freshTable(db.runner, tableName)).indices.find((i) => i.isUnique && matches(i));
     if (!index?.name) throw new Error(`Table "${tableName}" has no unique key ${def.name ?? ''} on (${def.columns.join(', ')})`);
-    return dropIndex(queryRunner, tableName, index.name);
+    return dropIndex(db, tableName, index.name);
   }
 
   /**
@@ -83,49 +83,49 @@ class MysqlKit extends ServerKit {
    * after the first column; added INSTANT with foreign_key_checks off, after a count of the rows
    * that would break it (addMysqlKeyUnchecked).
    */
-  async addForeignKey(queryRunner: QueryRunner, tableName: string, def: ForeignKeyDef): Promise<void> {
+  async addForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void> {
     const { columns, key, cache } = foreignKeyOf(tableName, def);
-    const current = await freshTable(queryRunner, tableName);
-    if (resumable(queryRunner) && current.foreignKeys.some(matchingForeignKey(def))) return;
-    const name = dialectOf(queryRunner).foreignKeyName(tableName, def.columns, highestOrdinal(current) + 1);
-    if (!hasIndexFor(current, def.columns)) await createIndex(queryRunner, tableName, { name: foreignKeyIndexName(def.columns), columns: def.columns });
-    if (isOffline(queryRunner)) {
-      await withTableChange(queryRunner, tableName, (t) => queryRunner.createForeignKey(t, key(name)), cache(name));
+    const current = await freshTable(db.runner, tableName);
+    if (resumable(db) && current.foreignKeys.some(matchingForeignKey(def))) return;
+    const name = db.dialect.foreignKeyName(tableName, def.columns, highestOrdinal(current) + 1);
+    if (!hasIndexFor(current, def.columns)) await createIndex(db, tableName, { name: foreignKeyIndexName(def.columns), columns: def.columns });
+    if (isOffline(db)) {
+      await withTableChange(db.runner, tableName, (t) => db.runner.createForeignKey(t, key(name)), cache(name));
       return;
     }
-    await withTableChange(queryRunner, tableName, () => addMysqlKeyUnchecked(queryRunner, columns, name), cache(name));
+    await withTableChange(db.runner, tableName, () => addMysqlKeyUnchecked(db, columns, name), cache(name));
   }
 
   /** The index MySQL made for the key (named after its first column) goes too, unless another key still needs it. */
-  async dropForeignKey(queryRunner: QueryRunner, tableName: string, def: ForeignKeyDef): Promise<void> {
-    await super.dropForeignKey(queryRunner, tableName, def);
-    const table = await freshTable(queryRunner, tableName);
+  async dropForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void> {
+    await super.dropForeignKey(db, tableName, def);
+    const table = await freshTable(db.runner, tableName);
     const indexName = foreignKeyIndexName(def.columns);
     const index = table.indices.find((i) => i.name === indexName && !i.isUnique && i.columnNames.join(',') === def.columns.join(','));
     const stillNeeded = table.foreignKeys.some((k) => k.columnNames.join(',') === def.columns.join(','));
-    if (index && !stillNeeded) await dropIndex(queryRunner, tableName, indexName);
+    if (index && !stillNeeded) await dropIndex(db, tableName, indexName);
   }
 }
 
 export const mysqlKit = new MysqlKit();
 
 /** MySQL: see addForeignKey. foreign_key_checks is the session's, put back as it was. */
-async function addMysqlKeyUnchecked(queryRunner: QueryRunner, key: KeyColumns, name: string): Promise<void> {
-  const q = (n: string) => queryRunner.connection.driver.escape(n);
-  const before = await countOrphans(queryRunner, key);
+async function addMysqlKeyUnchecked(db: MigrationContext, key: KeyColumns, name: string): Promise<void> {
+  const q = (n: string) => db.runner.connection.driver.escape(n);
+  const before = await countOrphans(db.runner, key);
   if (before > 0) throw orphansError(key, before);
-  const [{ checks }] = (await queryRunner.query('SELECT @@SESSION.foreign_key_checks AS checks')) as { checks: number | string }[];
-  await queryRunner.query('SET SESSION foreign_key_checks = 0');
+  const [{ checks }] = (await db.runner.query('SELECT @@SESSION.foreign_key_checks AS checks')) as { checks: number | string }[];
+  await db.runner.query('SET SESSION foreign_key_checks = 0');
   try {
-    await alterTableOnline(queryRunner, `ALTER TABLE ${q(key.table)} ADD CONSTRAINT ${q(name)} ${referencesSql(queryRunner, key)}`);
+    await alterTableOnline(db, `ALTER TABLE ${q(key.table)} ADD CONSTRAINT ${q(name)} ${referencesSql(db, key)}`);
   } finally {
-    await queryRunner.query(`SET SESSION foreign_key_checks = ${Number(checks) === 0 ? 0 : 1}`);
+    await db.runner.query(`SET SESSION foreign_key_checks = ${Number(checks) === 0 ? 0 : 1}`);
   }
   // Rows written (or parents deleted) between the count and the key: the key now stops new ones, and
   // must not stay over old ones.
-  const after = await countOrphans(queryRunner, key);
+  const after = await countOrphans(db.runner, key);
   if (after > 0) {
-    await alterTableOnline(queryRunner, `ALTER TABLE ${q(key.table)} DROP FOREIGN KEY ${q(name)}`);
+    await alterTableOnline(db, `ALTER TABLE ${q(key.table)} DROP FOREIGN KEY ${q(name)}`);
     throw orphansError(key, after, ' (written while the key was being added)');
   }
 }

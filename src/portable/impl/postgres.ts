@@ -1,7 +1,7 @@
-import type { QueryRunner, Table, TableUnique } from 'typeorm';
+import type { Table, TableUnique } from 'typeorm';
+import type { MigrationContext } from '../context';
 import { DatabaseStateError } from '../../errors';
 import type { ColumnType } from '../../schema/model';
-import { dialectOf } from '../backend';
 import { withTableChange } from '../cached-change';
 import type { IndexDef } from '../create-index';
 import { foreignKeyOf, referencesSql } from '../foreign-key';
@@ -24,18 +24,18 @@ import { ServerKit } from './server';
  * transaction (--sql, SQLite-style shared transactions) TypeORM's plain statements are sent.
  */
 class PostgresKit extends ServerKit {
-  protected async alter(queryRunner: QueryRunner, statement: string): Promise<void> {
-    await queryRunner.query(statement);
+  protected async alter(db: MigrationContext, statement: string): Promise<void> {
+    await db.runner.query(statement);
   }
 
-  async alterColumnNullability(queryRunner: QueryRunner, tableName: string, columnName: string, existingType: ColumnType, nullable: boolean): Promise<void> {
-    if (nullable || !canRunOutsideTransaction(queryRunner)) return super.alterColumnNullability(queryRunner, tableName, columnName, existingType, nullable);
+  async alterColumnNullability(db: MigrationContext, tableName: string, columnName: string, existingType: ColumnType, nullable: boolean): Promise<void> {
+    if (nullable || !canRunOutsideTransaction(db)) return super.alterColumnNullability(db, tableName, columnName, existingType, nullable);
     await withTableChange(
-      queryRunner,
+      db.runner,
       tableName,
       async (table) => {
         if (!table.findColumnByName(columnName)) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
-        await outsideTransaction(queryRunner, () => setNotNullOnline(queryRunner, tableName, columnName));
+        await outsideTransaction(db, () => setNotNullOnline(db, tableName, columnName));
       },
       (changed) => {
         const target = changed.findColumnByName(columnName);
@@ -45,76 +45,76 @@ class PostgresKit extends ServerKit {
   }
 
   /** `ALTER COLUMN c TYPE T USING c::T`: the cast lets text become a number too. */
-  protected async changeType(queryRunner: QueryRunner, table: string, column: string, fullType: string): Promise<void> {
-    await queryRunner.query(`ALTER TABLE ${table} ALTER COLUMN ${column} TYPE ${fullType} USING ${column}::${fullType}`);
+  protected async changeType(db: MigrationContext, table: string, column: string, fullType: string): Promise<void> {
+    await db.runner.query(`ALTER TABLE ${table} ALTER COLUMN ${column} TYPE ${fullType} USING ${column}::${fullType}`);
   }
 
-  async createIndex(queryRunner: QueryRunner, tableName: string, def: IndexDef): Promise<void> {
+  async createIndex(db: MigrationContext, tableName: string, def: IndexDef): Promise<void> {
     const index = () => new (typeorm().TableIndex)({ name: def.name, columnNames: def.columns, isUnique: def.unique === true });
     const cache = (table: Table) => {
       if (!table.indices.some((i) => i.name === def.name)) table.addIndex(index());
     };
-    if (!canRunOutsideTransaction(queryRunner)) {
-      return withTableChange(queryRunner, tableName, (table) => queryRunner.createIndex(table, index()), cache);
+    if (!canRunOutsideTransaction(db)) {
+      return withTableChange(db.runner, tableName, (table) => db.runner.createIndex(table, index()), cache);
     }
-    return withTableChange(queryRunner, tableName, () => outsideTransaction(queryRunner, () => buildIndexConcurrently(queryRunner, tableName, def)), cache);
+    return withTableChange(db.runner, tableName, () => outsideTransaction(db, () => buildIndexConcurrently(db, tableName, def)), cache);
   }
 
   /** The catalog also shows an INVALID index (a DROP INDEX CONCURRENTLY that was stopped); an offline run has only TypeORM's tables. */
-  async hasIndex(queryRunner: QueryRunner, tableName: string, name: string): Promise<boolean> {
-    if (isOffline(queryRunner)) return super.hasIndex(queryRunner, tableName, name);
-    return (await pgIndex(queryRunner, name))?.table === tableName;
+  async hasIndex(db: MigrationContext, tableName: string, name: string): Promise<boolean> {
+    if (isOffline(db)) return super.hasIndex(db, tableName, name);
+    return (await pgIndex(db.runner, name))?.table === tableName;
   }
 
-  async dropIndex(queryRunner: QueryRunner, tableName: string, name: string): Promise<void> {
-    const q = (n: string) => queryRunner.connection.driver.escape(n);
+  async dropIndex(db: MigrationContext, tableName: string, name: string): Promise<void> {
+    const q = (n: string) => db.runner.connection.driver.escape(n);
     const cache = (table: Table) => {
       const found = table.indices.find((i) => i.name === name);
       if (found) table.removeIndex(found);
     };
-    if (!canRunOutsideTransaction(queryRunner)) {
-      return withTableChange(queryRunner, tableName, (table) => queryRunner.dropIndex(table, name), cache);
+    if (!canRunOutsideTransaction(db)) {
+      return withTableChange(db.runner, tableName, (table) => db.runner.dropIndex(table, name), cache);
     }
     return withTableChange(
-      queryRunner,
+      db.runner,
       tableName,
-      () => outsideTransaction(queryRunner, async () => void (await queryRunner.query(`DROP INDEX CONCURRENTLY ${q(name)}`))),
+      () => outsideTransaction(db, async () => void (await db.runner.query(`DROP INDEX CONCURRENTLY ${q(name)}`))),
       cache,
     );
   }
 
-  async addUnique(queryRunner: QueryRunner, tableName: string, def: UniqueDef): Promise<void> {
+  async addUnique(db: MigrationContext, tableName: string, def: UniqueDef): Promise<void> {
     const unique = () => new (typeorm().TableUnique)({ name: def.name, columnNames: def.columns });
     const cache = (table: Table) => {
       if (!table.uniques.some((u) => u.name === def.name)) table.addUniqueConstraint(unique());
     };
     // An unnamed one is named by TypeORM's naming strategy, which only its own statement applies.
-    if (!def.name || !canRunOutsideTransaction(queryRunner)) {
-      return withTableChange(queryRunner, tableName, (table) => queryRunner.createUniqueConstraint(table, unique()), cache);
+    if (!def.name || !canRunOutsideTransaction(db)) {
+      return withTableChange(db.runner, tableName, (table) => db.runner.createUniqueConstraint(table, unique()), cache);
     }
     const name = def.name;
-    return withTableChange(queryRunner, tableName, () => outsideTransaction(queryRunner, () => addUniqueUsingIndex(queryRunner, tableName, name, def.columns)), cache);
+    return withTableChange(db.runner, tableName, () => outsideTransaction(db, () => addUniqueUsingIndex(db, tableName, name, def.columns)), cache);
   }
 
-  async dropUnique(queryRunner: QueryRunner, tableName: string, def: UniqueDef, matches: (u: { name?: string; columnNames: string[] }) => boolean): Promise<void> {
-    const unique = (await freshTable(queryRunner, tableName)).uniques.find(matches);
+  async dropUnique(db: MigrationContext, tableName: string, def: UniqueDef, matches: (u: { name?: string; columnNames: string[] }) => boolean): Promise<void> {
+    const unique = (await freshTable(db.runner, tableName)).uniques.find(matches);
     if (!unique) throw new Error(`Table "${tableName}" has no unique constraint ${def.name ?? ''} on (${def.columns.join(', ')})`);
     return withTableChange(
-      queryRunner,
+      db.runner,
       tableName,
-      (table) => queryRunner.dropUniqueConstraint(table, unique.name as string),
+      (table) => db.runner.dropUniqueConstraint(table, unique.name as string),
       (table) => table.removeUniqueConstraint(table.uniques.find((u) => u.name === unique.name) as TableUnique),
     );
   }
 
-  async addForeignKey(queryRunner: QueryRunner, tableName: string, def: ForeignKeyDef): Promise<void> {
+  async addForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void> {
     const { columns, key, cache } = foreignKeyOf(tableName, def);
-    const name = dialectOf(queryRunner).foreignKeyName(tableName, def.columns, 1);
-    if (!canRunOutsideTransaction(queryRunner)) {
-      await withTableChange(queryRunner, tableName, (t) => queryRunner.createForeignKey(t, key(name)), cache(name));
+    const name = db.dialect.foreignKeyName(tableName, def.columns, 1);
+    if (!canRunOutsideTransaction(db)) {
+      await withTableChange(db.runner, tableName, (t) => db.runner.createForeignKey(t, key(name)), cache(name));
       return;
     }
-    await withTableChange(queryRunner, tableName, () => outsideTransaction(queryRunner, () => addPostgresKeyNotValid(queryRunner, columns, name)), cache(name));
+    await withTableChange(db.runner, tableName, () => outsideTransaction(db, () => addPostgresKeyNotValid(db, columns, name)), cache(name));
   }
 }
 
@@ -135,21 +135,21 @@ function notNullCheckName(tableName: string, columnName: string): string {
  * NULL with c still there). When rows hold NULL, c (which would go on refusing NULLs in new rows) is
  * dropped again and their count is the error.
  */
-async function setNotNullOnline(queryRunner: QueryRunner, tableName: string, columnName: string): Promise<void> {
-  const q = (n: string) => queryRunner.connection.driver.escape(n);
+async function setNotNullOnline(db: MigrationContext, tableName: string, columnName: string): Promise<void> {
+  const q = (n: string) => db.runner.connection.driver.escape(n);
   const t = q(tableName);
   const c = q(columnName);
   const check = notNullCheckName(tableName, columnName);
-  let checkThere = (await pgConstraint(queryRunner, tableName, check))?.type === 'c';
-  if ((await pgColumnNotNull(queryRunner, tableName, columnName)) !== true) {
-    if (!checkThere) await queryRunner.query(`ALTER TABLE ${t} ADD CONSTRAINT ${q(check)} CHECK (${c} IS NOT NULL) NOT VALID`);
+  let checkThere = (await pgConstraint(db.runner, tableName, check))?.type === 'c';
+  if ((await pgColumnNotNull(db.runner, tableName, columnName)) !== true) {
+    if (!checkThere) await db.runner.query(`ALTER TABLE ${t} ADD CONSTRAINT ${q(check)} CHECK (${c} IS NOT NULL) NOT VALID`);
     checkThere = true;
     try {
-      await queryRunner.query(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${q(check)}`);
+      await db.runner.query(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${q(check)}`);
     } catch (error) {
-      await queryRunner.query(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${q(check)}`).catch(() => undefined);
+      await db.runner.query(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${q(check)}`).catch(() => undefined);
       if ((error as { code?: string }).code === '23514') {
-        const [row] = (await queryRunner.query(`SELECT COUNT(*) AS n FROM ${t} WHERE ${c} IS NULL`)) as { n: string }[];
+        const [row] = (await db.runner.query(`SELECT COUNT(*) AS n FROM ${t} WHERE ${c} IS NULL`)) as { n: string }[];
         const n = Number(row?.n ?? 0);
         throw new DatabaseStateError(
           `Cannot make ${tableName}.${columnName} NOT NULL: ${n === 1 ? '1 row holds' : `${n} rows hold`} NULL there; set a value in them, then run again`,
@@ -157,9 +157,9 @@ async function setNotNullOnline(queryRunner: QueryRunner, tableName: string, col
       }
       throw error;
     }
-    await queryRunner.query(`ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL`);
+    await db.runner.query(`ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL`);
   }
-  if (checkThere) await queryRunner.query(`ALTER TABLE ${t} DROP CONSTRAINT ${q(check)}`);
+  if (checkThere) await db.runner.query(`ALTER TABLE ${t} DROP CONSTRAINT ${q(check)}`);
 }
 
 /**
@@ -170,20 +170,20 @@ async function setNotNullOnline(queryRunner: QueryRunner, tableName: string, col
  * again, and one the build itself leaves is dropped before its error is passed on. An index already
  * built by an interrupted run of this revision is kept (resumable.ts).
  */
-async function buildIndexConcurrently(queryRunner: QueryRunner, tableName: string, def: IndexDef): Promise<void> {
-  const q = (name: string) => queryRunner.connection.driver.escape(name);
-  const found = await pgIndex(queryRunner, def.name);
+async function buildIndexConcurrently(db: MigrationContext, tableName: string, def: IndexDef): Promise<void> {
+  const q = (name: string) => db.runner.connection.driver.escape(name);
+  const found = await pgIndex(db.runner, def.name);
   if (found && !found.valid) {
-    await queryRunner.query(`DROP INDEX CONCURRENTLY ${q(def.name)}`);
-  } else if (found && resumable(queryRunner) && sameIndex(found, tableName, def)) {
+    await db.runner.query(`DROP INDEX CONCURRENTLY ${q(def.name)}`);
+  } else if (found && resumable(db) && sameIndex(found, tableName, def)) {
     return;
   }
   try {
-    await queryRunner.query(`CREATE ${def.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${q(def.name)} ON ${q(tableName)} (${def.columns.map(q).join(', ')})`);
+    await db.runner.query(`CREATE ${def.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${q(def.name)} ON ${q(tableName)} (${def.columns.map(q).join(', ')})`);
   } catch (error) {
     // Only an index this statement left, never one that was there before it.
-    const left = found?.valid ? undefined : await pgIndex(queryRunner, def.name).catch(() => undefined);
-    if (left && !left.valid) await queryRunner.query(`DROP INDEX CONCURRENTLY ${q(def.name)}`).catch(() => undefined);
+    const left = found?.valid ? undefined : await pgIndex(db.runner, def.name).catch(() => undefined);
+    if (left && !left.valid) await db.runner.query(`DROP INDEX CONCURRENTLY ${q(def.name)}`).catch(() => undefined);
     throw error;
   }
 }
@@ -198,18 +198,18 @@ function sameIndex(found: { table: string; unique: boolean; columns: string[] },
  * would), or its index, INVALID (built again by buildIndexConcurrently) or built but not yet attached
  * (attached now, when it is what this constraint needs).
  */
-async function addUniqueUsingIndex(queryRunner: QueryRunner, tableName: string, name: string, columns: string[]): Promise<void> {
-  const q = (n: string) => queryRunner.connection.driver.escape(n);
-  if (resumable(queryRunner) && (await pgConstraint(queryRunner, tableName, name))?.type === 'u') return;
-  const index = await pgIndex(queryRunner, name);
+async function addUniqueUsingIndex(db: MigrationContext, tableName: string, name: string, columns: string[]): Promise<void> {
+  const q = (n: string) => db.runner.connection.driver.escape(n);
+  if (resumable(db) && (await pgConstraint(db.runner, tableName, name))?.type === 'u') return;
+  const index = await pgIndex(db.runner, name);
   if (index?.valid && !index.constraint) {
     if (index.table !== tableName || !index.unique || index.columns.join(',') !== columns.join(',')) {
       throw new Error(`Cannot add the unique constraint ${name} on ${tableName}(${columns.join(', ')}): an index of that name is already there on ${index.table}(${index.columns.join(', ')})`);
     }
   } else {
-    await buildIndexConcurrently(queryRunner, tableName, { name, columns, unique: true });
+    await buildIndexConcurrently(db, tableName, { name, columns, unique: true });
   }
-  await queryRunner.query(`ALTER TABLE ${q(tableName)} ADD CONSTRAINT ${q(name)} UNIQUE USING INDEX ${q(name)}`);
+  await db.runner.query(`ALTER TABLE ${q(tableName)} ADD CONSTRAINT ${q(name)} UNIQUE USING INDEX ${q(name)}`);
 }
 
 /**
@@ -218,19 +218,19 @@ async function addUniqueUsingIndex(queryRunner: QueryRunner, tableName: string, 
  * NOT VALID key (which would go on checking new rows) is dropped again and the count of those rows is
  * the error.
  */
-async function addPostgresKeyNotValid(queryRunner: QueryRunner, key: KeyColumns, name: string): Promise<void> {
-  const q = (n: string) => queryRunner.connection.driver.escape(n);
-  const found = await pgConstraint(queryRunner, key.table, name);
-  if (found?.type === 'f' && found.validated && resumable(queryRunner)) return;
+async function addPostgresKeyNotValid(db: MigrationContext, key: KeyColumns, name: string): Promise<void> {
+  const q = (n: string) => db.runner.connection.driver.escape(n);
+  const found = await pgConstraint(db.runner, key.table, name);
+  if (found?.type === 'f' && found.validated && resumable(db)) return;
   // A validated key, when this is no rerun, is added again so that the server says it exists, as for the plain form.
   if (!found || found.type !== 'f' || found.validated) {
-    await queryRunner.query(`ALTER TABLE ${q(key.table)} ADD CONSTRAINT ${q(name)} ${referencesSql(queryRunner, key)} NOT VALID`);
+    await db.runner.query(`ALTER TABLE ${q(key.table)} ADD CONSTRAINT ${q(name)} ${referencesSql(db, key)} NOT VALID`);
   }
   try {
-    await queryRunner.query(`ALTER TABLE ${q(key.table)} VALIDATE CONSTRAINT ${q(name)}`);
+    await db.runner.query(`ALTER TABLE ${q(key.table)} VALIDATE CONSTRAINT ${q(name)}`);
   } catch (error) {
-    await queryRunner.query(`ALTER TABLE ${q(key.table)} DROP CONSTRAINT IF EXISTS ${q(name)}`).catch(() => undefined);
-    if ((error as { code?: string }).code === '23503') throw orphansError(key, await countOrphans(queryRunner, key));
+    await db.runner.query(`ALTER TABLE ${q(key.table)} DROP CONSTRAINT IF EXISTS ${q(name)}`).catch(() => undefined);
+    if ((error as { code?: string }).code === '23503') throw orphansError(key, await countOrphans(db.runner, key));
     throw error;
   }
 }

@@ -1,7 +1,7 @@
-import type { QueryRunner, TableForeignKey } from 'typeorm';
+import type { TableForeignKey } from 'typeorm';
+import type { MigrationContext } from '../context';
 import type { ColumnType } from '../../schema/model';
 import type { ServerDefault } from '../../schema/server-default';
-import { dialectOf } from '../backend';
 import { withTableChange } from '../cached-change';
 import { column, ColumnDef, tableColumn } from '../column';
 import type { IndexDef } from '../create-index';
@@ -20,50 +20,50 @@ import type { KitImpl } from './kit-impl';
  */
 export abstract class ServerKit implements KitImpl {
   /** Sends one ALTER TABLE the kit wrote itself (MySQL: in its least blocking form). */
-  protected abstract alter(queryRunner: QueryRunner, statement: string): Promise<void>;
+  protected abstract alter(db: MigrationContext, statement: string): Promise<void>;
 
-  async addColumn(queryRunner: QueryRunner, tableName: string, def: ColumnDef): Promise<void> {
-    const table = await freshTable(queryRunner, tableName);
+  async addColumn(db: MigrationContext, tableName: string, def: ColumnDef): Promise<void> {
+    const table = await freshTable(db.runner, tableName);
     // Added by an interrupted run of this revision (see resumable.ts).
-    if (resumable(queryRunner) && table.findColumnByName(def.name)) return;
+    if (resumable(db) && table.findColumnByName(def.name)) return;
     // MySQL: INSTANT (mysql-algorithm.ts).
-    await withOnlineAlters(queryRunner, () => queryRunner.addColumn(table, tableColumn(dialectOf(queryRunner), def)));
+    await withOnlineAlters(db, () => db.runner.addColumn(table, tableColumn(db.dialect, def)));
   }
 
-  async dropColumn(queryRunner: QueryRunner, tableName: string, columnName: string): Promise<void> {
-    const table = await freshTable(queryRunner, tableName);
+  async dropColumn(db: MigrationContext, tableName: string, columnName: string): Promise<void> {
+    const table = await freshTable(db.runner, tableName);
     // Dropped by an interrupted run of this revision (see resumable.ts).
-    if (resumable(queryRunner) && !table.findColumnByName(columnName)) return;
+    if (resumable(db) && !table.findColumnByName(columnName)) return;
     // MySQL: INSTANT (mysql-algorithm.ts).
-    await withOnlineAlters(queryRunner, () => queryRunner.dropColumn(table, columnName));
+    await withOnlineAlters(db, () => db.runner.dropColumn(table, columnName));
   }
 
-  renameColumn(queryRunner: QueryRunner, statement: string): Promise<void> {
-    return this.alter(queryRunner, statement);
+  renameColumn(db: MigrationContext, statement: string): Promise<void> {
+    return this.alter(db, statement);
   }
 
   /**
    * TypeORM's changeColumn, told that the column currently is `existingType` with the opposite
    * nullability: it then sees a nullability change only (alter-column.ts says why).
    */
-  async alterColumnNullability(queryRunner: QueryRunner, tableName: string, columnName: string, existingType: ColumnType, nullable: boolean): Promise<void> {
-    const dialect = dialectOf(queryRunner);
+  async alterColumnNullability(db: MigrationContext, tableName: string, columnName: string, existingType: ColumnType, nullable: boolean): Promise<void> {
+    const dialect = db.dialect;
     const claimedOld = tableColumn(dialect, column(columnName, existingType, { nullable: !nullable }));
     const wanted = tableColumn(dialect, column(columnName, existingType, { nullable }));
-    const table = await freshTable(queryRunner, tableName);
-    await withOnlineAlters(queryRunner, () => queryRunner.changeColumn(table, claimedOld, wanted));
+    const table = await freshTable(db.runner, tableName);
+    await withOnlineAlters(db, () => db.runner.changeColumn(table, claimedOld, wanted));
   }
 
   /** The stored values are converted, never dropped (TypeORM's changeColumn would drop and re-add the column). */
-  async alterColumnType(queryRunner: QueryRunner, tableName: string, columnName: string, types: { from: ColumnType; to: ColumnType; nullable: boolean }): Promise<void> {
-    const newColumn = tableColumn(dialectOf(queryRunner), column(columnName, types.to, { nullable: types.nullable }));
-    const driver = queryRunner.connection.driver;
+  async alterColumnType(db: MigrationContext, tableName: string, columnName: string, types: { from: ColumnType; to: ColumnType; nullable: boolean }): Promise<void> {
+    const newColumn = tableColumn(db.dialect, column(columnName, types.to, { nullable: types.nullable }));
+    const driver = db.runner.connection.driver;
     await withTableChange(
-      queryRunner,
+      db.runner,
       tableName,
       async (table) => {
         if (!table.findColumnByName(columnName)) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
-        await this.changeType(queryRunner, driver.escape(tableName), driver.escape(columnName), driver.createFullType(newColumn), types.nullable);
+        await this.changeType(db, driver.escape(tableName), driver.escape(columnName), driver.createFullType(newColumn), types.nullable);
       },
       (changed) => {
         const target = changed.findColumnByName(columnName);
@@ -76,17 +76,17 @@ export abstract class ServerKit implements KitImpl {
   }
 
   /** The one statement that changes the column's type; `table` and `column` are quoted. */
-  protected abstract changeType(queryRunner: QueryRunner, table: string, column: string, fullType: string, nullable: boolean): Promise<void>;
+  protected abstract changeType(db: MigrationContext, table: string, column: string, fullType: string, nullable: boolean): Promise<void>;
 
-  async alterColumnDefault(queryRunner: QueryRunner, tableName: string, columnName: string, value: ServerDefault | null): Promise<void> {
-    const sql = value === null ? undefined : dialectOf(queryRunner).defaultSql(value);
-    const q = (name: string) => queryRunner.connection.driver.escape(name);
+  async alterColumnDefault(db: MigrationContext, tableName: string, columnName: string, value: ServerDefault | null): Promise<void> {
+    const sql = value === null ? undefined : db.dialect.defaultSql(value);
+    const q = (name: string) => db.runner.connection.driver.escape(name);
     await withTableChange(
-      queryRunner,
+      db.runner,
       tableName,
       async (table) => {
         if (!table.findColumnByName(columnName)) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
-        await this.alter(queryRunner, `ALTER TABLE ${q(tableName)} ALTER COLUMN ${q(columnName)} ${sql === undefined ? 'DROP DEFAULT' : `SET DEFAULT ${sql}`}`);
+        await this.alter(db, `ALTER TABLE ${q(tableName)} ALTER COLUMN ${q(columnName)} ${sql === undefined ? 'DROP DEFAULT' : `SET DEFAULT ${sql}`}`);
       },
       (changed) => {
         const target = changed.findColumnByName(columnName);
@@ -95,28 +95,28 @@ export abstract class ServerKit implements KitImpl {
     );
   }
 
-  abstract createIndex(queryRunner: QueryRunner, tableName: string, def: IndexDef): Promise<void>;
-  abstract dropIndex(queryRunner: QueryRunner, tableName: string, name: string): Promise<void>;
+  abstract createIndex(db: MigrationContext, tableName: string, def: IndexDef): Promise<void>;
+  abstract dropIndex(db: MigrationContext, tableName: string, name: string): Promise<void>;
 
-  async hasIndex(queryRunner: QueryRunner, tableName: string, name: string): Promise<boolean> {
-    return (await freshTable(queryRunner, tableName)).indices.some((i) => i.name === name);
+  async hasIndex(db: MigrationContext, tableName: string, name: string): Promise<boolean> {
+    return (await freshTable(db.runner, tableName)).indices.some((i) => i.name === name);
   }
 
-  abstract addUnique(queryRunner: QueryRunner, tableName: string, def: UniqueDef): Promise<void>;
-  abstract dropUnique(queryRunner: QueryRunner, tableName: string, def: UniqueDef, matches: (u: { name?: string; columnNames: string[] }) => boolean): Promise<void>;
-  abstract addForeignKey(queryRunner: QueryRunner, tableName: string, def: ForeignKeyDef): Promise<void>;
+  abstract addUnique(db: MigrationContext, tableName: string, def: UniqueDef): Promise<void>;
+  abstract dropUnique(db: MigrationContext, tableName: string, def: UniqueDef, matches: (u: { name?: string; columnNames: string[] }) => boolean): Promise<void>;
+  abstract addForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void>;
 
-  async dropForeignKey(queryRunner: QueryRunner, tableName: string, def: ForeignKeyDef): Promise<void> {
-    const fk = (await freshTable(queryRunner, tableName)).foreignKeys.find(matchingForeignKey(def));
+  async dropForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void> {
+    const fk = (await freshTable(db.runner, tableName)).foreignKeys.find(matchingForeignKey(def));
     // Dropped by an interrupted run of this revision (see resumable.ts); its index may still be there.
-    if (!fk && !resumable(queryRunner)) throw missingForeignKey(tableName, def);
+    if (!fk && !resumable(db)) throw missingForeignKey(tableName, def);
     if (!fk) return;
     // MySQL: DROP FOREIGN KEY is INSTANT (mysql-algorithm.ts); PostgreSQL drops it at once.
-    await withOnlineAlters(queryRunner, () =>
+    await withOnlineAlters(db, () =>
       withTableChange(
-        queryRunner,
+        db.runner,
         tableName,
-        (t) => queryRunner.dropForeignKey(t, fk.name as string),
+        (t) => db.runner.dropForeignKey(t, fk.name as string),
         (t) => t.removeForeignKey(t.foreignKeys.find((k) => k.name === fk.name) as TableForeignKey),
       ),
     );

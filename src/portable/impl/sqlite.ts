@@ -1,7 +1,7 @@
-import type { QueryRunner, Table } from 'typeorm';
+import type { Table } from 'typeorm';
+import type { MigrationContext } from '../context';
 import type { ColumnType } from '../../schema/model';
 import { isConstantDefault, ServerDefault } from '../../schema/server-default';
-import { dialectOf } from '../backend';
 import { withTableChange } from '../cached-change';
 import { column, ColumnDef, tableColumn } from '../column';
 import type { IndexDef } from '../create-index';
@@ -26,33 +26,33 @@ class SqliteKit implements KitImpl {
    * default, which SQLite refuses to add in place: then it is the rebuild, in which the existing rows
    * get the default.
    */
-  async addColumn(queryRunner: QueryRunner, tableName: string, def: ColumnDef): Promise<void> {
-    const column = tableColumn(dialectOf(queryRunner), def);
+  async addColumn(db: MigrationContext, tableName: string, def: ColumnDef): Promise<void> {
+    const column = tableColumn(db.dialect, def);
     if (!def.nullable && !isConstantDefault(def.default)) {
-      await withSqliteForeignKeysOff(queryRunner, tableName, async () =>
-        queryRunner.addColumn(await sqliteTableForRebuild(queryRunner, tableName), column),
+      await withSqliteForeignKeysOff(db.runner, tableName, async () =>
+        db.runner.addColumn(await sqliteTableForRebuild(db.runner, tableName), column),
       );
       return;
     }
-    const driver = queryRunner.connection.driver;
+    const driver = db.runner.connection.driver;
     // The runner's table cache learns it, as from its own addColumn (an offline run has no other source).
     await withTableChange(
-      queryRunner,
+      db.runner,
       tableName,
       async () => {
-        await queryRunner.query(`ALTER TABLE ${driver.escape(tableName)} ADD COLUMN ${driver.escape(def.name)} ${driver.createFullType(column)}${columnClauses(column)}`);
+        await db.runner.query(`ALTER TABLE ${driver.escape(tableName)} ADD COLUMN ${driver.escape(def.name)} ${driver.createFullType(column)}${columnClauses(column)}`);
       },
       (changed) => changed.addColumn(column),
     );
   }
 
-  async dropColumn(queryRunner: QueryRunner, tableName: string, columnName: string): Promise<void> {
-    const driver = queryRunner.connection.driver;
+  async dropColumn(db: MigrationContext, tableName: string, columnName: string): Promise<void> {
+    const driver = db.runner.connection.driver;
     await withTableChange(
-      queryRunner,
+      db.runner,
       tableName,
       async () => {
-        await queryRunner.query(`ALTER TABLE ${driver.escape(tableName)} DROP COLUMN ${driver.escape(columnName)}`);
+        await db.runner.query(`ALTER TABLE ${driver.escape(tableName)} DROP COLUMN ${driver.escape(columnName)}`);
       },
       (changed) => {
         changed.columns = changed.columns.filter((c) => c.name !== columnName);
@@ -60,66 +60,66 @@ class SqliteKit implements KitImpl {
     );
   }
 
-  async renameColumn(queryRunner: QueryRunner, statement: string): Promise<void> {
-    await queryRunner.query(statement);
+  async renameColumn(db: MigrationContext, statement: string): Promise<void> {
+    await db.runner.query(statement);
   }
 
   /** The table rebuilt with the column declared as `existing_type` with the new nullability, as on MySQL. */
-  async alterColumnNullability(queryRunner: QueryRunner, tableName: string, columnName: string, existingType: ColumnType, nullable: boolean): Promise<void> {
-    const dialect = dialectOf(queryRunner);
+  async alterColumnNullability(db: MigrationContext, tableName: string, columnName: string, existingType: ColumnType, nullable: boolean): Promise<void> {
+    const dialect = db.dialect;
     const claimedOld = tableColumn(dialect, column(columnName, existingType, { nullable: !nullable }));
     const wanted = tableColumn(dialect, column(columnName, existingType, { nullable }));
-    await withSqliteForeignKeysOff(queryRunner, tableName, async () =>
-      queryRunner.changeColumn(await sqliteTableForRebuild(queryRunner, tableName), claimedOld, wanted),
+    await withSqliteForeignKeysOff(db.runner, tableName, async () =>
+      db.runner.changeColumn(await sqliteTableForRebuild(db.runner, tableName), claimedOld, wanted),
     );
   }
 
   /** The table rebuilt with the new declared type, keeping its rows. */
-  async alterColumnType(queryRunner: QueryRunner, tableName: string, columnName: string, types: { from: ColumnType; to: ColumnType; nullable: boolean }): Promise<void> {
-    const newColumn = tableColumn(dialectOf(queryRunner), column(columnName, types.to, { nullable: types.nullable }));
-    await withSqliteForeignKeysOff(queryRunner, tableName, async () => {
-      const table = await sqliteTableForRebuild(queryRunner, tableName);
+  async alterColumnType(db: MigrationContext, tableName: string, columnName: string, types: { from: ColumnType; to: ColumnType; nullable: boolean }): Promise<void> {
+    const newColumn = tableColumn(db.dialect, column(columnName, types.to, { nullable: types.nullable }));
+    await withSqliteForeignKeysOff(db.runner, tableName, async () => {
+      const table = await sqliteTableForRebuild(db.runner, tableName);
       const existing = table.columns.find((c) => c.name === columnName);
       if (!existing) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
       newColumn.isPrimary = existing.isPrimary;
-      await queryRunner.changeColumn(table, existing, newColumn);
+      await db.runner.changeColumn(table, existing, newColumn);
     });
   }
 
   /** A default cannot change in place: the table is rebuilt with it, as for any column change. */
-  async alterColumnDefault(queryRunner: QueryRunner, tableName: string, columnName: string, value: ServerDefault | null): Promise<void> {
-    const sql = value === null ? undefined : dialectOf(queryRunner).defaultSql(value);
-    await withSqliteForeignKeysOff(queryRunner, tableName, async () => {
-      const table = await sqliteTableForRebuild(queryRunner, tableName);
+  async alterColumnDefault(db: MigrationContext, tableName: string, columnName: string, value: ServerDefault | null): Promise<void> {
+    const sql = value === null ? undefined : db.dialect.defaultSql(value);
+    await withSqliteForeignKeysOff(db.runner, tableName, async () => {
+      const table = await sqliteTableForRebuild(db.runner, tableName);
       const old = table.findColumnByName(columnName);
       if (!old) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
       const changed = old.clone();
       changed.default = sql;
-      await queryRunner.changeColumn(table, old, changed);
+      await db.runner.changeColumn(table, old, changed);
     });
   }
 
-  async createIndex(queryRunner: QueryRunner, tableName: string, def: IndexDef): Promise<void> {
+  async createIndex(db: MigrationContext, tableName: string, def: IndexDef): Promise<void> {
     const index = () => new (typeorm().TableIndex)({ name: def.name, columnNames: def.columns, isUnique: def.unique === true });
     return withTableChange(
-      queryRunner,
+      db.runner,
       tableName,
-      (table) => queryRunner.createIndex(table, index()),
+      (table) => db.runner.createIndex(table, index()),
       (table: Table) => {
         if (!table.indices.some((i) => i.name === def.name)) table.addIndex(index());
       },
     );
   }
 
-  async hasIndex(queryRunner: QueryRunner, tableName: string, name: string): Promise<boolean> {
-    return (await freshTable(queryRunner, tableName)).indices.some((i) => i.name === name);
+  async hasIndex(db: MigrationContext, tableName: string, name: string): Promise<boolean> {
+    return (await freshTable(db.runner, tableName)).indices.some((i) => i.name === name);
   }
 
-  async dropIndex(queryRunner: QueryRunner, tableName: string, name: string): Promise<void> {
+  async dropIndex(db: MigrationContext, tableName: string, name: string): Promise<void> {
     return withTableChange(
-      queryRunner,
+      db.runner,
       tableName,
-      (table) => queryRunner.dropIndex(table, name),
+      (table) => db.runner.dropIndex(table, name),
       (table: Table) => {
         const found = table.indices.find((i) => i.name === name);
         if (found) table.removeIndex(found);
@@ -127,34 +127,34 @@ class SqliteKit implements KitImpl {
     );
   }
 
-  async addUnique(queryRunner: QueryRunner, tableName: string, def: UniqueDef): Promise<void> {
+  async addUnique(db: MigrationContext, tableName: string, def: UniqueDef): Promise<void> {
     const unique = new (typeorm().TableUnique)({ name: def.name, columnNames: def.columns });
-    await withSqliteForeignKeysOff(queryRunner, tableName, async () =>
-      queryRunner.createUniqueConstraint(await sqliteTableForRebuild(queryRunner, tableName), unique),
+    await withSqliteForeignKeysOff(db.runner, tableName, async () =>
+      db.runner.createUniqueConstraint(await sqliteTableForRebuild(db.runner, tableName), unique),
     );
   }
 
-  async dropUnique(queryRunner: QueryRunner, tableName: string, def: UniqueDef, matches: (u: { name?: string; columnNames: string[] }) => boolean): Promise<void> {
-    await withSqliteForeignKeysOff(queryRunner, tableName, async () => {
-      const table = await sqliteTableForRebuild(queryRunner, tableName);
+  async dropUnique(db: MigrationContext, tableName: string, def: UniqueDef, matches: (u: { name?: string; columnNames: string[] }) => boolean): Promise<void> {
+    await withSqliteForeignKeysOff(db.runner, tableName, async () => {
+      const table = await sqliteTableForRebuild(db.runner, tableName);
       const unique = table.uniques.find(matches);
       if (!unique) throw new Error(`Table "${tableName}" has no unique constraint on (${def.columns.join(', ')})`);
-      await queryRunner.dropUniqueConstraint(table, unique);
+      await db.runner.dropUniqueConstraint(table, unique);
     });
   }
 
-  async addForeignKey(queryRunner: QueryRunner, tableName: string, def: ForeignKeyDef): Promise<void> {
+  async addForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void> {
     const { key } = foreignKeyOf(tableName, def);
-    const name = dialectOf(queryRunner).foreignKeyName(tableName, def.columns, 1);
-    await withSqliteForeignKeysOff(queryRunner, tableName, async () => queryRunner.createForeignKey(await sqliteTableForRebuild(queryRunner, tableName), key(name)));
+    const name = db.dialect.foreignKeyName(tableName, def.columns, 1);
+    await withSqliteForeignKeysOff(db.runner, tableName, async () => db.runner.createForeignKey(await sqliteTableForRebuild(db.runner, tableName), key(name)));
   }
 
-  async dropForeignKey(queryRunner: QueryRunner, tableName: string, def: ForeignKeyDef): Promise<void> {
-    await withSqliteForeignKeysOff(queryRunner, tableName, async () => {
-      const table = await sqliteTableForRebuild(queryRunner, tableName);
+  async dropForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void> {
+    await withSqliteForeignKeysOff(db.runner, tableName, async () => {
+      const table = await sqliteTableForRebuild(db.runner, tableName);
       const fk = table.foreignKeys.find(matchingForeignKey(def));
       if (!fk) throw missingForeignKey(tableName, def);
-      await queryRunner.dropForeignKey(table, fk);
+      await db.runner.dropForeignKey(table, fk);
     });
   }
 }
