@@ -1,5 +1,4 @@
 import type { MigrationContext } from './context';
-import { isOffline, writesScript } from './offline';
 
 /**
  * Some steps must not run inside the revision's transaction: PostgreSQL refuses CREATE INDEX
@@ -14,35 +13,24 @@ export interface TransactionControl {
 }
 
 /**
- * Runs `work` outside the revision's transaction. Offline scripts get COMMIT and BEGIN around its
- * statements where the script runs in a transaction (PostgreSQL, SQLite); the plan's recording of a
- * run gets what the run does, from the control it is lent as a run is. Without a runtime (a kit
+ * Runs `work` outside the revision's transaction, through the control the runtime lent (a run's; a
+ * script's, COMMIT and BEGIN around it; the plan's recording, what the run does). Without one (a kit
  * function called on a bare runner) `work` just runs.
  */
 export async function outsideTransaction<T>(db: MigrationContext, work: () => Promise<T>): Promise<T> {
-  if (writesScript(db)) {
-    const transactional = db.dialect.transactionalDdl;
-    if (transactional) await db.runner.query('COMMIT');
-    const result = await work();
-    if (transactional) await db.runner.query('BEGIN');
-    return result;
-  }
   if (!db.transactions) return work();
   db.committedPart = true;
   return db.transactions.outside(work);
 }
 
 /**
- * Whether outsideTransaction really runs `work` outside any transaction: in an offline script (which
- * gets COMMIT and BEGIN around it), with the runtime's control, or on a runner with no transaction
- * open. A kit function called inside a transaction that nobody lent it a way out of cannot use the
+ * Whether outsideTransaction really runs `work` outside any transaction: with a control lent, or on
+ * a runner with no transaction open. A kit function called inside a transaction that nobody lent it a way out of cannot use the
  * forms PostgreSQL refuses there (CREATE INDEX CONCURRENTLY) or that only help across transactions
  * (NOT VALID, then VALIDATE): it uses the plain form, as before.
  */
 export function canRunOutsideTransaction(db: MigrationContext): boolean {
-  if (isOffline(db)) return true;
-  if (db.transactions) return true;
-  return !db.runner.isTransactionActive;
+  return db.transactions !== undefined || !db.runner.isTransactionActive;
 }
 
 /**

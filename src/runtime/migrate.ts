@@ -9,6 +9,7 @@ import { RevisionChain } from '../script/chain';
 import { checkKnown, downgradeSteps, resolveTarget, Step, stepLabel, upgradeSteps } from '../script/plan';
 import { Heads, sameHeads, versionText, versionValue } from '../script/heads';
 import { MigrationLockWaits } from './lock-waits';
+import { applyRevision } from './apply-revision';
 import { PartialRevisionNote } from './partial-revision';
 import { runGuardFor, whileHolding } from './run-guard';
 import { preflight } from './preflight';
@@ -86,25 +87,17 @@ export async function migrate(
     const guard = runGuardFor(runner, session, direction);
     return whileHolding(guard, async () => {
       const partial = new PartialRevisionNote(runner, dialect);
-      /** The revision now running, and whether its note is on alembic_version. */
-      let running: { id: string; noted: boolean } | undefined;
       /** Told when a step outside the transaction has committed the revisions before it. */
       let onOutsideCommit = () => {};
       // What the revisions are handed: the runner, and the way out of their transaction, the progress
       // listener and the cluster's write-set limit this run lends them.
       const db = migrationContext(runner, {
-        transactions: {
-          outside: async (work) => {
-            if (running && !running.noted) {
-              await partial.write(running.id); // committed by the step's COMMIT, with what came before it
-              running.noted = true;
-            }
-            return guard.outside(() => {
-              onOutsideCommit();
-              return work();
-            });
-          },
-        },
+        transactions: partial.transactions((work) =>
+          guard.outside(() => {
+            onOutsideCommit();
+            return work();
+          }),
+        ),
         onProgress: options.onProgress,
         rowsPerTransaction: session.galera && rowsPerTransaction(session.galera),
       }, dialect);
@@ -212,14 +205,10 @@ export async function migrate(
                 if (!announced.has(label)) log.info(`Running ${label}, ${step.revision.message}`);
                 announced.add(label);
                 const noted = (await partial.read()) === step.revision.id;
-                if (noted && !(running?.id === step.revision.id && running.noted)) {
+                if (noted && !partial.leftByThisRun(step.revision.id)) {
                   log.warning(`${label}: an interrupted run committed part of this revision; resuming it, skipping what is done`);
                 }
-                running = { id: step.revision.id, noted };
-                db.committedPart = noted;
-                await (step.direction === 'up' ? step.revision.up(db) : step.revision.down(db));
-                if (running.noted) await partial.clear();
-                await versions.apply(step.changes);
+                await applyRevision(db, step, partial, versions, noted);
                 version = step.after;
                 uncommitted.push({ step, finished: performance.now() });
               }

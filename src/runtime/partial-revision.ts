@@ -1,5 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { Dialect } from '../dialect';
+import type { TransactionControl } from '../portable/outside-transaction';
 import { VERSION_TABLE } from './version-table';
 
 /**
@@ -27,6 +28,40 @@ export class PartialRevisionNote {
   }
 
   private readonly prefix = 'watcher-db-manage: partly applied revision ';
+
+  /** The revision now running, and whether the note on alembic_version names it. */
+  private running: { id: string; noted: boolean } | undefined;
+
+  /** A revision starts; `noted` when an interrupted run's note already names it. */
+  starts(revision: string, noted: boolean): void {
+    this.running = { id: revision, noted };
+  }
+
+  /** Whether the note names `revision` because this run left it (a retry of a revision that committed part of itself). */
+  leftByThisRun(revision: string): boolean {
+    return this.running?.id === revision && this.running.noted;
+  }
+
+  /**
+   * The way out of the revision's transaction the runtime lends the kit, through `stepOut`: the note
+   * is written first, so that the commit that ends the transaction commits it with what came before.
+   */
+  transactions(stepOut: <T>(work: () => Promise<T>) => Promise<T>): TransactionControl {
+    return {
+      outside: async (work) => {
+        if (this.running && !this.running.noted) {
+          await this.write(this.running.id);
+          this.running.noted = true;
+        }
+        return stepOut(work);
+      },
+    };
+  }
+
+  /** The running revision's work is done: its last transaction removes the note, if it left one. */
+  async finished(): Promise<void> {
+    if (this.running?.noted) await this.clear();
+  }
 
   /** The revision an interrupted run left partly applied, if any. */
   async read(): Promise<string | undefined> {

@@ -1,4 +1,4 @@
-import type { Table } from 'typeorm';
+import type { QueryRunner, Table } from 'typeorm';
 import { dataSourceOptions } from '../connection/data-source-options';
 import { loadTypeorm } from '../connection/typeorm-load';
 import type { SqlExecutor } from '../connection/sql-executor';
@@ -12,8 +12,9 @@ import { revisionsBelow, Step, stepLabel } from '../script/plan';
 import type { LockPolicy } from '../connection/lock-policy';
 import type { Logger } from '../log';
 import { MigrationLockWaits } from './lock-waits';
+import { applyRevision } from './apply-revision';
 import { PartialRevisionNote } from './partial-revision';
-import { MigrationContext, migrationContext } from '../portable/context';
+import { migrationContext } from '../portable/context';
 import type { Heads } from '../script/heads';
 
 /** One statement a run would send, with the schema it was rendered against. */
@@ -110,8 +111,17 @@ export async function recordSteps(
     },
   ]);
   // The version table reads whether it exists before writing: here it does (or is created first).
+  // What it sends is the version's bookkeeping, not the revision's.
   const versionSql: SqlExecutor = {
-    query: async (sql: string, parameters?: unknown[]) => (/^\s*SELECT\b/i.test(sql) ? [{ exists: 1 }] : offline.runner.query(sql, parameters)),
+    query: async (sql: string, parameters?: unknown[]) => {
+      if (/^\s*SELECT\b/i.test(sql)) return [{ exists: 1 }];
+      version = true;
+      try {
+        return await offline.runner.query(sql, parameters);
+      } finally {
+        version = false;
+      }
+    },
   };
   const versions = new VersionTable(versionSql, dialect);
 
@@ -119,26 +129,10 @@ export async function recordSteps(
   const waits = run && new MigrationLockWaits(offline.runner, dialect, offline.runner, run.lockPolicy, run.log);
   // A step outside the revision's transaction, as the run takes it (migrate.ts): the revision noted
   // as partly applied before the first one commits, the note removed by the revision's last transaction.
+  // A script steps out with COMMIT and BEGIN, and leaves no note: nobody resumes a script.
   const partial = new PartialRevisionNote(offline.runner, dialect);
-  let running: { id: string; noted: boolean } | undefined;
-  const db: MigrationContext = run
-    ? migrationContext(offline.runner, {
-        offline: 'run',
-        transactions: {
-          outside: async (work) => {
-            if (running && !running.noted) {
-              await partial.write(running.id);
-              running.noted = true;
-            }
-            const transactional = dialect.transactionalDdl;
-            if (transactional) await offline.runner.query('COMMIT');
-            const result = await work();
-            if (transactional) await offline.runner.query('BEGIN');
-            return result;
-          },
-        },
-      }, dialect)
-    : migrationContext(offline.runner, { offline: 'script' }, dialect);
+  const stepOut = <T>(work: () => Promise<T>) => scriptStepOut(offline.runner, dialect, work);
+  const db = migrationContext(offline.runner, { offline: run ? 'run' : 'script', transactions: run ? partial.transactions(stepOut) : { outside: stepOut } }, dialect);
   const out: RecordedStep[] = [];
   offline.recording = true;
   try {
@@ -148,17 +142,12 @@ export async function recordSteps(
       // A run holds a revision and its version row in one transaction where DDL is transactional.
       offline.inTransaction(Boolean(run) && dialect.transactionalDdl);
       if (i === 0 && options.createVersionTable) {
-        version = creating = true;
+        creating = true;
         await versions.create();
-        version = creating = false;
+        creating = false;
       }
       waits?.beginRevision(stepLabel(step.direction === 'up' ? 'upgrade' : 'downgrade', step));
-      running = { id: step.revision.id, noted: false };
-      await (step.direction === 'up' ? step.revision.up(db) : step.revision.down(db));
-      if (running.noted) await partial.clear();
-      version = true;
-      await versions.apply(step.changes);
-      version = false;
+      await applyRevision(db, step, partial, versions);
       offline.inTransaction(false);
       waits?.transactionEnded();
       out.push({ step, statements: recorded });
@@ -167,4 +156,15 @@ export async function recordSteps(
     offline.recording = false;
   }
   return out;
+}
+
+/**
+ * How a recording steps out of the revision's transaction: a COMMIT before the step and a BEGIN after
+ * it, where the revision has a transaction to leave (PostgreSQL; MySQL's DDL commits itself).
+ */
+async function scriptStepOut<T>(runner: QueryRunner, dialect: Dialect, work: () => Promise<T>): Promise<T> {
+  if (dialect.transactionalDdl) await runner.query('COMMIT');
+  const result = await work();
+  if (dialect.transactionalDdl) await runner.query('BEGIN');
+  return result;
 }
