@@ -37,6 +37,22 @@ for (const backend of BACKENDS) {
       expect(dumpSchema(viaScript.url)).to.equal(dumpSchema(viaOnline.url));
     });
 
+    it('says, just before each statement the run sends in another form, what the run does there', async () => {
+      const url = (await dbs.empty(backend)).url;
+      const lines = script(url, 'upgrade').split('\n');
+      const before = (pattern: RegExp) => lines.flatMap((l, i) => (pattern.test(l) ? [lines[i - 1]] : []));
+      // MariaDB: each ALTER TABLE of the revisions, and no other statement, follows the forms the run tries.
+      const forms = /^-- The run adds ALGORITHM=INSTANT, else INPLACE with LOCK=NONE, else COPY with LOCK=SHARED/;
+      const alters = before(/^ALTER TABLE /);
+      expect(alters).to.not.be.empty;
+      if (backend === 'mysql') for (const line of alters) expect(line).to.match(forms);
+      else expect(lines.filter((l) => forms.test(l))).to.deep.equal([]);
+      expect(lines.filter((l, i) => forms.test(l) && !/^ALTER TABLE /.test(lines[i + 1]))).to.deep.equal([]);
+      // a86240e89a29's naming, which the run sends per range of keys.
+      expect(before(/^UPDATE audits\b/)).to.have.length(1);
+      expect(before(/^UPDATE audits\b/)[0]).to.match(/^-- The run sends the UPDATE below once per range of 10000 keys/);
+    });
+
     it('covers a FROM:TO range and a downgrade, version updates included', async () => {
       const viaScript = await dbs.empty(backend);
       const viaOnline = await dbs.empty(backend);

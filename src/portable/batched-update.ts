@@ -1,5 +1,5 @@
 import type { MigrationContext } from './context';
-import { EACH_RANGE, isOffline, writesScript } from './offline';
+import { EACH_RANGE, isOffline, noteInScript, writesScript } from './offline';
 import { outsideTransaction } from './outside-transaction';
 import { reportProgress } from './progress';
 
@@ -67,8 +67,11 @@ export async function batchedUpdate(db: MigrationContext, def: BatchedUpdateDef)
     const range = `${def.table}.${key} >= ${p(1)} AND ${def.table}.${key} <= ${p(2)} AND `;
     if (isOffline(db)) {
       // A script gets the whole change in one statement; the plan, the statement the run sends per range.
-      if (writesScript(db)) await db.runner.query(update(''));
-      else await db.runner.query(update(range), EACH_RANGE as unknown[]);
+      if (writesScript(db)) {
+        const each = dialect.hasRunLock ? 'each committed on its own' : "all in the revision's transaction";
+        await noteInScript(db, `The run sends the UPDATE below once per range of ${width} keys (fewer on a Galera cluster), ${each}, so that no row lock is held for long; a script sends it once, for every row.`);
+        await db.runner.query(update(''));
+      } else await db.runner.query(update(range), EACH_RANGE as unknown[]);
       return 0;
     }
     return dialect.withoutJit(db.runner, async () => {

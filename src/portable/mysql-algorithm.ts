@@ -1,5 +1,5 @@
 import type { MigrationContext } from './context';
-import { writesScript } from './offline';
+import { noteInScript, writesScript } from './offline';
 import { Send, Stage, withStages } from '../connection/statement-stages';
 
 /*
@@ -53,7 +53,12 @@ export async function alterTableOnline(db: MigrationContext, statement: string):
  * TypeORM's own. Other statements, other backends and offline scripts pass unchanged; the plan's
  * recording of the run gets the forms the run sends, its reading of the server refusing them.
  */
-export function withOnlineAlters<T>(db: MigrationContext, work: () => Promise<T>): Promise<T> {
-  if (!db.dialect.hasAlterAlgorithms || writesScript(db)) return work();
-  return withStages(db.runner, [onlineAlterForms], work);
+export async function withOnlineAlters<T>(db: MigrationContext, work: () => Promise<T>): Promise<T> {
+  if (!db.dialect.hasAlterAlgorithms) return work();
+  if (!writesScript(db)) return withStages(db.runner, [onlineAlterForms], work);
+  await noteInScript(db, SCRIPT_FORMS);
+  return work();
 }
+
+const SCRIPT_FORMS =
+  'The run adds ALGORITHM=INSTANT, else INPLACE with LOCK=NONE, else COPY with LOCK=SHARED: the first the server accepts; here the server picks.';

@@ -26,3 +26,15 @@ export function writesScript(db: MigrationContext): boolean {
  * range's bounds. Passed to `query` as the statement's parameters, so it travels with the statement.
  */
 export const EACH_RANGE: readonly unknown[] = Object.freeze([]);
+
+/** The parameters of a note for a script's reader (noteInScript): recorded as a comment, never sent. */
+export const SCRIPT_NOTE: readonly unknown[] = Object.freeze([]);
+
+/**
+ * In a script, a comment just before the statements that follow, saying what the run does there that
+ * a script cannot (answer a refusal, commit range by range, count rows): the script differs from the
+ * run only where it says so. The run and its plan get nothing.
+ */
+export async function noteInScript(db: MigrationContext, text: string): Promise<void> {
+  if (writesScript(db)) await db.runner.query(text, SCRIPT_NOTE as unknown[]);
+}

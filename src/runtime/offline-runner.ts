@@ -1,6 +1,6 @@
 import type { DataSource, QueryRunner, Table } from 'typeorm';
 import type { Dialect } from '../dialect';
-import { EACH_RANGE } from '../portable/offline';
+import { EACH_RANGE, SCRIPT_NOTE } from '../portable/offline';
 import { routeThrough } from '../connection/statement-stages';
 
 /**
@@ -14,7 +14,7 @@ export interface OfflineRunner {
   runner: QueryRunner;
   /** Statements are kept only while recording is on. */
   recording: boolean;
-  statements: { sql: string; eachRange?: true }[];
+  statements: { sql: string; eachRange?: true; note?: true }[];
   /** Whether the statements that follow are in the revision's transaction, as they are in a run (for its stages). */
   inTransaction(open: boolean): void;
   /** Starts from these tables (the live database's, as a run finds them) instead of an empty schema. */
@@ -50,6 +50,10 @@ export function createOfflineRunner(dataSource: DataSource, dialect: Dialect): O
   routeThrough(runner, [
     () => async (sql, parameters) => {
       const text = sql.trim();
+      if (parameters === SCRIPT_NOTE) {
+        if (state.recording) state.statements.push({ sql: text, note: true });
+        return [];
+      }
       // The transaction a recorded COMMIT ... BEGIN steps out of (a step outside the transaction).
       if (/^(COMMIT|ROLLBACK)\b/i.test(text)) state.inTransaction(false);
       else if (/^(BEGIN|START\s+TRANSACTION)\b/i.test(text)) state.inTransaction(true);

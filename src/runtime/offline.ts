@@ -45,6 +45,7 @@ export async function offlineScript(
 
   const out: string[] = [];
   const emit = (sql: string) => out.push(`${sql};`);
+  const write = (s: { sql: string; note?: true }) => (s.note ? out.push(sqlComment(s.sql)) : emit(s.sql));
   dialect.lockWaitStatements(lockPolicy.timeoutSeconds).forEach(emit);
   if (dialect.scriptCannot) out.push(sqlComment(dialect.scriptCannot));
   dialect.scriptOpening().forEach(emit);
@@ -54,7 +55,7 @@ export async function offlineScript(
     // Comment lines whatever the message (or a hand-written id) holds: a line break in it must not
     // put the rest of it on a line of its own, where the client would run it as a statement.
     out.push('', sqlComment(`Running ${stepLabel(direction, step)}, ${step.revision.message}`));
-    statements.filter((s) => !s.createsVersionTable).forEach((s) => emit(s.sql));
+    statements.filter((s) => !s.createsVersionTable).forEach(write);
   }
   out.push('');
   dialect.scriptClosing().forEach(emit);

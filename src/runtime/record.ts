@@ -28,6 +28,8 @@ export interface RecordedStatement {
   createsVersionTable: boolean;
   /** Sent once per range of keys, the placeholders standing for each range's bounds (a batched data change). */
   eachRange?: true;
+  /** Not a statement: a script's comment on what the run does at this point that a script cannot (noteInScript). */
+  note?: true;
   /** The server would refuse it (a form of MariaDB's ALGORITHM= it cannot use): it changes nothing, the next form follows. */
   refused?: true;
 }
@@ -99,7 +101,7 @@ export async function recordSteps(
       const schema = offline.recording ? new Map((await self.loadTables()).map((t) => [t.name, t])) : new Map<string, Table>();
       const result = await send(sql, ...rest);
       for (const sent of offline.statements.slice(before)) {
-        const statement: RecordedStatement = { sql: sent.sql, schema, version, createsVersionTable: creating, ...(sent.eachRange ? { eachRange: true as const } : {}) };
+        const statement: RecordedStatement = { sql: sent.sql, schema, version, createsVersionTable: creating, ...(sent.eachRange ? { eachRange: true as const } : {}), ...(sent.note ? { note: true as const } : {}) };
         recorded.push(statement);
         const refusal = run?.answer(statement);
         if (refusal) {

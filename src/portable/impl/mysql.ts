@@ -6,7 +6,7 @@ import { foreignKeyOf, matchingForeignKey, referencesSql } from '../foreign-key'
 import { freshTable } from '../fresh-table';
 import { alterTableOnline } from '../mysql-algorithm';
 import { foreignKeyIndexName } from '../names';
-import { isOffline } from '../offline';
+import { noteInScript, writesScript } from '../offline';
 import { countOrphans, KeyColumns, orphansError } from '../orphans';
 import { resumable } from '../resumable';
 import type { ForeignKeyDef } from '../table';
@@ -89,7 +89,8 @@ class MysqlKit extends ServerKit {
     if (resumable(db) && current.foreignKeys.some(matchingForeignKey(def))) return;
     const name = db.dialect.foreignKeyName(tableName, def.columns, highestOrdinal(current) + 1);
     if (!hasIndexFor(current, def.columns)) await createIndex(db, tableName, { name: foreignKeyIndexName(def.columns), columns: def.columns });
-    if (isOffline(db)) {
+    if (writesScript(db)) {
+      await noteInScript(db, SCRIPT_KEY);
       await withTableChange(db.runner, tableName, (t) => db.runner.createForeignKey(t, key(name)), cache(name));
       return;
     }
@@ -109,12 +110,19 @@ class MysqlKit extends ServerKit {
 
 export const mysqlKit = new MysqlKit();
 
-/** MySQL: see addForeignKey. foreign_key_checks is the session's, put back as it was. */
+const SCRIPT_KEY =
+  'The run counts the rows this key would reject, adds it with foreign_key_checks = 0 (INSTANT: writes go on) and counts again; a script cannot count, so it sends the plain statement, which checks every row while writes to the table wait.';
+
+/**
+ * MySQL: see addForeignKey. foreign_key_checks is the session's, put back as it was. The plan's
+ * recording reads no rows: it counts none, and finds the checks on, as a session starts.
+ */
 async function addMysqlKeyUnchecked(db: MigrationContext, key: KeyColumns, name: string): Promise<void> {
   const q = (n: string) => db.runner.connection.driver.escape(n);
   const before = await countOrphans(db.runner, key);
   if (before > 0) throw orphansError(key, before);
-  const [{ checks }] = (await db.runner.query('SELECT @@SESSION.foreign_key_checks AS checks')) as { checks: number | string }[];
+  const [row] = (await db.runner.query('SELECT @@SESSION.foreign_key_checks AS checks')) as { checks: number | string }[];
+  const checks = row?.checks ?? 1;
   await db.runner.query('SET SESSION foreign_key_checks = 0');
   try {
     await alterTableOnline(db, `ALTER TABLE ${q(key.table)} ADD CONSTRAINT ${q(name)} ${referencesSql(db, key)}`);
