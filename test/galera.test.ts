@@ -263,6 +263,11 @@ describe('Galera cluster', function () {
         expect(settingAt, `${args.join(' ')}: ${r.stderr.slice(0, 2000)}`).to.be.at.least(0);
         expect(settingAt, args.join(' ')).to.be.below(firstRead);
       }
+      // The plan shows the setting, first, as the run's connection sends it first.
+      const plan = runCli(['--config-file', conf, 'downgrade', '--plan', '-1', '--json']);
+      expect(plan.status, plan.stderr).to.equal(0);
+      const [first] = (JSON.parse(plan.stdout) as { steps: { statements: { sql: string; kind: string }[] }[] }).steps[0].statements;
+      expect(first).to.include({ sql: 'SET SESSION wsrep_sync_wait = @@session.wsrep_sync_wait | 5', kind: 'session' });
     });
   });
 

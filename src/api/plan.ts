@@ -46,7 +46,11 @@ export async function plan(session: Session, chain: RevisionChain, direction: Di
       asTheRun: {
         liveTables: await liveTables(runner, dialect),
         searchSchema: (runner.connection.driver as { searchSchema?: string }).searchSchema,
-        lockPolicy: options.lockPolicy ?? DEFAULT_LOCK_POLICY, log, answer },
+        lockPolicy: options.lockPolicy ?? DEFAULT_LOCK_POLICY,
+        sessionStatements: session.sessionStatements,
+        log,
+        answer,
+      },
     });
     const classified = classifySteps(read, recorded);
     const rows = await estimateRows(runner, dialect, tablesToEstimate(classified));

@@ -36,6 +36,8 @@ export interface Session extends SessionBase {
   dataSource: DataSource;
   /** Applies the server's session settings to a connection of the pool (withRunner calls it). */
   prepareConnection(sql: SqlExecutor): Promise<void>;
+  /** Those settings' statements, which --plan shows first, as the run sends them first. */
+  readonly sessionStatements: readonly string[];
   close(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export async function openSession(url: string, options: OpenOptions = {}): Promi
     log,
     galera,
     prepareConnection: (sql) => applySessionSettings(galera, sql),
+    sessionStatements: sessionStatements(galera),
     close: () => (dataSource.isInitialized ? dataSource.destroy() : Promise.resolve()),
   };
 }
@@ -168,8 +171,11 @@ export async function openSideConnection(session: SessionBase): Promise<DriverCl
   }
 }
 
-/** Session settings every connection to this server needs (Galera's causal reads). */
+/** The session settings every connection to this server needs (Galera's causal reads). */
+function sessionStatements(galera: GaleraNode | undefined): readonly string[] {
+  return galera ? GALERA_SESSION_STATEMENTS : [];
+}
+
 async function applySessionSettings(galera: GaleraNode | undefined, sql: SqlExecutor): Promise<void> {
-  if (!galera) return;
-  for (const statement of GALERA_SESSION_STATEMENTS) await sql.query(statement);
+  for (const statement of sessionStatements(galera)) await sql.query(statement);
 }

@@ -49,6 +49,8 @@ export interface AsTheRun {
   /** The schema the connection's names resolve in (PostgreSQL), as the run's driver knows it. */
   searchSchema: string | undefined;
   lockPolicy: LockPolicy;
+  /** The connection's session settings (Session.sessionStatements), which a run's connection sends first. */
+  sessionStatements: readonly string[];
   log: Logger;
   answer(statement: RecordedStatement): Error | undefined;
 }
@@ -140,7 +142,10 @@ export async function recordSteps(
   try {
     for (const [i, step] of steps.entries()) {
       recorded = [];
-      if (i === 0 && waits) await waits.apply({ watch: false });
+      if (i === 0 && run) {
+        for (const statement of run.sessionStatements) await offline.runner.query(statement);
+        await waits?.apply({ watch: false });
+      }
       // A run holds a revision and its version row in one transaction where DDL is transactional.
       offline.inTransaction(Boolean(run) && dialect.transactionalDdl);
       if (i === 0 && options.createVersionTable) {
