@@ -5,7 +5,8 @@ import { classifySteps, planSteps, tablesToEstimate } from '../plan/build';
 import { loadStatementReader } from '../sql/reader';
 import { estimateRows } from '../plan/estimate-rows';
 import { RecordedStatement, recordSteps } from '../runtime/record';
-import { Classified, classifyInput } from '../sql/classify';
+import type { Classified } from '../sql/classify';
+import { refusal } from '../portable/mysql-algorithm';
 import { DEFAULT_LOCK_POLICY, LockPolicy } from '../connection/lock-policy';
 import type { Plan } from '../plan/types';
 import type { Direction } from '../runtime/migrate';
@@ -37,9 +38,9 @@ export async function plan(session: Session, chain: RevisionChain, direction: Di
     const reader = await loadStatementReader(runner, dialect.backend);
     const read = new Map<RecordedStatement, Classified>();
     const answer = (statement: RecordedStatement): Error | undefined => {
-      const classified = reader.classify(classifyInput(dialect.backend, statement.sql, statement.schema, statement.version));
+      const classified = reader.read(statement);
       read.set(statement, classified);
-      return classified.refused === undefined ? undefined : Object.assign(new Error(classified.refused), { errno: REFUSED_ERRNO });
+      return classified.refused === undefined ? undefined : refusal(classified.refused);
     };
     const recorded = await recordSteps(spec, dialect, chain, current, steps, {
       createVersionTable: !state.exists,
@@ -57,9 +58,6 @@ export async function plan(session: Session, chain: RevisionChain, direction: Di
     return { from: versionValue(current), to, steps: planSteps(classified, rows) };
   });
 }
-
-/** MariaDB's ER_ALTER_OPERATION_NOT_SUPPORTED_REASON, as the server gives it for a refused ALGORITHM= or LOCK=. */
-const REFUSED_ERRNO = 1846;
 
 /** The tables of the database as TypeORM loads them for a run (the connection's own only). */
 async function liveTables(runner: QueryRunner, dialect: Dialect): Promise<Table[]> {

@@ -1,5 +1,5 @@
-import type { Backend } from '../dialect/backend';
-import { Classified, Classifier, classifyInput, summarizeLocks } from '../sql/classify';
+import { Classified, summarizeLocks } from '../sql/classify';
+import type { StatementReader } from '../sql/reader';
 import type { RowEstimate } from './estimate-rows';
 import type { RecordedStatement, RecordedStep } from '../runtime/record';
 import type { PlanStatement, PlanStep } from './types';
@@ -52,9 +52,9 @@ export function classifySteps(read: ReadonlyMap<RecordedStatement, Classified>, 
 }
 
 /** The recorded statements read in run order, once each (for a recording made without its answers). */
-export function readInOrder(backend: Backend, reader: Classifier, steps: RecordedStep[]): Map<RecordedStatement, Classified> {
+export function readInOrder(reader: StatementReader, steps: RecordedStep[]): Map<RecordedStatement, Classified> {
   const read = new Map<RecordedStatement, Classified>();
-  for (const step of steps) for (const s of step.statements) read.set(s, reader.classify(classifyInput(backend, s.sql, s.schema, s.version)));
+  for (const step of steps) for (const s of step.statements) read.set(s, reader.read(s));
   return read;
 }
 

@@ -63,7 +63,7 @@ export async function dataLossOf(
     // Offline only: nothing was sent to the database. Not knowing is not "nothing is lost".
     return { drops: [], unknown: `the revisions could not be replayed offline to see their statements (${(error as Error).message})` };
   }
-  const classified = classifySteps(readInOrder(dialect.backend, await loadStatementReader(runner, dialect.backend), recorded), recorded);
+  const classified = classifySteps(readInOrder(await loadStatementReader(runner, dialect.backend), recorded), recorded);
   const counted = await countDroppedData(runner, dialect, plannedDrops(classified));
   return { drops: counted.filter((d) => d.rows > 0) };
 }

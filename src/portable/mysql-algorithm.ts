@@ -27,6 +27,11 @@ function refused(error: unknown): boolean {
   return REFUSED.has(Number((error as { errno?: unknown } | undefined)?.errno));
 }
 
+/** The error the server gives for a form it refuses (ER_ALTER_OPERATION_NOT_SUPPORTED_REASON), as the plan's reading answers it. */
+export function refusal(reason: string): Error {
+  return Object.assign(new Error(reason), { errno: 1846 });
+}
+
 async function firstAccepted(send: Send, statement: string, rest: unknown[]): Promise<unknown> {
   for (const form of ALTER_FORMS) {
     try {
