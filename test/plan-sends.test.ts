@@ -8,9 +8,11 @@
 // each range's bounds), and none for the ranges with no row; nothing else is left to interpretation.
 import { expect } from 'chai';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sqlQuery } from './support/backends';
 import { configuredDatabase, ConfiguredDatabase } from './support/fresh-database';
-import { runCli } from './support/cli';
+import { REPO_ROOT, runCli } from './support/cli';
 import { unnamedAuditsSql } from './support/unnamed-audits';
 
 type ServerBackend = 'postgresql' | 'mysql';
@@ -155,6 +157,40 @@ describe('a plan that may stand for several statements', () => {
   });
 });
 
+/**
+ * Two revisions: a parent and a child table with rows, then the kit's online forms on them (a
+ * foreign key, an index, a unique key, NOT NULL) and their undoing, from the built kit.
+ */
+function kitChain(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdm-plan-kit-'));
+  const kit = JSON.stringify(path.join(REPO_ROOT, 'dist', 'src', 'portable'));
+  const raw = (statements: string[]) => `async (db) => { for (const s of ${JSON.stringify(statements)}) await db.runner.query(s); }`;
+  fs.writeFileSync(
+    path.join(dir, 'c00000000001_tables.js'),
+    `exports.revision = { id: 'c00000000001', parent: null, message: 'tables', created: '2026-01-01T00:00:00',
+      up: ${raw(['CREATE TABLE p (id integer PRIMARY KEY)', 'CREATE TABLE c (id integer PRIMARY KEY, pid integer, v varchar(20))', 'INSERT INTO p (id) VALUES (1)', "INSERT INTO c (id, pid, v) VALUES (1, 1, 'a'), (2, NULL, 'b')"])},
+      down: ${raw(['DROP TABLE c', 'DROP TABLE p'])} };\n`,
+  );
+  fs.writeFileSync(
+    path.join(dir, 'c00000000002_online_forms.js'),
+    `const k = require(${kit});
+    exports.revision = { id: 'c00000000002', parent: 'c00000000001', message: 'online forms', created: '2026-01-01T00:00:00',
+      up: async (db) => {
+        await k.addForeignKey(db, 'c', { columns: ['pid'], references: ['p.id'] });
+        await k.createIndex(db, 'c', { name: 'ix_c_v', columns: ['v'] });
+        await k.addUnique(db, 'c', { name: 'uniq_c0v', columns: ['v'] });
+        await k.alterColumnNullability(db, 'c', 'v', k.sa.String(20), false);
+      },
+      down: async (db) => {
+        await k.alterColumnNullability(db, 'c', 'v', k.sa.String(20), true);
+        await k.dropUnique(db, 'c', { name: 'uniq_c0v', columns: ['v'] });
+        await k.dropIndex(db, 'c', 'ix_c_v');
+        await k.dropForeignKey(db, 'c', { columns: ['pid'], references: ['p.id'] });
+      } };\n`,
+  );
+  return dir;
+}
+
 for (const backend of ['postgresql', 'mysql'] as ServerBackend[]) {
   describe(`--plan shows what the run sends, on ${backend}`, function () {
     this.timeout(5 * 60_000);
@@ -192,6 +228,22 @@ for (const backend of ['postgresql', 'mysql'] as ServerBackend[]) {
       }
 
       await planThenRun(d, log, ['downgrade', '--revision', 'base']);
+    });
+
+    it("for the kit's online forms: a foreign key, an index, a unique key and NOT NULL on a table with rows, up and down", async () => {
+      const dir = kitChain();
+      const own = await configuredDatabase(backend);
+      try {
+        const ownLog = backend === 'postgresql' ? postgresLog(own) : mariadbLog(own);
+        await planThenRun(own, ownLog, ['upgrade', '--revision', 'c00000000001', '--migrations-dir', dir]);
+        const up = await planThenRun(own, ownLog, ['upgrade', '--revision', 'head', '--migrations-dir', dir]);
+        // The forms the run takes, not the plain statements.
+        expect(up.sent.some((s) => (backend === 'postgresql' ? /CONCURRENTLY|NOT VALID/ : /foreign_key_checks = 0/).test(s))).to.equal(true);
+        await planThenRun(own, ownLog, ['downgrade', '--revision', 'base', '--migrations-dir', dir]);
+      } finally {
+        await own.db.drop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 }
