@@ -87,6 +87,11 @@ describe('architecture of src/', () => {
     expect(replacing).to.deep.equal(['connection/statement-stages.ts']);
   });
 
+  it('passes the revision context (portable/context.ts) rather than hanging it on the runner: no symbol slots', () => {
+    const slots = files.filter((f) => /\bSymbol\.for\(|\[\s*[A-Z_]+\s*\]\s*=(?!=)/.test(fs.readFileSync(f, 'utf8'))).map(rel);
+    expect(slots).to.deep.equal([]);
+  });
+
   it('keeps the core errors free of the CLI', () => {
     for (const core of ['errors.ts', 'exit-status.ts']) {
       const cli = importsOf(path.join(SRC, core)).filter((target) => /^(cli|commands)\//.test(target));
