@@ -1,4 +1,6 @@
-import type { QueryRunner, Table } from 'typeorm';
+import type { QueryRunner, Table, TableIndex } from 'typeorm';
+import type { IndexDef } from './create-index';
+import { typeorm } from './typeorm-classes';
 import { freshTable, replaceCachedTable } from './fresh-table';
 
 /**
@@ -20,3 +22,19 @@ export async function withTableChange(
   change(changed);
   replaceCachedTable(queryRunner, before, changed);
 }
+
+/** The index as TypeORM describes it. */
+export function tableIndexOf(def: IndexDef): TableIndex {
+  return new (typeorm().TableIndex)({ name: def.name, columnNames: def.columns, isUnique: def.unique === true });
+}
+
+/** What creating the index does to the cached table (nothing when it already has it). */
+export const addsIndex = (def: IndexDef) => (table: Table) => {
+  if (!table.indices.some((i) => i.name === def.name)) table.addIndex(tableIndexOf(def));
+};
+
+/** What dropping the index does to the cached table. */
+export const dropsIndex = (name: string) => (table: Table) => {
+  const found = table.indices.find((i) => i.name === name);
+  if (found) table.removeIndex(found);
+};

@@ -1,6 +1,6 @@
 import type { Table } from 'typeorm';
 import type { MigrationContext } from '../context';
-import { withTableChange } from '../cached-change';
+import { addsIndex, dropsIndex, withTableChange } from '../cached-change';
 import { createIndex, dropIndex, IndexDef } from '../create-index';
 import { foreignKeyOf, matchingForeignKey, referencesSql } from '../foreign-key';
 import { freshTable } from '../fresh-table';
@@ -10,7 +10,6 @@ import { noteInScript, writesScript } from '../offline';
 import { countOrphans, KeyColumns, orphansError } from '../orphans';
 import { resumable } from '../resumable';
 import type { ForeignKeyDef } from '../table';
-import { typeorm } from '../typeorm-classes';
 import type { UniqueDef } from '../unique';
 import { ServerKit } from './server';
 
@@ -38,16 +37,13 @@ class MysqlKit extends ServerKit {
     const q = (name: string) => db.runner.connection.driver.escape(name);
     // Made by an interrupted run of this revision (see resumable.ts).
     if (resumable(db) && (await freshTable(db.runner, tableName)).indices.some((i) => i.name === def.name)) return;
-    const index = () => new (typeorm().TableIndex)({ name: def.name, columnNames: def.columns, isUnique: def.unique === true });
     return withTableChange(
       db.runner,
       tableName,
       async () => {
         await alterTableOnline(db, `ALTER TABLE ${q(tableName)} ADD ${def.unique ? 'UNIQUE ' : ''}INDEX ${q(def.name)} (${def.columns.map(q).join(', ')})`);
       },
-      (table: Table) => {
-        if (!table.indices.some((i) => i.name === def.name)) table.addIndex(index());
-      },
+      addsIndex(def),
     );
   }
 
@@ -59,10 +55,7 @@ class MysqlKit extends ServerKit {
       async () => {
         await alterTableOnline(db, `ALTER TABLE ${q(tableName)} DROP INDEX ${q(name)}`);
       },
-      (table: Table) => {
-        const found = table.indices.find((i) => i.name === name);
-        if (found) table.removeIndex(found);
-      },
+      dropsIndex(name),
     );
   }
 

@@ -2,7 +2,7 @@ import type { Table, TableUnique } from 'typeorm';
 import type { MigrationContext } from '../context';
 import { DatabaseStateError } from '../../errors';
 import type { ColumnType } from '../../schema/model';
-import { withTableChange } from '../cached-change';
+import { addsIndex, dropsIndex, tableIndexOf, withTableChange } from '../cached-change';
 import type { IndexDef } from '../create-index';
 import { foreignKeyOf, referencesSql } from '../foreign-key';
 import { freshTable } from '../fresh-table';
@@ -50,12 +50,9 @@ class PostgresKit extends ServerKit {
   }
 
   async createIndex(db: MigrationContext, tableName: string, def: IndexDef): Promise<void> {
-    const index = () => new (typeorm().TableIndex)({ name: def.name, columnNames: def.columns, isUnique: def.unique === true });
-    const cache = (table: Table) => {
-      if (!table.indices.some((i) => i.name === def.name)) table.addIndex(index());
-    };
+    const cache = addsIndex(def);
     if (!canRunOutsideTransaction(db)) {
-      return withTableChange(db.runner, tableName, (table) => db.runner.createIndex(table, index()), cache);
+      return withTableChange(db.runner, tableName, (table) => db.runner.createIndex(table, tableIndexOf(def)), cache);
     }
     return withTableChange(db.runner, tableName, () => outsideTransaction(db, () => buildIndexConcurrently(db, tableName, def)), cache);
   }
@@ -68,10 +65,7 @@ class PostgresKit extends ServerKit {
 
   async dropIndex(db: MigrationContext, tableName: string, name: string): Promise<void> {
     const q = (n: string) => db.runner.connection.driver.escape(n);
-    const cache = (table: Table) => {
-      const found = table.indices.find((i) => i.name === name);
-      if (found) table.removeIndex(found);
-    };
+    const cache = dropsIndex(name);
     if (!canRunOutsideTransaction(db)) {
       return withTableChange(db.runner, tableName, (table) => db.runner.dropIndex(table, name), cache);
     }

@@ -1,8 +1,7 @@
-import type { Table } from 'typeorm';
 import type { MigrationContext } from '../context';
 import type { ColumnType } from '../../schema/model';
 import { isConstantDefault, ServerDefault } from '../../schema/server-default';
-import { withTableChange } from '../cached-change';
+import { addsIndex, dropsIndex, tableIndexOf, withTableChange } from '../cached-change';
 import { column, ColumnDef, tableColumn } from '../column';
 import type { IndexDef } from '../create-index';
 import { foreignKeyOf, matchingForeignKey, missingForeignKey } from '../foreign-key';
@@ -100,15 +99,7 @@ class SqliteKit implements KitImpl {
   }
 
   async createIndex(db: MigrationContext, tableName: string, def: IndexDef): Promise<void> {
-    const index = () => new (typeorm().TableIndex)({ name: def.name, columnNames: def.columns, isUnique: def.unique === true });
-    return withTableChange(
-      db.runner,
-      tableName,
-      (table) => db.runner.createIndex(table, index()),
-      (table: Table) => {
-        if (!table.indices.some((i) => i.name === def.name)) table.addIndex(index());
-      },
-    );
+    return withTableChange(db.runner, tableName, (table) => db.runner.createIndex(table, tableIndexOf(def)), addsIndex(def));
   }
 
   async hasIndex(db: MigrationContext, tableName: string, name: string): Promise<boolean> {
@@ -116,15 +107,7 @@ class SqliteKit implements KitImpl {
   }
 
   async dropIndex(db: MigrationContext, tableName: string, name: string): Promise<void> {
-    return withTableChange(
-      db.runner,
-      tableName,
-      (table) => db.runner.dropIndex(table, name),
-      (table: Table) => {
-        const found = table.indices.find((i) => i.name === name);
-        if (found) table.removeIndex(found);
-      },
-    );
+    return withTableChange(db.runner, tableName, (table) => db.runner.dropIndex(table, name), dropsIndex(name));
   }
 
   async addUnique(db: MigrationContext, tableName: string, def: UniqueDef): Promise<void> {
