@@ -1,4 +1,5 @@
 import type { MigrationContext } from './context';
+
 /**
  * Offline runs hand revisions a query runner that records SQL instead of sending it and answers
  * every read with nothing. Revisions that must read data to decide what to write ask here, and emit

@@ -25,9 +25,9 @@ export async function outsideTransaction<T>(db: MigrationContext, work: () => Pr
 
 /**
  * Whether outsideTransaction really runs `work` outside any transaction: with a control lent, or on
- * a runner with no transaction open. A kit function called inside a transaction that nobody lent it a way out of cannot use the
- * forms PostgreSQL refuses there (CREATE INDEX CONCURRENTLY) or that only help across transactions
- * (NOT VALID, then VALIDATE): it uses the plain form, as before.
+ * a runner with no transaction open. A kit function called inside a transaction that nobody lent it
+ * a way out of cannot use the forms PostgreSQL refuses there (CREATE INDEX CONCURRENTLY) or that
+ * only help across transactions (NOT VALID, then VALIDATE): it uses the plain form, as before.
  */
 export function canRunOutsideTransaction(db: MigrationContext): boolean {
   return db.transactions !== undefined || !db.runner.isTransactionActive;
