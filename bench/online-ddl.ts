@@ -28,6 +28,7 @@ import { RevisionChain } from '../src/script/chain';
 import { loadRevisions } from '../src/script/load';
 import { upgrade } from '../src/api/migrate';
 import { Backend, createTempDatabase, libpqUrl, mysqlClientArgs, pgTool, sqlQuery } from '../test/support/backends';
+import { commitAround } from '../test/support/transaction-control';
 import { LiveTraffic, TrafficReport } from './live-traffic';
 import { markdownTable, runBenchmark } from './report';
 
@@ -123,23 +124,7 @@ async function kitRunner(url: string, backend: 'postgresql' | 'mysql'): Promise<
   const runner = session.dataSource.createQueryRunner();
   await runner.connect();
   for (const sql of dialectFor(backend === 'postgresql' ? 'postgres' : 'mysql').lockWaitStatements(DEFAULT_LOCK_POLICY.timeoutSeconds)) await runner.query(sql);
-  const db = migrationContext(
-    runner,
-    backend === 'postgresql'
-      ? {
-          transactions: {
-            outside: async (work) => {
-              await runner.commitTransaction();
-              try {
-                return await work();
-              } finally {
-                await runner.startTransaction();
-              }
-            },
-          },
-        }
-      : {},
-  );
+  const db = migrationContext(runner, backend === 'postgresql' ? { transactions: commitAround(runner) } : {});
   return {
     run: async (op) => {
       if (backend === 'postgresql') await runner.startTransaction();

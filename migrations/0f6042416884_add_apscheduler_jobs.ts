@@ -7,7 +7,7 @@
  * APScheduler may have created the table already, so the upgrade does nothing when it exists.
  */
 import { defineRevision } from '../src/script/revision';
-import { column, resumable, sa, table } from '../src/portable';
+import { column, createTable, dropTable, sa } from '../src/portable';
 
 export const revision = defineRevision({
   id: '0f6042416884',
@@ -18,27 +18,25 @@ export const revision = defineRevision({
   async up(db) {
     if (await db.runner.hasTable('apscheduler_jobs')) return;
 
-    await db.runner.createTable(
-      table(db.dialect.backend, {
-        name: 'apscheduler_jobs',
-        columns: [
-          // sa.Unicode(191): a VARCHAR like String(191) on all three backends.
-          column('id', sa.String(191), { nullable: false }),
-          column('next_run_time', sa.Float(25)),
-          column('job_state', sa.LargeBinary, { nullable: false }),
-          column('service_id', sa.Integer, { nullable: false }),
-          column('tag', sa.JSONEncodedDict),
-        ],
-        primaryKey: ['id'],
-        foreignKeys: [{ columns: ['service_id'], references: ['services.id'] }],
-        // `sa.Column('next_run_time', ..., index=True)` gets SQLAlchemy's ix_<table>_<column>.
-        indexes: [{ name: 'ix_apscheduler_jobs_next_run_time', columns: ['next_run_time'] }],
-      }),
-    );
+    await createTable(db, {
+      name: 'apscheduler_jobs',
+      columns: [
+        // sa.Unicode(191): a VARCHAR like String(191) on all three backends.
+        column('id', sa.String(191), { nullable: false }),
+        column('next_run_time', sa.Float(25)),
+        column('job_state', sa.LargeBinary, { nullable: false }),
+        column('service_id', sa.Integer, { nullable: false }),
+        column('tag', sa.JSONEncodedDict),
+      ],
+      primaryKey: ['id'],
+      foreignKeys: [{ columns: ['service_id'], references: ['services.id'] }],
+      // `sa.Column('next_run_time', ..., index=True)` gets SQLAlchemy's ix_<table>_<column>.
+      indexes: [{ name: 'ix_apscheduler_jobs_next_run_time', columns: ['next_run_time'] }],
+    });
   },
 
   async down(db) {
     // As upstream: dropped even if the upgrade found it already there (on MySQL, not twice: resumable.ts).
-    await db.runner.dropTable('apscheduler_jobs', resumable(db));
+    await dropTable(db, 'apscheduler_jobs');
   },
 });

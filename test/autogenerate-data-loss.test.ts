@@ -106,10 +106,10 @@ for (const backend of BACKENDS) {
 
     it('counts, in one read each, the rows each drop or type change would lose, and says nothing where none would', async () => {
       const expected: [SchemaOperation, string | null][] = [
-        [new DropTable(probe), "Data loss: dropping table 'dl_probe' deletes its 4 rows"],
-        [new DropTable(table('dl_empty', [col('id', T.integer)])), null],
-        [new DropColumn('dl_probe', col('s', T.string(40))), "Data loss: dropping column 'dl_probe.s' deletes the non-NULL values of 3 rows"],
-        [new DropColumn('dl_probe', col('z', T.text)), null],
+        [new DropTable(probe.name, probe), "Data loss: dropping table 'dl_probe' deletes its 4 rows"],
+        [new DropTable('dl_empty', table('dl_empty', [col('id', T.integer)])), null],
+        [new DropColumn('dl_probe', 's', col('s', T.string(40))), "Data loss: dropping column 'dl_probe.s' deletes the non-NULL values of 3 rows"],
+        [new DropColumn('dl_probe', 'z', col('z', T.text)), null],
         // 'exactlyten' fits String(10) exactly.
         [alter('s', T.string(40), T.string(10)), "Data loss: changing 'dl_probe.s' from String(40) to String(10): 1 row holds a value longer than 10 characters"],
         [alter('s', T.string(40), T.string(60)), null],

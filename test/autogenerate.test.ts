@@ -97,7 +97,7 @@ for (const backend of BACKENDS) {
       const text = fs.readFileSync(result.file, 'utf8');
       // One comment line saying what was detected before each operation, in both directions.
       expect(text).to.contain("    // Detected added foreign key scoring_engines(service_id) -> services(id)\n    await addForeignKey(db, 'scoring_engines', { columns: ['service_id'], references: ['services.id'] });");
-      expect(text).to.contain("    // Undo: added table 'scoring_engine_tags'\n    await db.runner.dropTable('scoring_engine_tags');");
+      expect(text).to.contain("    // Undo: added table 'scoring_engine_tags'\n    await dropTable(db, 'scoring_engine_tags');");
 
       await upgrade(session, chain());
       expect((await diffDatabase(session, chain(), { entities: CHANGED_ENTITIES })).map((op) => op.describe())).to.deep.equal([]);

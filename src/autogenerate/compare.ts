@@ -32,7 +32,7 @@ export function compareSchemas(backend: Backend, wanted: SchemaModel, current: S
   const addTables = wanted.tables.filter((t) => !liveByName.has(t.name)).map((t) => new AddTable(t));
   // Referencing tables first (the reverse of dependency order): a table is never dropped while another
   // table still points at it (keys from kept tables are dropped earlier, with the other keys).
-  const dropTables = live.tables.filter((t) => !wantedNames.has(t.name)).reverse().map((t) => new DropTable(t));
+  const dropTables = live.tables.filter((t) => !wantedNames.has(t.name)).reverse().map((t) => new DropTable(t.name, t));
 
   const dropForeignKeys: SchemaOperation[] = [];
   const dropKeys: SchemaOperation[] = [];
@@ -58,17 +58,17 @@ export function compareSchemas(backend: Backend, wanted: SchemaModel, current: S
         alterColumns.push(new AlterColumnNullability(w.name, column.name, column.type, column.nullable));
       }
       if (!column.autoincrement && !sameDefault(column.type, existing.default, column.default)) {
-        alterColumns.push(new AlterColumnDefault(w.name, column.name, column.type, existing.default, column.default));
+        alterColumns.push(new AlterColumnDefault(w.name, column.name, column.default, { type: column.type, default: existing.default }));
       }
     }
-    for (const column of l.columns) if (!wantedColumns.has(column.name)) dropColumns.push(new DropColumn(l.name, column));
+    for (const column of l.columns) if (!wantedColumns.has(column.name)) dropColumns.push(new DropColumn(l.name, column.name, column));
 
     const keys = compareUniqueKeys(w, l);
     dropKeys.push(...keys.drop);
     addKeys.push(...keys.add);
 
     const plain = (t: TableModel) => t.indexes.filter((i) => !i.unique);
-    for (const index of plain(l)) if (!plain(w).some((i) => sameIndex(i, index))) dropKeys.push(new DropIndex(l.name, index));
+    for (const index of plain(l)) if (!plain(w).some((i) => sameIndex(i, index))) dropKeys.push(new DropIndex(l.name, index.name, index));
     for (const index of plain(w)) if (!plain(l).some((i) => sameIndex(i, index))) addKeys.push(new AddIndex(w.name, index));
 
     for (const fk of l.foreignKeys) if (!w.foreignKeys.some((f) => sameForeignKey(f, fk))) dropForeignKeys.push(new DropForeignKey(l.name, fk));
@@ -99,7 +99,7 @@ function compareUniqueKeys(wanted: TableModel, live: TableModel): { add: SchemaO
     ...t.uniques.map((u: KeyModel) => ({ ...u, op: (table: string, adding: boolean) => (adding ? new AddUnique(table, u) : new DropUnique(table, u)) })),
     ...t.indexes
       .filter((i) => i.unique)
-      .map((i: IndexModel) => ({ name: i.name, columns: i.columns, op: (table: string, adding: boolean) => (adding ? new AddIndex(table, i) : new DropIndex(table, i)) })),
+      .map((i: IndexModel) => ({ name: i.name, columns: i.columns, op: (table: string, adding: boolean) => (adding ? new AddIndex(table, i) : new DropIndex(table, i.name, i)) })),
   ];
   const w = keysOf(wanted);
   const l = keysOf(live);

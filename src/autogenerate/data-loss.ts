@@ -58,8 +58,8 @@ async function dropTableWarning(runner: QueryRunner, op: DropTable): Promise<str
 }
 
 async function dropColumnWarning(runner: QueryRunner, op: DropColumn): Promise<string | undefined> {
-  const n = await count(runner, op.table, `${name(runner, op.column.name)} IS NOT NULL`);
-  return n > 0 ? `Data loss: dropping column ${q(`${op.table}.${op.column.name}`)} deletes the non-NULL values of ${rows(n)}` : undefined;
+  const n = await count(runner, op.table, `${name(runner, op.name)} IS NOT NULL`);
+  return n > 0 ? `Data loss: dropping column ${q(`${op.table}.${op.name}`)} deletes the non-NULL values of ${rows(n)}` : undefined;
 }
 
 async function alterTypeWarning(runner: QueryRunner, backend: Backend, op: AlterColumnType): Promise<string | undefined> {

@@ -17,8 +17,8 @@ export const renameHints: Annotator = (runner: QueryRunner, operations: SchemaOp
   const found: Annotation[] = [];
   for (const drop of drops) {
     for (const add of adds) {
-      if (add.table !== drop.table || !sameStoredType(backend, drop.column.type, add.column.type)) continue;
-      const text = renameHint(drop.table, drop.column.name, add.column.name);
+      if (add.table !== drop.table || !drop.column || !sameStoredType(backend, drop.column.type, add.column.type)) continue;
+      const text = renameHint(drop.table, drop.name, add.column.name);
       found.push({ operation: drop, text }, { operation: add, text });
     }
   }

@@ -1,7 +1,7 @@
 import type { ServerDefault } from '../schema/server-default';
 import { describeDefault } from '../schema/column-default';
 import { ColumnModel, ColumnType, describeType } from '../schema/model';
-import { Operation, q } from './operation';
+import { notReversible, Operation, q } from './operation';
 
 export class AddColumn implements Operation {
   readonly kind = 'add_column';
@@ -16,24 +16,29 @@ export class AddColumn implements Operation {
   }
 
   reverse(): DropColumn {
-    return new DropColumn(this.table, this.column);
+    return new DropColumn(this.table, this.column.name, this.column);
   }
 }
 
-/** Carries the column as the database has it, so the reverse can add it back. */
+/**
+ * `column` is the column as the database has it, so the reverse can add it back: autogenerate knows
+ * it; a revision's dropColumn names only the column, and its op does not reverse.
+ */
 export class DropColumn implements Operation {
   readonly kind = 'drop_column';
 
   constructor(
     readonly table: string,
-    readonly column: ColumnModel,
+    readonly name: string,
+    readonly column?: ColumnModel,
   ) {}
 
   describe(): string {
-    return `Detected removed column ${q(`${this.table}.${this.column.name}`)}`;
+    return `Detected removed column ${q(`${this.table}.${this.name}`)}`;
   }
 
   reverse(): AddColumn {
+    if (!this.column) throw notReversible(this);
     return new AddColumn(this.table, this.column);
   }
 }
@@ -82,24 +87,29 @@ export class AlterColumnNullability implements Operation {
   }
 }
 
-/** A server default added to, changed on or removed from a column of type `type` (undefined: none). */
+/**
+ * A server default added to, changed on or removed from a column (undefined: none). `existing` is the
+ * column's type and default before, which autogenerate knows; a revision's alterColumnDefault gives
+ * only the new default, and its op does not reverse.
+ */
 export class AlterColumnDefault implements Operation {
   readonly kind = 'alter_column_default';
 
   constructor(
     readonly table: string,
     readonly column: string,
-    readonly type: ColumnType,
-    readonly from: ServerDefault | undefined,
     readonly to: ServerDefault | undefined,
+    readonly existing?: { type: ColumnType; default: ServerDefault | undefined },
   ) {}
 
   describe(): string {
-    return `Detected server default change from ${describeDefault(this.from)} to ${describeDefault(this.to)} on ${q(`${this.table}.${this.column}`)}`;
+    const from = this.existing ? `from ${describeDefault(this.existing.default)} ` : '';
+    return `Detected server default change ${from}to ${describeDefault(this.to)} on ${q(`${this.table}.${this.column}`)}`;
   }
 
   reverse(): AlterColumnDefault {
-    return new AlterColumnDefault(this.table, this.column, this.type, this.to, this.from);
+    if (!this.existing) throw notReversible(this);
+    return new AlterColumnDefault(this.table, this.column, this.existing.default, { type: this.existing.type, default: this.to });
   }
 }
 

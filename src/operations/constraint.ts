@@ -1,5 +1,5 @@
 import { ForeignKeyModel, IndexModel, KeyModel } from '../schema/model';
-import { columnList, Operation, q } from './operation';
+import { columnList, notReversible, Operation, q } from './operation';
 
 function uniqueText(table: string, unique: KeyModel): string {
   return `${unique.name ? `${q(unique.name)} ` : ''}on ${table}${columnList(unique.columns)}`;
@@ -56,23 +56,26 @@ export class AddIndex implements Operation {
   }
 
   reverse(): DropIndex {
-    return new DropIndex(this.table, this.index);
+    return new DropIndex(this.table, this.index.name, this.index);
   }
 }
 
+/** `index` as the database has it, which autogenerate knows; a revision's dropIndex names only the index, and its op does not reverse. */
 export class DropIndex implements Operation {
   readonly kind = 'drop_index';
 
   constructor(
     readonly table: string,
-    readonly index: IndexModel,
+    readonly name: string,
+    readonly index?: IndexModel,
   ) {}
 
   describe(): string {
-    return `Detected removed ${indexText(this.table, this.index)}`;
+    return `Detected removed ${this.index ? indexText(this.table, this.index) : `index ${q(this.name)} on ${this.table}`}`;
   }
 
   reverse(): AddIndex {
+    if (!this.index) throw notReversible(this);
     return new AddIndex(this.table, this.index);
   }
 }

@@ -13,6 +13,15 @@ export interface Operation {
   reverse(): Operation;
 }
 
+/**
+ * The error for reversing an operation built without what it removes: a revision's drop names only
+ * the column, index or table, so it cannot say how to make it again (Alembic's "original column is
+ * not present"). Autogenerate's drops carry the whole thing and reverse.
+ */
+export function notReversible(op: Operation): Error {
+  return new Error(`${op.kind} on ${op.table} cannot be reversed: what it drops is not known`);
+}
+
 /** Quotes a name the way Alembic's messages do. */
 export function q(name: string): string {
   return `'${name}'`;

@@ -3,7 +3,8 @@ import type { MigrationContext } from './context';
 import { batchedUpdate } from './batched-update';
 import type { ColumnDef } from './column';
 import { freshTable } from './fresh-table';
-import { kitImplOf } from './impl/kit-impl';
+import { apply } from './apply';
+import { AddColumn } from '../operations';
 import type { ServerDefault } from '../schema/server-default';
 
 export interface AddColumnOptions {
@@ -34,7 +35,7 @@ export async function addColumn(db: MigrationContext, tableName: string, def: Co
     if (!def.nullable) await alterColumnNullability(db, tableName, def.name, def.type, false);
     return;
   }
-  await kitImplOf(db).addColumn(db, tableName, def);
+  await apply(db, new AddColumn(tableName, def));
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ColumnType } from '../schema/model';
 import type { MigrationContext } from './context';
-import { kitImplOf } from './impl/kit-impl';
+import { AlterColumnNullability } from '../operations';
+import { apply } from './apply';
 
 /**
  * `op.alter_column(table, column, existing_type=T, nullable=N)`, with Alembic's semantics: the
@@ -27,5 +28,5 @@ export async function alterColumnNullability(
   existingType: ColumnType,
   nullable: boolean,
 ): Promise<void> {
-  await kitImplOf(db).alterColumnNullability(db, tableName, columnName, existingType, nullable);
+  await apply(db, new AlterColumnNullability(tableName, columnName, existingType, nullable));
 }

@@ -1,6 +1,7 @@
 import type { ServerDefault } from '../schema/server-default';
 import type { MigrationContext } from './context';
-import { kitImplOf } from './impl/kit-impl';
+import { AlterColumnDefault } from '../operations';
+import { apply } from './apply';
 
 /**
  * `op.alter_column(table, column, server_default=...)`: sets the column's server default, or drops
@@ -16,5 +17,5 @@ export async function alterColumnDefault(
   columnName: string,
   value: ServerDefault | null,
 ): Promise<void> {
-  await kitImplOf(db).alterColumnDefault(db, tableName, columnName, value);
+  await apply(db, new AlterColumnDefault(tableName, columnName, value ?? undefined));
 }

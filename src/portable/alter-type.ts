@@ -1,6 +1,7 @@
 import type { ColumnType } from '../schema/model';
 import type { MigrationContext } from './context';
-import { kitImplOf } from './impl/kit-impl';
+import { AlterColumnType } from '../operations';
+import { apply } from './apply';
 
 /**
  * `op.alter_column(table, column, type_=TO, existing_type=FROM, existing_nullable=N)`: the stored
@@ -16,5 +17,5 @@ export async function alterColumnType(
   columnName: string,
   types: { from: ColumnType; to: ColumnType; nullable: boolean },
 ): Promise<void> {
-  await kitImplOf(db).alterColumnType(db, tableName, columnName, types);
+  await apply(db, new AlterColumnType(tableName, columnName, types.from, types.to, types.nullable));
 }

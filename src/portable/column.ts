@@ -1,18 +1,15 @@
 import type { TableColumn } from 'typeorm';
 import { typeorm } from './typeorm-classes';
 import type { Dialect } from '../dialect';
-import type { ColumnType } from '../schema/model';
+import type { ColumnModel, ColumnType } from '../schema/model';
 import type { ServerDefault } from '../schema/server-default';
 
-/** A column as upstream declares it (`sa.Column(name, type, nullable=...)`), before a backend is known. */
-export interface ColumnDef {
-  name: string;
-  type: ColumnType;
-  /** SQLAlchemy's default is nullable=True, and so is ours. */
-  nullable: boolean;
-  /** The server default (`server_default`); none unless given, as in every Watcher revision. */
-  default?: ServerDefault;
-}
+/**
+ * A column as upstream declares it (`sa.Column(name, type, nullable=...)`), before a backend is known:
+ * the schema model's column, as autogenerate describes one. SQLAlchemy's default is nullable=True,
+ * and so is column()'s; there is no server default unless given, as in every Watcher revision.
+ */
+export type ColumnDef = ColumnModel;
 
 export function column(name: string, type: ColumnType, options: { nullable?: boolean; default?: ServerDefault } = {}): ColumnDef {
   return { name, type, nullable: options.nullable ?? true, ...(options.default === undefined ? {} : { default: options.default }) };

@@ -1,6 +1,6 @@
-import { kitImplOf } from './impl/kit-impl';
+import { AddIndex, DropIndex } from '../operations';
+import { apply } from './apply';
 import type { MigrationContext } from './context';
-import { resumable } from './resumable';
 
 /** An index as upstream declares it (`op.create_index(name, table, columns, unique=...)`). */
 export interface IndexDef {
@@ -18,7 +18,7 @@ export interface IndexDef {
  * - SQLite: CREATE INDEX (no other writer runs during a migration anyway).
  */
 export async function createIndex(db: MigrationContext, tableName: string, def: IndexDef): Promise<void> {
-  await kitImplOf(db).createIndex(db, tableName, def);
+  await apply(db, new AddIndex(tableName, { ...def, unique: def.unique === true }));
 }
 
 /**
@@ -28,10 +28,5 @@ export async function createIndex(db: MigrationContext, tableName: string, def: 
  * revision is not asked for again (resumable.ts).
  */
 export async function dropIndex(db: MigrationContext, tableName: string, name: string): Promise<void> {
-  const impl = kitImplOf(db);
-  if (!(await impl.hasIndex(db, tableName, name))) {
-    if (resumable(db)) return;
-    throw new Error(`Table "${tableName}" has no index "${name}"`);
-  }
-  await impl.dropIndex(db, tableName, name);
+  await apply(db, new DropIndex(tableName, name));
 }

@@ -1,4 +1,5 @@
-import { kitImplOf } from './impl/kit-impl';
+import { DropColumn } from '../operations';
+import { apply } from './apply';
 import type { MigrationContext } from './context';
 
 /**
@@ -7,5 +8,5 @@ import type { MigrationContext } from './context';
  * better-sqlite3 bundles) rather than TypeORM's rebuild of the whole table; see add-column.ts.
  */
 export async function dropColumn(db: MigrationContext, tableName: string, columnName: string): Promise<void> {
-  await kitImplOf(db).dropColumn(db, tableName, columnName);
+  await apply(db, new DropColumn(tableName, columnName));
 }

@@ -1,9 +1,10 @@
 import type { Table, TableForeignKey } from 'typeorm';
+import { AddForeignKey, DropForeignKey } from '../operations';
+import type { ForeignKeyModel } from '../schema/model';
+import { apply } from './apply';
 import type { MigrationContext } from './context';
 import { typeorm } from './typeorm-classes';
-import { kitImplOf } from './impl/kit-impl';
-import type { KeyColumns } from './orphans';
-import type { ForeignKeyDef } from './table';
+import { ForeignKeyDef, foreignKeyModel } from './table';
 
 /**
  * `op.create_foreign_key(None, table, referred, columns, referred_columns)`: an unnamed key, under
@@ -23,20 +24,21 @@ import type { ForeignKeyDef } from './table';
  * A key already added by an interrupted run of this revision is not added twice (resumable.ts).
  */
 export async function addForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void> {
-  await kitImplOf(db).addForeignKey(db, tableName, def);
+  await apply(db, new AddForeignKey(tableName, foreignKeyModel(def)));
 }
 
-export function referencesSql(db: MigrationContext, key: KeyColumns): string {
+/** `FOREIGN KEY (...) REFERENCES target (...)` for `op`'s key. */
+export function referencesSql(db: MigrationContext, op: AddForeignKey): string {
   const q = (n: string) => db.runner.connection.driver.escape(n);
-  return `FOREIGN KEY (${key.columns.map(q).join(', ')}) REFERENCES ${q(key.target.table)} (${key.target.columns.map(q).join(', ')})`;
+  const fk = op.foreignKey;
+  return `FOREIGN KEY (${fk.columns.map(q).join(', ')}) REFERENCES ${q(fk.referencedTable)} (${fk.referencedColumns.map(q).join(', ')})`;
 }
 
 /** A key on the same columns to the same target (TypeORM reads key columns back in no particular order). */
-export function matchingForeignKey(def: ForeignKeyDef): (fk: TableForeignKey) => boolean {
-  const target = targetOf(def);
+export function matchingForeignKey(model: ForeignKeyModel): (fk: TableForeignKey) => boolean {
   const pairs = (columns: string[], referenced: string[]) => columns.map((c, i) => `${c}>${referenced[i]}`).sort().join(',');
-  const wanted = pairs(def.columns, target.columns);
-  return (fk) => fk.referencedTableName.split('.').pop() === target.table && pairs(fk.columnNames, fk.referencedColumnNames) === wanted;
+  const wanted = pairs(model.columns, model.referencedColumns);
+  return (fk) => fk.referencedTableName.split('.').pop() === model.referencedTable && pairs(fk.columnNames, fk.referencedColumnNames) === wanted;
 }
 
 /**
@@ -45,34 +47,21 @@ export function matchingForeignKey(def: ForeignKeyDef): (fk: TableForeignKey) =>
  * first column) goes with it, as addForeignKey made it.
  */
 export async function dropForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void> {
-  await kitImplOf(db).dropForeignKey(db, tableName, def);
-}
-
-function targetOf(def: ForeignKeyDef): { table: string; columns: string[] } {
-  const parts = def.references.map((ref) => {
-    const dot = ref.lastIndexOf('.');
-    if (dot <= 0) throw new Error(`Foreign key target "${ref}" is not of the form table.column`);
-    return { table: ref.slice(0, dot), column: ref.slice(dot + 1) };
-  });
-  return { table: parts[0].table, columns: parts.map((p) => p.column) };
+  await apply(db, new DropForeignKey(tableName, foreignKeyModel(def)));
 }
 
 /** The error for a foreign key the revision names that the table does not have. */
-export function missingForeignKey(tableName: string, def: ForeignKeyDef): Error {
-  return new Error(`Table "${tableName}" has no foreign key (${def.columns.join(', ')}) -> ${def.references.join(', ')}`);
+export function missingForeignKey(op: DropForeignKey): Error {
+  const fk = op.foreignKey;
+  return new Error(`Table "${op.table}" has no foreign key (${fk.columns.join(', ')}) -> ${fk.referencedColumns.map((c) => `${fk.referencedTable}.${c}`).join(', ')}`);
 }
 
-/**
- * The key as TypeORM describes it under a name, with what the runner's table cache must learn, and
- * its columns for the orphan counts.
- */
-export function foreignKeyOf(tableName: string, def: ForeignKeyDef) {
-  const target = targetOf(def);
+/** The key as TypeORM describes it under `name`, and what the runner's table cache must learn when it is added. */
+export function typeormForeignKey(model: ForeignKeyModel) {
   const key = (name: string) =>
-    new (typeorm().TableForeignKey)({ name, columnNames: def.columns, referencedTableName: target.table, referencedColumnNames: target.columns });
+    new (typeorm().TableForeignKey)({ name, columnNames: model.columns, referencedTableName: model.referencedTable, referencedColumnNames: model.referencedColumns });
   const cache = (name: string) => (t: Table) => {
     if (!t.foreignKeys.some((k) => k.name === name)) t.addForeignKey(key(name));
   };
-  const columns: KeyColumns = { table: tableName, columns: def.columns, target };
-  return { columns, key, cache };
+  return { key, cache };
 }

@@ -1,7 +1,7 @@
 import type { Table, TableIndex } from 'typeorm';
 import { typeorm } from './typeorm-classes';
-import type { Backend } from '../dialect/backend';
-import { dialectFor } from '../dialect';
+import type { Dialect } from '../dialect';
+import type { ForeignKeyModel, TableModel } from '../schema/model';
 import { ColumnDef, tableColumn } from './column';
 import { foreignKeyIndexName } from './names';
 
@@ -29,40 +29,65 @@ export interface TableDef {
   indexes?: NamedColumns[];
 }
 
+/** The key as the schema model (and autogenerate) describes it. */
+export function foreignKeyModel(def: ForeignKeyDef): ForeignKeyModel {
+  const targets = def.references.map((ref) => {
+    const dot = ref.lastIndexOf('.');
+    if (dot <= 0) throw new Error(`Foreign key target "${ref}" is not of the form table.column`);
+    return { table: ref.slice(0, dot), column: ref.slice(dot + 1) };
+  });
+  return { columns: def.columns, referencedTable: targets[0].table, referencedColumns: targets.map((t) => t.column) };
+}
+
+/**
+ * The table as the schema model (and autogenerate) describes it. SQLAlchemy's autoincrement="auto"
+ * rule decides which column numbers itself: the only column of the primary key, if it is an Integer
+ * and not also a foreign key.
+ */
+export function tableModel(def: TableDef): TableModel {
+  const foreignKeys = (def.foreignKeys ?? []).map(foreignKeyModel);
+  const [only, ...more] = def.primaryKey;
+  const numbered = (c: ColumnDef) => more.length === 0 && c.name === only && c.type.kind === 'integer' && !foreignKeys.some((fk) => fk.columns.includes(c.name));
+  return {
+    name: def.name,
+    columns: def.columns.map((c) => ({ ...c, autoincrement: numbered(c) })),
+    primaryKey: { columns: def.primaryKey },
+    uniques: def.uniques ?? [],
+    indexes: (def.indexes ?? []).map((i) => ({ ...i, unique: false })),
+    foreignKeys,
+  };
+}
+
 /**
  * The TypeORM Table that `queryRunner.createTable` turns into the same schema SQLAlchemy creates on
  * this backend: same column order and types, and every key and index under the name the reference's
  * server gives it.
  */
-export function table(backend: Backend, def: TableDef): Table {
-  const uniques = def.uniques ?? [];
-  const foreignKeys = def.foreignKeys ?? [];
-  const indexes = def.indexes ?? [];
-  const autoIncrement = isAutoIncrementKey(def);
-  const dialect = dialectFor(backend);
-  const pkName = dialect.primaryKeyName(def.name);
+export function table(dialect: Dialect, model: TableModel): Table {
+  const primaryKey = model.primaryKey.columns;
+  const pkName = dialect.primaryKeyName(model.name);
 
-  const columns = def.columns.map((c) =>
-    tableColumn(dialect, c, def.primaryKey.includes(c.name) ? { primaryKeyName: pkName, autoIncrement } : undefined),
+  const columns = model.columns.map((c) =>
+    tableColumn(dialect, c, primaryKey.includes(c.name) ? { primaryKeyName: pkName, autoIncrement: c.autoincrement === true } : undefined),
   );
 
-  const typeormForeignKeys = foreignKeys.map((fk, i) => {
-    const targets = fk.references.map(splitReference);
-    return new (typeorm().TableForeignKey)({
-      name: dialect.foreignKeyName(def.name, fk.columns, i + 1),
-      columnNames: fk.columns,
-      referencedTableName: targets[0].table,
-      referencedColumnNames: targets.map((t) => t.column),
-    });
-  });
+  const foreignKeys = model.foreignKeys.map(
+    (fk, i) =>
+      new (typeorm().TableForeignKey)({
+        name: dialect.foreignKeyName(model.name, fk.columns, i + 1),
+        columnNames: fk.columns,
+        referencedTableName: fk.referencedTable,
+        referencedColumnNames: fk.referencedColumns,
+      }),
+  );
 
   // MySQL: the index each foreign key needs, named as MySQL names it for an unnamed key. They come
   // first because SQLAlchemy's CREATE TABLE creates them (with the keys) before its CREATE INDEX
   // statements, and MySQL lists non-unique indexes in creation order.
   const keyIndexes: TableIndex[] = [];
   if (dialect.foreignKeysNeedAnIndex) {
-    const covered = [def.primaryKey, ...uniques.map((u) => u.columns), ...indexes.map((i) => i.columns)];
-    for (const fk of foreignKeys) {
+    const covered = [primaryKey, ...model.uniques.map((u) => u.columns), ...model.indexes.map((i) => i.columns)];
+    for (const fk of model.foreignKeys) {
       if (covered.some((cols) => startsWith(cols, fk.columns))) continue;
       keyIndexes.push(new (typeorm().TableIndex)({ name: foreignKeyIndexName(fk.columns), columnNames: fk.columns }));
       covered.push(fk.columns);
@@ -70,33 +95,15 @@ export function table(backend: Backend, def: TableDef): Table {
   }
 
   return new (typeorm().Table)({
-    name: def.name,
+    name: model.name,
     columns,
     // Kept in upstream's order: MySQL lists unique keys of the same kind in creation order.
-    uniques: uniques.map((u) => new (typeorm().TableUnique)({ name: u.name, columnNames: u.columns })),
-    foreignKeys: typeormForeignKeys,
-    indices: [...keyIndexes, ...indexes.map((i) => new (typeorm().TableIndex)({ name: i.name, columnNames: i.columns }))],
+    uniques: model.uniques.map((u) => new (typeorm().TableUnique)({ name: u.name, columnNames: u.columns })),
+    foreignKeys,
+    indices: [...keyIndexes, ...model.indexes.map((i) => new (typeorm().TableIndex)({ name: i.name, columnNames: i.columns, isUnique: i.unique }))],
     // TypeORM's default, written down because the spec requires InnoDB (foreign keys need it).
     engine: dialect.tableEngine,
   });
-}
-
-/**
- * SQLAlchemy's autoincrement="auto" rule: a primary key of exactly one Integer column that is not
- * also a foreign key numbers itself.
- */
-function isAutoIncrementKey(def: TableDef): boolean {
-  if (def.primaryKey.length !== 1) return false;
-  const [name] = def.primaryKey;
-  const col = def.columns.find((c) => c.name === name);
-  const isForeign = (def.foreignKeys ?? []).some((fk) => fk.columns.includes(name));
-  return col !== undefined && col.type.kind === 'integer' && !isForeign;
-}
-
-function splitReference(ref: string): { table: string; column: string } {
-  const dot = ref.lastIndexOf('.');
-  if (dot <= 0) throw new Error(`Foreign key target "${ref}" is not of the form table.column`);
-  return { table: ref.slice(0, dot), column: ref.slice(dot + 1) };
 }
 
 function startsWith(columns: string[], prefix: string[]): boolean {

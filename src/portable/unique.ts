@@ -1,11 +1,10 @@
-import { kitImplOf } from './impl/kit-impl';
+import { AddUnique, DropUnique } from '../operations';
+import type { KeyModel } from '../schema/model';
+import { apply } from './apply';
 import type { MigrationContext } from './context';
 
 /** A unique constraint; SQLite may hold unnamed ones, which are found by their columns. */
-export interface UniqueDef {
-  name?: string;
-  columns: string[];
-}
+export type UniqueDef = KeyModel;
 
 /**
  * `op.create_unique_constraint(name, table, columns)`. What each backend makes of it, as with the
@@ -21,14 +20,10 @@ export interface UniqueDef {
  * - SQLite cannot add a constraint: the table is rebuilt with it, keeping its rows.
  */
 export async function addUnique(db: MigrationContext, tableName: string, def: UniqueDef): Promise<void> {
-  await kitImplOf(db).addUnique(db, tableName, def);
+  await apply(db, new AddUnique(tableName, def));
 }
 
 /** `op.drop_constraint(name, table, type_='unique')`, per backend as addUnique. */
 export async function dropUnique(db: MigrationContext, tableName: string, def: UniqueDef): Promise<void> {
-  // TypeORM reads key columns back in no particular order (PostgreSQL's sorted by name).
-  const wanted = [...def.columns].sort().join(',');
-  const matches = (u: { name?: string; columnNames: string[] }) =>
-    [...u.columnNames].sort().join(',') === wanted && (!def.name || !u.name || u.name === def.name);
-  await kitImplOf(db).dropUnique(db, tableName, def, matches);
+  await apply(db, new DropUnique(tableName, def));
 }

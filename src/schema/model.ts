@@ -20,8 +20,8 @@ export interface ColumnModel {
   name: string;
   type: ColumnType;
   nullable: boolean;
-  /** An integer primary key whose values the database assigns (serial, AUTO_INCREMENT, rowid). */
-  autoincrement: boolean;
+  /** An integer primary key whose values the database assigns (serial, AUTO_INCREMENT, rowid); absent: no. */
+  autoincrement?: boolean;
   /** The server default; none when undefined (a default of NULL is none). */
   default?: ServerDefault;
 }

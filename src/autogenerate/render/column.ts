@@ -32,7 +32,7 @@ export function renderAlterColumnDefault(op: AlterColumnDefault): Rendered {
 }
 
 export function renderDropColumn(op: DropColumn): Rendered {
-  return rendered(kitCall(dropColumn, str(op.table), str(op.column.name)));
+  return rendered(kitCall(dropColumn, str(op.table), str(op.name)));
 }
 
 export function renderRenameColumn(op: RenameColumn): Rendered {

@@ -16,7 +16,7 @@ export function renderAddIndex(op: AddIndex): Rendered {
 }
 
 export function renderDropIndex(op: DropIndex): Rendered {
-  return rendered(kitCall(dropIndex, str(op.table), str(op.index.name)));
+  return rendered(kitCall(dropIndex, str(op.table), str(op.name)));
 }
 
 export function renderAddForeignKey(op: AddForeignKey): Rendered {

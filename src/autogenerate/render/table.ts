@@ -1,34 +1,33 @@
 import { AddTable, DropTable } from '../../operations';
-import { createIndex, table } from '../../portable';
+import { createIndex, createTable, dropTable } from '../../portable';
 import { TableModel } from '../../schema/model';
-import { Rendered } from './rendered';
+import { rendered, Rendered } from './rendered';
 import { columnExpr, foreignKeyExpr, indexExpr, kitCall, namedColumns, str, strList } from './source';
 
 /**
- * `db.runner.createTable(table(db.dialect.backend, {...}))`, laid out as the shipped revisions lay it out. The
- * kit's table() names the keys as each server would; unique indexes, which table() does not take,
- * follow as createIndex calls.
+ * `await createTable(db, {...})`, laid out as the shipped revisions lay it out. The kit names the
+ * keys as each server would; unique indexes, which createTable does not take, follow as createIndex
+ * calls.
  */
 export function renderAddTable(op: AddTable): Rendered {
   const t = op.definition;
   const columns = t.columns.map((c) => columnExpr(c, t.primaryKey.columns.includes(c.name)));
-  const uses = [table.name, ...columns.flatMap((c) => c.uses)];
+  const uses = [createTable.name, ...columns.flatMap((c) => c.uses)];
   const lines = [
-    'await db.runner.createTable(',
-    `  ${table.name}(db.dialect.backend, {`,
-    `    name: ${str(t.name).text},`,
-    '    columns: [',
-    ...columns.map((c) => `      ${c.text},`),
-    '    ],',
-    `    primaryKey: ${strList(t.primaryKey.columns).text},`,
+    `await ${createTable.name}(db, {`,
+    `  name: ${str(t.name).text},`,
+    '  columns: [',
+    ...columns.map((c) => `    ${c.text},`),
+    '  ],',
+    `  primaryKey: ${strList(t.primaryKey.columns).text},`,
   ];
   if (t.uniques.length > 0) {
-    lines.push(`    uniques: [${t.uniques.map((u) => namedColumns(u.name ?? uniqueName(t, u.columns), u.columns).text).join(', ')}],`);
+    lines.push(`  uniques: [${t.uniques.map((u) => namedColumns(u.name ?? uniqueName(t, u.columns), u.columns).text).join(', ')}],`);
   }
-  if (t.foreignKeys.length > 0) lines.push(`    foreignKeys: [${t.foreignKeys.map((fk) => foreignKeyExpr(fk).text).join(', ')}],`);
+  if (t.foreignKeys.length > 0) lines.push(`  foreignKeys: [${t.foreignKeys.map((fk) => foreignKeyExpr(fk).text).join(', ')}],`);
   const plain = t.indexes.filter((i) => !i.unique);
-  if (plain.length > 0) lines.push(`    indexes: [${plain.map((i) => namedColumns(i.name, i.columns).text).join(', ')}],`);
-  lines.push('  }),', ');');
+  if (plain.length > 0) lines.push(`  indexes: [${plain.map((i) => namedColumns(i.name, i.columns).text).join(', ')}],`);
+  lines.push('});');
   for (const index of t.indexes.filter((i) => i.unique)) {
     const call = kitCall(createIndex, str(t.name), indexExpr(index.name, index.columns, true));
     lines.push(call.line);
@@ -38,7 +37,7 @@ export function renderAddTable(op: AddTable): Rendered {
 }
 
 export function renderDropTable(op: DropTable): Rendered {
-  return { lines: [`await db.runner.dropTable(${str(op.table).text});`], uses: [] };
+  return rendered(kitCall(dropTable, str(op.table)));
 }
 
 /** SQLite keeps no names for some unique constraints; Watcher's convention names them. */

@@ -1,16 +1,15 @@
 import type { Table } from 'typeorm';
+import { AddForeignKey, AddIndex, AddUnique, DropForeignKey, DropIndex, DropUnique } from '../../operations';
 import type { MigrationContext } from '../context';
 import { addsIndex, dropsIndex, withTableChange } from '../cached-change';
-import { createIndex, dropIndex, IndexDef } from '../create-index';
-import { foreignKeyOf, matchingForeignKey, referencesSql } from '../foreign-key';
+import { matchingForeignKey, referencesSql, typeormForeignKey } from '../foreign-key';
 import { freshTable } from '../fresh-table';
 import { alterTableOnline } from '../mysql-algorithm';
 import { foreignKeyIndexName } from '../names';
 import { noteInScript, writesScript } from '../offline';
-import { countOrphans, KeyColumns, orphansError } from '../orphans';
+import { countOrphans, orphansError } from '../orphans';
 import { resumable } from '../resumable';
-import type { ForeignKeyDef } from '../table';
-import type { UniqueDef } from '../unique';
+import type { UniqueMatch } from './kit-impl';
 import { ServerKit } from './server';
 
 /**
@@ -33,21 +32,22 @@ class MysqlKit extends ServerKit {
     await alterTableOnline(db, `ALTER TABLE ${table} MODIFY ${column} ${fullType}${nullable ? ' NULL' : ' NOT NULL'}`);
   }
 
-  async createIndex(db: MigrationContext, tableName: string, def: IndexDef): Promise<void> {
+  async createIndex(db: MigrationContext, op: AddIndex): Promise<void> {
     const q = (name: string) => db.runner.connection.driver.escape(name);
+    const { name, columns, unique } = op.index;
     // Made by an interrupted run of this revision (see resumable.ts).
-    if (resumable(db) && (await freshTable(db.runner, tableName)).indices.some((i) => i.name === def.name)) return;
+    if (resumable(db) && (await freshTable(db.runner, op.table)).indices.some((i) => i.name === name)) return;
     return withTableChange(
       db.runner,
-      tableName,
+      op.table,
       async () => {
-        await alterTableOnline(db, `ALTER TABLE ${q(tableName)} ADD ${def.unique ? 'UNIQUE ' : ''}INDEX ${q(def.name)} (${def.columns.map(q).join(', ')})`);
+        await alterTableOnline(db, `ALTER TABLE ${q(op.table)} ADD ${unique ? 'UNIQUE ' : ''}INDEX ${q(name)} (${columns.map(q).join(', ')})`);
       },
-      addsIndex(def),
+      addsIndex(op.index),
     );
   }
 
-  async dropIndex(db: MigrationContext, tableName: string, name: string): Promise<void> {
+  protected async removeIndex(db: MigrationContext, tableName: string, name: string): Promise<void> {
     const q = (n: string) => db.runner.connection.driver.escape(n);
     return withTableChange(
       db.runner,
@@ -60,15 +60,16 @@ class MysqlKit extends ServerKit {
   }
 
   /** A unique key is a unique index here, and needs a name. */
-  async addUnique(db: MigrationContext, tableName: string, def: UniqueDef): Promise<void> {
-    if (!def.name) throw new Error(`A unique key on ${tableName} needs a name on MySQL`);
-    return createIndex(db, tableName, { name: def.name, columns: def.columns, unique: true });
+  async addUnique(db: MigrationContext, op: AddUnique): Promise<void> {
+    const { name, columns } = op.unique;
+    if (!name) throw new Error(`A unique key on ${op.table} needs a name on MySQL`);
+    return this.createIndex(db, new AddIndex(op.table, { name, columns, unique: true }));
   }
 
-  async dropUnique(db: MigrationContext, tableName: string, def: UniqueDef, matches: (u: { name?: string; columnNames: string[] }) => boolean): Promise<void> {
-    const index = (await freshTable(db.runner, tableName)).indices.find((i) => i.isUnique && matches(i));
-    if (!index?.name) throw new Error(`Table "${tableName}" has no unique key ${def.name ?? ''} on (${def.columns.join(', ')})`);
-    return dropIndex(db, tableName, index.name);
+  protected async removeUnique(db: MigrationContext, op: DropUnique, matches: UniqueMatch): Promise<void> {
+    const index = (await freshTable(db.runner, op.table)).indices.find((i) => i.isUnique && matches(i));
+    if (!index?.name) throw new Error(`Table "${op.table}" has no unique key ${op.unique.name ?? ''} on (${op.unique.columns.join(', ')})`);
+    return this.dropIndex(db, new DropIndex(op.table, index.name));
   }
 
   /**
@@ -76,28 +77,30 @@ class MysqlKit extends ServerKit {
    * after the first column; added INSTANT with foreign_key_checks off, after a count of the rows
    * that would break it (addMysqlKeyUnchecked).
    */
-  async addForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void> {
-    const { columns, key, cache } = foreignKeyOf(tableName, def);
-    const current = await freshTable(db.runner, tableName);
-    if (resumable(db) && current.foreignKeys.some(matchingForeignKey(def))) return;
-    const name = db.dialect.foreignKeyName(tableName, def.columns, highestOrdinal(current) + 1);
-    if (!hasIndexFor(current, def.columns)) await createIndex(db, tableName, { name: foreignKeyIndexName(def.columns), columns: def.columns });
+  async addForeignKey(db: MigrationContext, op: AddForeignKey): Promise<void> {
+    const { columns } = op.foreignKey;
+    const { key, cache } = typeormForeignKey(op.foreignKey);
+    const current = await freshTable(db.runner, op.table);
+    if (resumable(db) && current.foreignKeys.some(matchingForeignKey(op.foreignKey))) return;
+    const name = db.dialect.foreignKeyName(op.table, columns, highestOrdinal(current) + 1);
+    if (!hasIndexFor(current, columns)) await this.createIndex(db, new AddIndex(op.table, { name: foreignKeyIndexName(columns), columns, unique: false }));
     if (writesScript(db)) {
       await noteInScript(db, SCRIPT_KEY);
-      await withTableChange(db.runner, tableName, (t) => db.runner.createForeignKey(t, key(name)), cache(name));
+      await withTableChange(db.runner, op.table, (t) => db.runner.createForeignKey(t, key(name)), cache(name));
       return;
     }
-    await withTableChange(db.runner, tableName, () => addMysqlKeyUnchecked(db, columns, name), cache(name));
+    await withTableChange(db.runner, op.table, () => addMysqlKeyUnchecked(db, op, name), cache(name));
   }
 
   /** The index MySQL made for the key (named after its first column) goes too, unless another key still needs it. */
-  async dropForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void> {
-    await super.dropForeignKey(db, tableName, def);
-    const table = await freshTable(db.runner, tableName);
-    const indexName = foreignKeyIndexName(def.columns);
-    const index = table.indices.find((i) => i.name === indexName && !i.isUnique && i.columnNames.join(',') === def.columns.join(','));
-    const stillNeeded = table.foreignKeys.some((k) => k.columnNames.join(',') === def.columns.join(','));
-    if (index && !stillNeeded) await dropIndex(db, tableName, indexName);
+  async dropForeignKey(db: MigrationContext, op: DropForeignKey): Promise<void> {
+    await super.dropForeignKey(db, op);
+    const columns = op.foreignKey.columns.join(',');
+    const table = await freshTable(db.runner, op.table);
+    const indexName = foreignKeyIndexName(op.foreignKey.columns);
+    const index = table.indices.find((i) => i.name === indexName && !i.isUnique && i.columnNames.join(',') === columns);
+    const stillNeeded = table.foreignKeys.some((k) => k.columnNames.join(',') === columns);
+    if (index && !stillNeeded) await this.dropIndex(db, new DropIndex(op.table, indexName));
   }
 }
 
@@ -110,24 +113,24 @@ const SCRIPT_KEY =
  * MySQL: see addForeignKey. foreign_key_checks is the session's, put back as it was. The plan's
  * recording reads no rows: it counts none, and finds the checks on, as a session starts.
  */
-async function addMysqlKeyUnchecked(db: MigrationContext, key: KeyColumns, name: string): Promise<void> {
+async function addMysqlKeyUnchecked(db: MigrationContext, op: AddForeignKey, name: string): Promise<void> {
   const q = (n: string) => db.runner.connection.driver.escape(n);
-  const before = await countOrphans(db.runner, key);
-  if (before > 0) throw orphansError(key, before);
+  const before = await countOrphans(db.runner, op);
+  if (before > 0) throw orphansError(op, before);
   const [row] = (await db.runner.query('SELECT @@SESSION.foreign_key_checks AS checks')) as { checks: number | string }[];
   const checks = row?.checks ?? 1;
   await db.runner.query('SET SESSION foreign_key_checks = 0');
   try {
-    await alterTableOnline(db, `ALTER TABLE ${q(key.table)} ADD CONSTRAINT ${q(name)} ${referencesSql(db, key)}`);
+    await alterTableOnline(db, `ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${q(name)} ${referencesSql(db, op)}`);
   } finally {
     await db.runner.query(`SET SESSION foreign_key_checks = ${Number(checks) === 0 ? 0 : 1}`);
   }
   // Rows written (or parents deleted) between the count and the key: the key now stops new ones, and
   // must not stay over old ones.
-  const after = await countOrphans(db.runner, key);
+  const after = await countOrphans(db.runner, op);
   if (after > 0) {
-    await alterTableOnline(db, `ALTER TABLE ${q(key.table)} DROP FOREIGN KEY ${q(name)}`);
-    throw orphansError(key, after, ' (written while the key was being added)');
+    await alterTableOnline(db, `ALTER TABLE ${q(op.table)} DROP FOREIGN KEY ${q(name)}`);
+    throw orphansError(op, after, ' (written while the key was being added)');
   }
 }
 

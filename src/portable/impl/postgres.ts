@@ -1,19 +1,18 @@
 import type { Table, TableUnique } from 'typeorm';
+import type { AddForeignKey, AddIndex, AddUnique, AlterColumnNullability, DropUnique } from '../../operations';
 import type { MigrationContext } from '../context';
 import { DatabaseStateError } from '../../errors';
-import type { ColumnType } from '../../schema/model';
+import type { IndexModel } from '../../schema/model';
 import { addsIndex, dropsIndex, tableIndexOf, withTableChange } from '../cached-change';
-import type { IndexDef } from '../create-index';
-import { foreignKeyOf, referencesSql } from '../foreign-key';
+import { referencesSql, typeormForeignKey } from '../foreign-key';
 import { freshTable } from '../fresh-table';
 import { isOffline } from '../offline';
-import { countOrphans, KeyColumns, orphansError } from '../orphans';
+import { countOrphans, orphansError } from '../orphans';
 import { canRunOutsideTransaction, outsideTransaction } from '../outside-transaction';
 import { pgColumnNotNull, pgConstraint, pgIdentifier, pgIndex } from '../pg-catalog';
 import { resumable } from '../resumable';
-import type { ForeignKeyDef } from '../table';
 import { typeorm } from '../typeorm-classes';
-import type { UniqueDef } from '../unique';
+import type { UniqueMatch } from './kit-impl';
 import { ServerKit } from './server';
 
 /**
@@ -28,17 +27,17 @@ class PostgresKit extends ServerKit {
     await db.runner.query(statement);
   }
 
-  async alterColumnNullability(db: MigrationContext, tableName: string, columnName: string, existingType: ColumnType, nullable: boolean): Promise<void> {
-    if (nullable || !canRunOutsideTransaction(db)) return super.alterColumnNullability(db, tableName, columnName, existingType, nullable);
+  async alterColumnNullability(db: MigrationContext, op: AlterColumnNullability): Promise<void> {
+    if (op.nullable || !canRunOutsideTransaction(db)) return super.alterColumnNullability(db, op);
     await withTableChange(
       db.runner,
-      tableName,
+      op.table,
       async (table) => {
-        if (!table.findColumnByName(columnName)) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
-        await outsideTransaction(db, () => setNotNullOnline(db, tableName, columnName));
+        if (!table.findColumnByName(op.column)) throw new Error(`Table "${op.table}" has no column "${op.column}"`);
+        await outsideTransaction(db, () => setNotNullOnline(db, op.table, op.column));
       },
       (changed) => {
-        const target = changed.findColumnByName(columnName);
+        const target = changed.findColumnByName(op.column);
         if (target) target.isNullable = false;
       },
     );
@@ -49,12 +48,12 @@ class PostgresKit extends ServerKit {
     await db.runner.query(`ALTER TABLE ${table} ALTER COLUMN ${column} TYPE ${fullType} USING ${column}::${fullType}`);
   }
 
-  async createIndex(db: MigrationContext, tableName: string, def: IndexDef): Promise<void> {
-    const cache = addsIndex(def);
+  async createIndex(db: MigrationContext, op: AddIndex): Promise<void> {
+    const cache = addsIndex(op.index);
     if (!canRunOutsideTransaction(db)) {
-      return withTableChange(db.runner, tableName, (table) => db.runner.createIndex(table, tableIndexOf(def)), cache);
+      return withTableChange(db.runner, op.table, (table) => db.runner.createIndex(table, tableIndexOf(op.index)), cache);
     }
-    return withTableChange(db.runner, tableName, () => outsideTransaction(db, () => buildIndexConcurrently(db, tableName, def)), cache);
+    return withTableChange(db.runner, op.table, () => outsideTransaction(db, () => buildIndexConcurrently(db, op.table, op.index)), cache);
   }
 
   /** The catalog also shows an INVALID index (a DROP INDEX CONCURRENTLY that was stopped); an offline run has only TypeORM's tables. */
@@ -63,7 +62,7 @@ class PostgresKit extends ServerKit {
     return (await pgIndex(db.runner, name))?.table === tableName;
   }
 
-  async dropIndex(db: MigrationContext, tableName: string, name: string): Promise<void> {
+  protected async removeIndex(db: MigrationContext, tableName: string, name: string): Promise<void> {
     const q = (n: string) => db.runner.connection.driver.escape(n);
     const cache = dropsIndex(name);
     if (!canRunOutsideTransaction(db)) {
@@ -77,38 +76,38 @@ class PostgresKit extends ServerKit {
     );
   }
 
-  async addUnique(db: MigrationContext, tableName: string, def: UniqueDef): Promise<void> {
-    const unique = () => new (typeorm().TableUnique)({ name: def.name, columnNames: def.columns });
+  async addUnique(db: MigrationContext, op: AddUnique): Promise<void> {
+    const { name, columns } = op.unique;
+    const unique = () => new (typeorm().TableUnique)({ name, columnNames: columns });
     const cache = (table: Table) => {
-      if (!table.uniques.some((u) => u.name === def.name)) table.addUniqueConstraint(unique());
+      if (!table.uniques.some((u) => u.name === name)) table.addUniqueConstraint(unique());
     };
     // An unnamed one is named by TypeORM's naming strategy, which only its own statement applies.
-    if (!def.name || !canRunOutsideTransaction(db)) {
-      return withTableChange(db.runner, tableName, (table) => db.runner.createUniqueConstraint(table, unique()), cache);
+    if (!name || !canRunOutsideTransaction(db)) {
+      return withTableChange(db.runner, op.table, (table) => db.runner.createUniqueConstraint(table, unique()), cache);
     }
-    const name = def.name;
-    return withTableChange(db.runner, tableName, () => outsideTransaction(db, () => addUniqueUsingIndex(db, tableName, name, def.columns)), cache);
+    return withTableChange(db.runner, op.table, () => outsideTransaction(db, () => addUniqueUsingIndex(db, op.table, name, columns)), cache);
   }
 
-  async dropUnique(db: MigrationContext, tableName: string, def: UniqueDef, matches: (u: { name?: string; columnNames: string[] }) => boolean): Promise<void> {
-    const unique = (await freshTable(db.runner, tableName)).uniques.find(matches);
-    if (!unique) throw new Error(`Table "${tableName}" has no unique constraint ${def.name ?? ''} on (${def.columns.join(', ')})`);
+  protected async removeUnique(db: MigrationContext, op: DropUnique, matches: UniqueMatch): Promise<void> {
+    const unique = (await freshTable(db.runner, op.table)).uniques.find(matches);
+    if (!unique) throw new Error(`Table "${op.table}" has no unique constraint ${op.unique.name ?? ''} on (${op.unique.columns.join(', ')})`);
     return withTableChange(
       db.runner,
-      tableName,
+      op.table,
       (table) => db.runner.dropUniqueConstraint(table, unique.name as string),
       (table) => table.removeUniqueConstraint(table.uniques.find((u) => u.name === unique.name) as TableUnique),
     );
   }
 
-  async addForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void> {
-    const { columns, key, cache } = foreignKeyOf(tableName, def);
-    const name = db.dialect.foreignKeyName(tableName, def.columns, 1);
+  async addForeignKey(db: MigrationContext, op: AddForeignKey): Promise<void> {
+    const { key, cache } = typeormForeignKey(op.foreignKey);
+    const name = db.dialect.foreignKeyName(op.table, op.foreignKey.columns, 1);
     if (!canRunOutsideTransaction(db)) {
-      await withTableChange(db.runner, tableName, (t) => db.runner.createForeignKey(t, key(name)), cache(name));
+      await withTableChange(db.runner, op.table, (t) => db.runner.createForeignKey(t, key(name)), cache(name));
       return;
     }
-    await withTableChange(db.runner, tableName, () => outsideTransaction(db, () => addPostgresKeyNotValid(db, columns, name)), cache(name));
+    await withTableChange(db.runner, op.table, () => outsideTransaction(db, () => addPostgresKeyNotValid(db, op, name)), cache(name));
   }
 }
 
@@ -164,7 +163,7 @@ async function setNotNullOnline(db: MigrationContext, tableName: string, columnN
  * again, and one the build itself leaves is dropped before its error is passed on. An index already
  * built by an interrupted run of this revision is kept (resumable.ts).
  */
-async function buildIndexConcurrently(db: MigrationContext, tableName: string, def: IndexDef): Promise<void> {
+async function buildIndexConcurrently(db: MigrationContext, tableName: string, def: IndexModel): Promise<void> {
   const q = (name: string) => db.runner.connection.driver.escape(name);
   const found = await pgIndex(db.runner, def.name);
   if (found && !found.valid) {
@@ -182,8 +181,8 @@ async function buildIndexConcurrently(db: MigrationContext, tableName: string, d
   }
 }
 
-function sameIndex(found: { table: string; unique: boolean; columns: string[] }, tableName: string, def: IndexDef): boolean {
-  return found.table === tableName && found.unique === (def.unique === true) && found.columns.join(',') === def.columns.join(',');
+function sameIndex(found: { table: string; unique: boolean; columns: string[] }, tableName: string, def: IndexModel): boolean {
+  return found.table === tableName && found.unique === def.unique && found.columns.join(',') === def.columns.join(',');
 }
 
 /**
@@ -212,19 +211,19 @@ async function addUniqueUsingIndex(db: MigrationContext, tableName: string, name
  * NOT VALID key (which would go on checking new rows) is dropped again and the count of those rows is
  * the error.
  */
-async function addPostgresKeyNotValid(db: MigrationContext, key: KeyColumns, name: string): Promise<void> {
+async function addPostgresKeyNotValid(db: MigrationContext, op: AddForeignKey, name: string): Promise<void> {
   const q = (n: string) => db.runner.connection.driver.escape(n);
-  const found = await pgConstraint(db.runner, key.table, name);
+  const found = await pgConstraint(db.runner, op.table, name);
   if (found?.type === 'f' && found.validated && resumable(db)) return;
   // A validated key, when this is no rerun, is added again so that the server says it exists, as for the plain form.
   if (!found || found.type !== 'f' || found.validated) {
-    await db.runner.query(`ALTER TABLE ${q(key.table)} ADD CONSTRAINT ${q(name)} ${referencesSql(db, key)} NOT VALID`);
+    await db.runner.query(`ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${q(name)} ${referencesSql(db, op)} NOT VALID`);
   }
   try {
-    await db.runner.query(`ALTER TABLE ${q(key.table)} VALIDATE CONSTRAINT ${q(name)}`);
+    await db.runner.query(`ALTER TABLE ${q(op.table)} VALIDATE CONSTRAINT ${q(name)}`);
   } catch (error) {
-    await db.runner.query(`ALTER TABLE ${q(key.table)} DROP CONSTRAINT IF EXISTS ${q(name)}`).catch(() => undefined);
-    if ((error as { code?: string }).code === '23503') throw orphansError(key, await countOrphans(db.runner, key));
+    await db.runner.query(`ALTER TABLE ${q(op.table)} DROP CONSTRAINT IF EXISTS ${q(name)}`).catch(() => undefined);
+    if ((error as { code?: string }).code === '23503') throw orphansError(op, await countOrphans(db.runner, op));
     throw error;
   }
 }

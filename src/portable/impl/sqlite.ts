@@ -1,16 +1,15 @@
+import type {
+  AddColumn, AddForeignKey, AddIndex, AddUnique, AlterColumnDefault, AlterColumnNullability, AlterColumnType, DropColumn, DropForeignKey,
+  DropUnique,
+} from '../../operations';
 import type { MigrationContext } from '../context';
-import type { ColumnType } from '../../schema/model';
-import { isConstantDefault, ServerDefault } from '../../schema/server-default';
+import { isConstantDefault } from '../../schema/server-default';
 import { addsIndex, dropsIndex, tableIndexOf, withTableChange } from '../cached-change';
-import { column, ColumnDef, tableColumn } from '../column';
-import type { IndexDef } from '../create-index';
-import { foreignKeyOf, matchingForeignKey, missingForeignKey } from '../foreign-key';
-import { freshTable } from '../fresh-table';
+import { column, tableColumn } from '../column';
+import { matchingForeignKey, missingForeignKey, typeormForeignKey } from '../foreign-key';
 import { sqliteTableForRebuild, withSqliteForeignKeysOff } from '../sqlite-rebuild';
-import type { ForeignKeyDef } from '../table';
 import { typeorm } from '../typeorm-classes';
-import type { UniqueDef } from '../unique';
-import type { KitImpl } from './kit-impl';
+import { KitImpl, UniqueMatch } from './kit-impl';
 
 /**
  * SQLite. ALTER TABLE can add, drop and rename a column, and little else: every other change
@@ -19,17 +18,18 @@ import type { KitImpl } from './kit-impl';
  * reference fails while they are enforced (sqlite-rebuild.ts). The reference cannot make these
  * changes at all (no ALTER COLUMN on SQLite).
  */
-class SqliteKit implements KitImpl {
+class SqliteKit extends KitImpl {
   /**
    * `ALTER TABLE ... ADD COLUMN`, as Alembic emits, unless the column is NOT NULL without a constant
    * default, which SQLite refuses to add in place: then it is the rebuild, in which the existing rows
    * get the default.
    */
-  async addColumn(db: MigrationContext, tableName: string, def: ColumnDef): Promise<void> {
+  async addColumn(db: MigrationContext, op: AddColumn): Promise<void> {
+    const def = op.column;
     const column = tableColumn(db.dialect, def);
     if (!def.nullable && !isConstantDefault(def.default)) {
-      await withSqliteForeignKeysOff(db.runner, tableName, async () =>
-        db.runner.addColumn(await sqliteTableForRebuild(db.runner, tableName), column),
+      await withSqliteForeignKeysOff(db.runner, op.table, async () =>
+        db.runner.addColumn(await sqliteTableForRebuild(db.runner, op.table), column),
       );
       return;
     }
@@ -37,106 +37,102 @@ class SqliteKit implements KitImpl {
     // The runner's table cache learns it, as from its own addColumn (an offline run has no other source).
     await withTableChange(
       db.runner,
-      tableName,
+      op.table,
       async () => {
-        await db.runner.query(`ALTER TABLE ${driver.escape(tableName)} ADD COLUMN ${driver.escape(def.name)} ${driver.createFullType(column)}${columnClauses(column)}`);
+        await db.runner.query(`ALTER TABLE ${driver.escape(op.table)} ADD COLUMN ${driver.escape(def.name)} ${driver.createFullType(column)}${columnClauses(column)}`);
       },
       (changed) => changed.addColumn(column),
     );
   }
 
-  async dropColumn(db: MigrationContext, tableName: string, columnName: string): Promise<void> {
+  async dropColumn(db: MigrationContext, op: DropColumn): Promise<void> {
     const driver = db.runner.connection.driver;
     await withTableChange(
       db.runner,
-      tableName,
+      op.table,
       async () => {
-        await db.runner.query(`ALTER TABLE ${driver.escape(tableName)} DROP COLUMN ${driver.escape(columnName)}`);
+        await db.runner.query(`ALTER TABLE ${driver.escape(op.table)} DROP COLUMN ${driver.escape(op.name)}`);
       },
       (changed) => {
-        changed.columns = changed.columns.filter((c) => c.name !== columnName);
+        changed.columns = changed.columns.filter((c) => c.name !== op.name);
       },
     );
   }
 
-  async renameColumn(db: MigrationContext, statement: string): Promise<void> {
+  protected async sendRename(db: MigrationContext, statement: string): Promise<void> {
     await db.runner.query(statement);
   }
 
   /** The table rebuilt with the column declared as `existing_type` with the new nullability, as on MySQL. */
-  async alterColumnNullability(db: MigrationContext, tableName: string, columnName: string, existingType: ColumnType, nullable: boolean): Promise<void> {
+  async alterColumnNullability(db: MigrationContext, op: AlterColumnNullability): Promise<void> {
     const dialect = db.dialect;
-    const claimedOld = tableColumn(dialect, column(columnName, existingType, { nullable: !nullable }));
-    const wanted = tableColumn(dialect, column(columnName, existingType, { nullable }));
-    await withSqliteForeignKeysOff(db.runner, tableName, async () =>
-      db.runner.changeColumn(await sqliteTableForRebuild(db.runner, tableName), claimedOld, wanted),
+    const claimedOld = tableColumn(dialect, column(op.column, op.type, { nullable: !op.nullable }));
+    const wanted = tableColumn(dialect, column(op.column, op.type, { nullable: op.nullable }));
+    await withSqliteForeignKeysOff(db.runner, op.table, async () =>
+      db.runner.changeColumn(await sqliteTableForRebuild(db.runner, op.table), claimedOld, wanted),
     );
   }
 
   /** The table rebuilt with the new declared type, keeping its rows. */
-  async alterColumnType(db: MigrationContext, tableName: string, columnName: string, types: { from: ColumnType; to: ColumnType; nullable: boolean }): Promise<void> {
-    const newColumn = tableColumn(db.dialect, column(columnName, types.to, { nullable: types.nullable }));
-    await withSqliteForeignKeysOff(db.runner, tableName, async () => {
-      const table = await sqliteTableForRebuild(db.runner, tableName);
-      const existing = table.columns.find((c) => c.name === columnName);
-      if (!existing) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
+  async alterColumnType(db: MigrationContext, op: AlterColumnType): Promise<void> {
+    const newColumn = tableColumn(db.dialect, column(op.column, op.to, { nullable: op.nullable }));
+    await withSqliteForeignKeysOff(db.runner, op.table, async () => {
+      const table = await sqliteTableForRebuild(db.runner, op.table);
+      const existing = table.columns.find((c) => c.name === op.column);
+      if (!existing) throw new Error(`Table "${op.table}" has no column "${op.column}"`);
       newColumn.isPrimary = existing.isPrimary;
       await db.runner.changeColumn(table, existing, newColumn);
     });
   }
 
   /** A default cannot change in place: the table is rebuilt with it, as for any column change. */
-  async alterColumnDefault(db: MigrationContext, tableName: string, columnName: string, value: ServerDefault | null): Promise<void> {
-    const sql = value === null ? undefined : db.dialect.defaultSql(value);
-    await withSqliteForeignKeysOff(db.runner, tableName, async () => {
-      const table = await sqliteTableForRebuild(db.runner, tableName);
-      const old = table.findColumnByName(columnName);
-      if (!old) throw new Error(`Table "${tableName}" has no column "${columnName}"`);
+  async alterColumnDefault(db: MigrationContext, op: AlterColumnDefault): Promise<void> {
+    const sql = op.to === undefined ? undefined : db.dialect.defaultSql(op.to);
+    await withSqliteForeignKeysOff(db.runner, op.table, async () => {
+      const table = await sqliteTableForRebuild(db.runner, op.table);
+      const old = table.findColumnByName(op.column);
+      if (!old) throw new Error(`Table "${op.table}" has no column "${op.column}"`);
       const changed = old.clone();
       changed.default = sql;
       await db.runner.changeColumn(table, old, changed);
     });
   }
 
-  async createIndex(db: MigrationContext, tableName: string, def: IndexDef): Promise<void> {
-    return withTableChange(db.runner, tableName, (table) => db.runner.createIndex(table, tableIndexOf(def)), addsIndex(def));
+  async createIndex(db: MigrationContext, op: AddIndex): Promise<void> {
+    return withTableChange(db.runner, op.table, (table) => db.runner.createIndex(table, tableIndexOf(op.index)), addsIndex(op.index));
   }
 
-  async hasIndex(db: MigrationContext, tableName: string, name: string): Promise<boolean> {
-    return (await freshTable(db.runner, tableName)).indices.some((i) => i.name === name);
-  }
-
-  async dropIndex(db: MigrationContext, tableName: string, name: string): Promise<void> {
+  protected async removeIndex(db: MigrationContext, tableName: string, name: string): Promise<void> {
     return withTableChange(db.runner, tableName, (table) => db.runner.dropIndex(table, name), dropsIndex(name));
   }
 
-  async addUnique(db: MigrationContext, tableName: string, def: UniqueDef): Promise<void> {
-    const unique = new (typeorm().TableUnique)({ name: def.name, columnNames: def.columns });
-    await withSqliteForeignKeysOff(db.runner, tableName, async () =>
-      db.runner.createUniqueConstraint(await sqliteTableForRebuild(db.runner, tableName), unique),
+  async addUnique(db: MigrationContext, op: AddUnique): Promise<void> {
+    const unique = new (typeorm().TableUnique)({ name: op.unique.name, columnNames: op.unique.columns });
+    await withSqliteForeignKeysOff(db.runner, op.table, async () =>
+      db.runner.createUniqueConstraint(await sqliteTableForRebuild(db.runner, op.table), unique),
     );
   }
 
-  async dropUnique(db: MigrationContext, tableName: string, def: UniqueDef, matches: (u: { name?: string; columnNames: string[] }) => boolean): Promise<void> {
-    await withSqliteForeignKeysOff(db.runner, tableName, async () => {
-      const table = await sqliteTableForRebuild(db.runner, tableName);
+  protected async removeUnique(db: MigrationContext, op: DropUnique, matches: UniqueMatch): Promise<void> {
+    await withSqliteForeignKeysOff(db.runner, op.table, async () => {
+      const table = await sqliteTableForRebuild(db.runner, op.table);
       const unique = table.uniques.find(matches);
-      if (!unique) throw new Error(`Table "${tableName}" has no unique constraint on (${def.columns.join(', ')})`);
+      if (!unique) throw new Error(`Table "${op.table}" has no unique constraint on (${op.unique.columns.join(', ')})`);
       await db.runner.dropUniqueConstraint(table, unique);
     });
   }
 
-  async addForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void> {
-    const { key } = foreignKeyOf(tableName, def);
-    const name = db.dialect.foreignKeyName(tableName, def.columns, 1);
-    await withSqliteForeignKeysOff(db.runner, tableName, async () => db.runner.createForeignKey(await sqliteTableForRebuild(db.runner, tableName), key(name)));
+  async addForeignKey(db: MigrationContext, op: AddForeignKey): Promise<void> {
+    const { key } = typeormForeignKey(op.foreignKey);
+    const name = db.dialect.foreignKeyName(op.table, op.foreignKey.columns, 1);
+    await withSqliteForeignKeysOff(db.runner, op.table, async () => db.runner.createForeignKey(await sqliteTableForRebuild(db.runner, op.table), key(name)));
   }
 
-  async dropForeignKey(db: MigrationContext, tableName: string, def: ForeignKeyDef): Promise<void> {
-    await withSqliteForeignKeysOff(db.runner, tableName, async () => {
-      const table = await sqliteTableForRebuild(db.runner, tableName);
-      const fk = table.foreignKeys.find(matchingForeignKey(def));
-      if (!fk) throw missingForeignKey(tableName, def);
+  async dropForeignKey(db: MigrationContext, op: DropForeignKey): Promise<void> {
+    await withSqliteForeignKeysOff(db.runner, op.table, async () => {
+      const table = await sqliteTableForRebuild(db.runner, op.table);
+      const fk = table.foreignKeys.find(matchingForeignKey(op.foreignKey));
+      if (!fk) throw missingForeignKey(op);
       await db.runner.dropForeignKey(table, fk);
     });
   }
