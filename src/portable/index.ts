@@ -10,7 +10,6 @@ export type { ColumnDef, PrimaryKeyRole } from './column';
 export { column, tableColumn } from './column';
 export { softDeleteMixinColumns } from './soft-delete-mixin';
 export type { ForeignKeyDef, NamedColumns, TableDef } from './table';
-export { table, tableModel } from './table';
 export { createTable, dropTable } from './create-table';
 export { apply } from './apply';
 export { foreignKeyIndexName } from './names';
