@@ -155,7 +155,9 @@ for (const backend of ['postgresql', 'mysql', 'sqlite'] as const) {
       const onNew = empty.steps.flatMap((s) => s.statements).filter((s) => ['goals', 'audits', 'apscheduler_jobs', 'alembic_version'].includes(s.table ?? ''));
       expect(onNew.length).to.be.greaterThan(10);
       for (const s of onNew) expect(s, s.sql).to.include({ rows: 0, rows_source: 'new', scan: false });
-      expect(onNew.some((s) => /CREATE INDEX/.test(s.sql)), 'the index of apscheduler_jobs').to.equal(backend !== 'mysql');
+      // On every backend a CREATE INDEX after the CREATE TABLE, as SQLAlchemy sends it (TypeORM's CREATE
+      // TABLE, which the servers no longer get, had MySQL's index inside it).
+      expect(onNew.some((s) => /CREATE INDEX/.test(s.sql)), 'the index of apscheduler_jobs').to.equal(true);
       expect(watcherTables(db.url)).to.deep.equal([]);
       expect(versionOf(db)).to.equal(null);
       expect(sqlQuery(db.url, backend === 'sqlite' ? 'SELECT count(*) FROM sqlite_master;' : 'SELECT 0;').trim()).to.equal('0');

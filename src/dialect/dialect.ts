@@ -275,24 +275,26 @@ export abstract class Dialect {
     return names.map((n) => this.quote(n)).join(', ');
   }
 
-  /** CREATE TABLE with its keys inline, then its non-unique indexes, as SQLAlchemy orders them. */
-  createTable(table: TableModel): string[] {
+  /**
+   * CREATE TABLE with its keys inline, then its non-unique indexes, as SQLAlchemy orders them: the
+   * primary key, then the other constraints in the order they were declared. That order is the
+   * unique constraints first for a model's table (create_schema, as metadata.create_all writes it),
+   * the foreign keys first for a revision's (`op.create_table`, whose arguments Alembic renders
+   * sorted: ForeignKeyConstraint before UniqueConstraint).
+   */
+  createTable(table: TableModel, order: 'uniques-first' | 'foreign-keys-first' = 'uniques-first'): string[] {
     const lines = table.columns.map((c) => this.renderColumn(table, c));
     const pk = table.primaryKey;
     if (pk.columns.length > 0) {
       const named = pk.name ? `CONSTRAINT ${this.quote(pk.name)} ` : '';
       lines.push(`${named}PRIMARY KEY (${this.quoteList(pk.columns)})`);
     }
-    for (const unique of table.uniques) {
-      const named = unique.name ? `CONSTRAINT ${this.quote(unique.name)} ` : '';
-      lines.push(`${named}UNIQUE (${this.quoteList(unique.columns)})`);
-    }
-    for (const fk of table.foreignKeys) {
-      const named = fk.name ? `CONSTRAINT ${this.quote(fk.name)} ` : '';
-      lines.push(
-        `${named}FOREIGN KEY(${this.quoteList(fk.columns)}) REFERENCES ${this.quote(fk.referencedTable)} (${this.quoteList(fk.referencedColumns)})`,
-      );
-    }
+    const uniques = table.uniques.map((unique) => `${unique.name ? `CONSTRAINT ${this.quote(unique.name)} ` : ''}UNIQUE (${this.quoteList(unique.columns)})`);
+    const foreignKeys = table.foreignKeys.map(
+      (fk) =>
+        `${fk.name ? `CONSTRAINT ${this.quote(fk.name)} ` : ''}FOREIGN KEY(${this.quoteList(fk.columns)}) REFERENCES ${this.quote(fk.referencedTable)} (${this.quoteList(fk.referencedColumns)})`,
+    );
+    lines.push(...(order === 'uniques-first' ? [...uniques, ...foreignKeys] : [...foreignKeys, ...uniques]));
     const create = `CREATE TABLE ${this.quote(table.name)} (\n\t${lines.join(', \n\t')}\n)${this.tableSuffix()}`;
     return [create, ...table.indexes.map((i) => this.createIndex(table.name, i))];
   }

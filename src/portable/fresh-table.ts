@@ -16,3 +16,8 @@ export async function freshTable(queryRunner: QueryRunner, name: string): Promis
 export function replaceCachedTable(queryRunner: QueryRunner, table: Table, changed: Table): void {
   (queryRunner as unknown as { replaceCachedTable(t: Table, c: Table): void }).replaceCachedTable(table, changed);
 }
+
+/** Tells the runner's table cache of a table just created with raw SQL (an offline run reads it back from there). */
+export function cacheNewTable(queryRunner: QueryRunner, table: Table): void {
+  replaceCachedTable(queryRunner, table, table);
+}

@@ -6,7 +6,7 @@ import type {
 } from '../../operations';
 import type { MigrationContext } from '../context';
 import { withTableChange } from '../cached-change';
-import { freshTable, replaceCachedTable } from '../fresh-table';
+import { cacheNewTable, freshTable, replaceCachedTable } from '../fresh-table';
 import { isOffline } from '../offline';
 import { resumable } from '../resumable';
 import { table } from '../table';
@@ -24,9 +24,17 @@ export type UniqueMatch = (u: { name?: string; columnNames: string[] }) => boole
  * reruns that resume (impl/mysql.ts).
  */
 export abstract class KitImpl {
-  /** The table as table.ts builds it for this backend; a table an interrupted run made is left as it is (resumable.ts). */
+  /**
+   * The dialect's CREATE TABLE and CREATE INDEX, the statements create_schema sends, written as
+   * SQLAlchemy writes an `op.create_table`: the statements the reference sends, and unnamed keys are
+   * named by the server as there. The runner's table cache learns the table as TypeORM would describe it
+   * (table.ts), which an offline run reads back. A table an interrupted run made is left as it is
+   * (resumable.ts).
+   */
   async addTable(db: MigrationContext, op: AddTable): Promise<void> {
-    await db.runner.createTable(table(db.dialect, op.definition), resumable(db));
+    if (resumable(db) && (await db.runner.hasTable(op.table))) return;
+    for (const sql of db.dialect.createTable(op.definition, 'foreign-keys-first')) await db.runner.query(sql);
+    cacheNewTable(db.runner, table(db.dialect, op.definition));
   }
 
   /** A table an interrupted run dropped is not asked for again (resumable.ts). */

@@ -73,23 +73,27 @@ class MysqlKit extends ServerKit {
   }
 
   /**
-   * Named `<table>_ibfk_<n>` after the table's highest n, with the index MySQL would make named
-   * after the first column; added INSTANT with foreign_key_checks off, after a count of the rows
-   * that would break it (addMysqlKeyUnchecked).
+   * Unnamed, as the reference adds it: the server names it `<table>_ibfk_<n>` (n one above the
+   * table's highest) and uses the index the columns already have. (Named, it would take over an
+   * index the server made for a key dropped before, renaming it after itself, which the reference's
+   * unnamed key leaves alone.) Where no index starts with the columns, the kit makes the one MySQL
+   * would, named after the first column. Added INSTANT with foreign_key_checks off, after a count of
+   * the rows that would break it (addMysqlKeyUnchecked).
    */
   async addForeignKey(db: MigrationContext, op: AddForeignKey): Promise<void> {
     const { columns } = op.foreignKey;
-    const { key, cache } = typeormForeignKey(op.foreignKey);
     const current = await freshTable(db.runner, op.table);
     if (resumable(db) && current.foreignKeys.some(matchingForeignKey(op.foreignKey))) return;
-    const name = db.dialect.foreignKeyName(op.table, columns, highestOrdinal(current) + 1);
     if (!hasIndexFor(current, columns)) await this.createIndex(db, new AddIndex(op.table, { name: foreignKeyIndexName(columns), columns, unique: false }));
+    // The runner's table cache learns it under the name the server gives it.
+    const cache = typeormForeignKey(op.foreignKey).cache(db.dialect.foreignKeyName(op.table, columns, highestOrdinal(current) + 1));
+    const add = `ALTER TABLE ${db.runner.connection.driver.escape(op.table)} ADD ${referencesSql(db, op)}`;
     if (writesScript(db)) {
       await noteInScript(db, SCRIPT_KEY);
-      await withTableChange(db.runner, op.table, (t) => db.runner.createForeignKey(t, key(name)), cache(name));
+      await withTableChange(db.runner, op.table, async () => void (await db.runner.query(add)), cache);
       return;
     }
-    await withTableChange(db.runner, op.table, () => addMysqlKeyUnchecked(db, op, name), cache(name));
+    await withTableChange(db.runner, op.table, () => addMysqlKeyUnchecked(db, op, add), cache);
   }
 
   /** The index MySQL made for the key (named after its first column) goes too, unless another key still needs it. */
@@ -113,7 +117,7 @@ const SCRIPT_KEY =
  * MySQL: see addForeignKey. foreign_key_checks is the session's, put back as it was. The plan's
  * recording reads no rows: it counts none, and finds the checks on, as a session starts.
  */
-async function addMysqlKeyUnchecked(db: MigrationContext, op: AddForeignKey, name: string): Promise<void> {
+async function addMysqlKeyUnchecked(db: MigrationContext, op: AddForeignKey, add: string): Promise<void> {
   const q = (n: string) => db.runner.connection.driver.escape(n);
   const before = await countOrphans(db.runner, op);
   if (before > 0) throw orphansError(op, before);
@@ -121,7 +125,7 @@ async function addMysqlKeyUnchecked(db: MigrationContext, op: AddForeignKey, nam
   const checks = row?.checks ?? 1;
   await db.runner.query('SET SESSION foreign_key_checks = 0');
   try {
-    await alterTableOnline(db, `ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${q(name)} ${referencesSql(db, op)}`);
+    await alterTableOnline(db, add);
   } finally {
     await db.runner.query(`SET SESSION foreign_key_checks = ${Number(checks) === 0 ? 0 : 1}`);
   }
@@ -129,7 +133,8 @@ async function addMysqlKeyUnchecked(db: MigrationContext, op: AddForeignKey, nam
   // must not stay over old ones.
   const after = await countOrphans(db.runner, op);
   if (after > 0) {
-    await alterTableOnline(db, `ALTER TABLE ${q(op.table)} DROP FOREIGN KEY ${q(name)}`);
+    const added = (await freshTable(db.runner, op.table)).foreignKeys.find(matchingForeignKey(op.foreignKey));
+    if (added?.name) await alterTableOnline(db, `ALTER TABLE ${q(op.table)} DROP FOREIGN KEY ${q(added.name)}`);
     throw orphansError(op, after, ' (written while the key was being added)');
   }
 }

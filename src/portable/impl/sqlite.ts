@@ -1,5 +1,5 @@
 import type {
-  AddColumn, AddForeignKey, AddIndex, AddUnique, AlterColumnDefault, AlterColumnNullability, AlterColumnType, DropColumn, DropForeignKey,
+  AddColumn, AddForeignKey, AddIndex, AddTable, AddUnique, AlterColumnDefault, AlterColumnNullability, AlterColumnType, DropColumn, DropForeignKey,
   DropUnique,
 } from '../../operations';
 import type { MigrationContext } from '../context';
@@ -7,7 +7,9 @@ import { isConstantDefault } from '../../schema/server-default';
 import { addsIndex, dropsIndex, tableIndexOf, withTableChange } from '../cached-change';
 import { column, tableColumn } from '../column';
 import { matchingForeignKey, missingForeignKey, typeormForeignKey } from '../foreign-key';
+import { resumable } from '../resumable';
 import { sqliteTableForRebuild, withSqliteForeignKeysOff } from '../sqlite-rebuild';
+import { table } from '../table';
 import { typeorm } from '../typeorm-classes';
 import { KitImpl, UniqueMatch } from './kit-impl';
 
@@ -19,6 +21,16 @@ import { KitImpl, UniqueMatch } from './kit-impl';
  * changes at all (no ALTER COLUMN on SQLite).
  */
 class SqliteKit extends KitImpl {
+  /**
+   * TypeORM's CREATE TABLE, not the dialect's: SQLite keeps each table's text as written, and every
+   * later change but an added column is TypeORM's rebuild, which writes the table in TypeORM's words
+   * under a quoted name. Written so from the start, a table reads the same after a change and its
+   * undoing (a downgrade gives back the text, not only the structure).
+   */
+  async addTable(db: MigrationContext, op: AddTable): Promise<void> {
+    await db.runner.createTable(table(db.dialect, op.definition), resumable(db));
+  }
+
   /**
    * `ALTER TABLE ... ADD COLUMN`, as Alembic emits, unless the column is NOT NULL without a constant
    * default, which SQLite refuses to add in place: then it is the rebuild, in which the existing rows
