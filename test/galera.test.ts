@@ -5,6 +5,7 @@ import { GaleraCluster, galeraCluster } from './support/galera-cluster';
 import { RunningCli, runCli, startCli, writeConfig } from './support/cli';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CLUSTER_LOCK_TABLE, CREATE_LEASE_TABLE } from '../src/runtime/cluster-lock';
+import { mariadbLog, planThenRun } from './support/plan-sends';
 import { unnamedAuditsSql } from './support/unnamed-audits';
 
 const HEAD = 'f56ba02662b4';
@@ -268,6 +269,17 @@ describe('Galera cluster', function () {
       expect(plan.status, plan.stderr).to.equal(0);
       const [first] = (JSON.parse(plan.stdout) as { steps: { statements: { sql: string; kind: string }[] }[] }).steps[0].statements;
       expect(first).to.include({ sql: 'SET SESSION wsrep_sync_wait = @@session.wsrep_sync_wait | 5', kind: 'session' });
+    });
+  });
+
+  describe('--plan', () => {
+    it('shows what the node receives: every shipped revision up from base, then down to base', async () => {
+      const db = await freshDatabase();
+      const conf = writeConfig(cluster.url(0, db));
+      // The node's own statement log (test/plan-sends.test.ts does the same on a single server).
+      const log = mariadbLog((sql) => cluster.sql(0, sql, db), db);
+      await planThenRun(conf, log, ['upgrade', '--revision', 'head']);
+      await planThenRun(conf, log, ['downgrade', '--revision', 'base']);
     });
   });
 

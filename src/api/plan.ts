@@ -12,6 +12,7 @@ import type { Plan } from '../plan/types';
 import type { Direction } from '../runtime/migrate';
 import { withRunner } from '../runtime/transaction';
 import { preflight } from '../runtime/preflight';
+import { runLockStatements } from '../runtime/run-guard';
 import type { RevisionChain } from '../script/chain';
 import { downgradeSteps, upgradeSteps } from '../script/plan';
 import { versionValue } from '../script/heads';
@@ -49,6 +50,7 @@ export async function plan(session: Session, chain: RevisionChain, direction: Di
         searchSchema: (runner.connection.driver as { searchSchema?: string }).searchSchema,
         lockPolicy: options.lockPolicy ?? DEFAULT_LOCK_POLICY,
         sessionStatements: session.sessionStatements,
+        runLock: runLockStatements(session),
         log,
         answer,
       },

@@ -28,6 +28,10 @@ export function classifySteps(read: ReadonlyMap<RecordedStatement, Classified>, 
         classified.note = undefined;
       }
       const newTable = classified.table !== null && created.has(classified.table);
+      if (s.runLock) {
+        classified.kind = 'run_lock';
+        classified.note = s.runLock.note;
+      }
       if (s.refused) {
         // Refused before it touches the table: the next form follows.
         classified.kind = 'refused';

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DriverClient } from '../connection/driver-client';
 import { DatabaseStateError } from '../errors';
 import { Logger } from '../log';
+import type { RunLockStatements } from './run-lock-statements';
 
 /**
  * The run lock on a MariaDB Galera cluster. GET_LOCK locks one node only and Galera has no
@@ -35,6 +36,13 @@ export const CREATE_LEASE_TABLE =
   'holder VARCHAR(255) NOT NULL, node VARCHAR(255) NOT NULL, connection_id BIGINT NOT NULL, ' +
   'beat BIGINT NOT NULL, beat_at DATETIME(6) NOT NULL) ENGINE=InnoDB';
 
+/** The lock connection's own bounds on its waits, sent first. */
+const LEASE_SESSION = ['SET SESSION lock_wait_timeout = 10', 'SET SESSION innodb_lock_wait_timeout = 10'];
+/** The row that is the lease; the placeholders are this run's token, name, node and connection id. */
+const INSERT_LEASE = `INSERT INTO ${CLUSTER_LOCK_TABLE} (id, token, holder, node, connection_id, beat, beat_at) VALUES (1, ?, ?, ?, ?, 0, UTC_TIMESTAMP(6))`;
+const BEAT_LEASE = `UPDATE ${CLUSTER_LOCK_TABLE} SET beat = beat + 1, beat_at = UTC_TIMESTAMP(6) WHERE id = 1 AND token = ?`;
+const DROP_LEASE = `DROP TABLE IF EXISTS ${CLUSTER_LOCK_TABLE}`;
+
 const HEARTBEAT_MS = 2_000;
 /** No new beat seen for this long: the holder is gone. Two takeovers of a killed run fit in 30 s. */
 const STALE_MS = 15_000;
@@ -43,6 +51,17 @@ const SLOW_READ_MS = 1_000;
 /** A row whose last beat is this old by the server's clock was left by a run that is long gone. */
 const ABANDONED_MS = 2 * STALE_MS;
 const POLL_MS = 250;
+
+/**
+ * What taking, holding and releasing the lease send on the lock's connection (after its session
+ * settings) when no other run holds it: the statements the lock itself sends, for `--plan`.
+ */
+export const LEASE_STATEMENTS: RunLockStatements = {
+  taking: [...LEASE_SESSION, CREATE_LEASE_TABLE, INSERT_LEASE],
+  takingNote: 'the run lock of a Galera cluster, on a connection of its own: a lease row in a table of its own (the placeholders: this run\'s token, name, node and connection id)',
+  heartbeat: { sql: BEAT_LEASE, everySeconds: HEARTBEAT_MS / 1000 },
+  releasing: [DROP_LEASE],
+};
 
 interface LeaseRow {
   token: string;
@@ -71,8 +90,7 @@ export class ClusterLock {
 
   /** Takes the lease, waiting while another run holds it; says once that it waits, and how it took over. */
   async acquire(): Promise<void> {
-    await this.sql.query('SET SESSION lock_wait_timeout = 10');
-    await this.sql.query('SET SESSION innodb_lock_wait_timeout = 10');
+    for (const statement of LEASE_SESSION) await this.sql.query(statement);
     const [self] = (await this.sql.query('SELECT CONNECTION_ID() AS id, @@wsrep_node_name AS node')) as { id: number; node: string }[];
     const holder = `${this.what}, pid ${process.pid} on ${os.hostname()}`;
     let announced = false;
@@ -84,10 +102,7 @@ export class ClusterLock {
         const row = await this.read();
         const now = Date.now();
         if (!row) {
-          await this.sql.query(
-            `INSERT INTO ${CLUSTER_LOCK_TABLE} (id, token, holder, node, connection_id, beat, beat_at) VALUES (1, ?, ?, ?, ?, 0, UTC_TIMESTAMP(6))`,
-            [this.token, holder, String(self.node ?? ''), self.id],
-          );
+          await this.sql.query(INSERT_LEASE, [this.token, holder, String(self.node ?? ''), self.id]);
           break;
         }
         const beat = String(row.beat);
@@ -145,9 +160,7 @@ export class ClusterLock {
 
   private async beat(): Promise<void> {
     try {
-      const changed = await this.sql.affected(`UPDATE ${CLUSTER_LOCK_TABLE} SET beat = beat + 1, beat_at = UTC_TIMESTAMP(6) WHERE id = 1 AND token = ?`, [
-        this.token,
-      ]);
+      const changed = await this.sql.affected(BEAT_LEASE, [this.token]);
       if (changed === 0) this.lost ??= 'another run took it over (no heartbeat of ours reached it in time)';
     } catch (error) {
       // A certification conflict with a waiter's read-and-update is no loss; the next beat decides.
@@ -165,7 +178,7 @@ export class ClusterLock {
     if (this.heartbeat) clearInterval(this.heartbeat);
     await this.beating;
     try {
-      if (!this.lost && this.heartbeat) await this.sql.query(`DROP TABLE IF EXISTS ${CLUSTER_LOCK_TABLE}`);
+      if (!this.lost && this.heartbeat) await this.sql.query(DROP_LEASE);
     } catch (error) {
       // The run's work is done (or failed for its own reason, which must be what is reported): a
       // lease left behind is taken over by the next run, as a killed run's is.

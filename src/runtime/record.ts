@@ -16,6 +16,7 @@ import { applyRevision } from './apply-revision';
 import { PartialRevisionNote } from './partial-revision';
 import { migrationContext } from '../portable/context';
 import type { Heads } from '../script/heads';
+import type { RunLockStatements } from './run-lock-statements';
 
 /** One statement a run would send, with the schema it was rendered against. */
 export interface RecordedStatement {
@@ -32,6 +33,8 @@ export interface RecordedStatement {
   note?: true;
   /** The server would refuse it (a form of MariaDB's ALGORITHM= it cannot use): it changes nothing, the next form follows. */
   refused?: true;
+  /** Sent by the run lock, on a connection of its own (run-lock-statements.ts), with what to say about it. */
+  runLock?: { note?: string };
 }
 
 /**
@@ -51,6 +54,8 @@ export interface AsTheRun {
   lockPolicy: LockPolicy;
   /** The connection's session settings (Session.sessionStatements), which a run's connection sends first. */
   sessionStatements: readonly string[];
+  /** What the run lock sends, where it sends anything that changes something (run-guard.ts runLockStatements). */
+  runLock?: RunLockStatements;
   log: Logger;
   answer(statement: RecordedStatement): Error | undefined;
 }
@@ -138,6 +143,16 @@ export async function recordSteps(
   const stepOut = <T>(work: () => Promise<T>) => scriptStepOut(offline.runner, dialect, work);
   const db = migrationContext(offline.runner, { offline: run ? 'run' : 'script', transactions: run ? partial.transactions(stepOut) : { outside: stepOut } }, dialect);
   const out: RecordedStep[] = [];
+  /**
+   * The run lock's statements, kept as they are sent on the lock's connection: past the run's stages,
+   * read by the plan in their place among the run's.
+   */
+  const lockStatements = (into: RecordedStatement[], statements: string[], note: (last: boolean) => string | undefined) =>
+    statements.forEach((sql, i) => {
+      const statement: RecordedStatement = { sql, schema: new Map(), version: false, createsVersionTable: false, runLock: { note: note(i === statements.length - 1) } };
+      into.push(statement);
+      run?.answer(statement);
+    });
   offline.recording = true;
   try {
     for (const [i, step] of steps.entries()) {
@@ -145,6 +160,7 @@ export async function recordSteps(
       if (i === 0 && run) {
         for (const statement of run.sessionStatements) await offline.runner.query(statement);
         await waits?.apply({ watch: false });
+        if (run.runLock) lockStatements(recorded, run.runLock.taking, (last) => (last ? takingNote(run.runLock!) : undefined));
       }
       // A run holds a revision and its version row in one transaction where DDL is transactional.
       offline.inTransaction(Boolean(run) && dialect.transactionalDdl);
@@ -159,10 +175,17 @@ export async function recordSteps(
       waits?.transactionEnded();
       out.push({ step, statements: recorded });
     }
+    // After the last revision, in its step.
+    if (run?.runLock && out.length > 0) lockStatements(out[out.length - 1].statements, run.runLock.releasing, () => 'releases the run lock');
   } finally {
     offline.recording = false;
   }
   return out;
+}
+
+/** What the plan says about taking the run lock, on the statement that takes it. */
+function takingNote(lock: RunLockStatements): string {
+  return `${lock.takingNote}; then, every ${lock.heartbeat.everySeconds} s while the run lasts: ${lock.heartbeat.sql}`;
 }
 
 /**

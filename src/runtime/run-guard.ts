@@ -4,6 +4,7 @@ import { DatabaseStateError } from '../errors';
 import { Logger } from '../log';
 import { SessionBase, openSideConnection } from '../connection/session';
 import type { ClusterLock } from './cluster-lock';
+import type { RunLockStatements } from './run-lock-statements';
 import { WriteLockTurns, writeLockTurns } from '../connection/write-lock-turns';
 import type { TransactionControl } from '../portable/outside-transaction';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -42,6 +43,16 @@ const POLL_MS = 250;
 /** `what` names the run for other runs' waiting messages: "upgrade", "stamp". */
 export function runGuardFor(runner: QueryRunner, session: SessionBase, what: string): RunGuard {
   return GUARDS[session.dialect.backend](runner, session, what);
+}
+
+/**
+ * What the run lock of `session` sends that changes anything (run-lock-statements.ts), for --plan:
+ * Galera's lease, on a connection that sends the session's settings first; nothing elsewhere.
+ */
+export function runLockStatements(session: SessionBase & { sessionStatements: readonly string[] }): RunLockStatements | undefined {
+  if (!session.galera) return undefined;
+  const { LEASE_STATEMENTS } = require('./cluster-lock') as typeof import('./cluster-lock'); // Galera's alone
+  return { ...LEASE_STATEMENTS, taking: [...session.sessionStatements, ...LEASE_STATEMENTS.taking] };
 }
 
 /** Each backend's run lock: an advisory lock, GET_LOCK (a lock row on Galera), or SQLite's write lock taken in turns. */

@@ -25,6 +25,8 @@ export type StatementKind =
    * that needs it: it waits for nobody, and fails at once when the lock is taken.
    */
   | 'lock'
+  /** The run lock's own statements (Galera's lease: a row in a table of the tool's own, made and dropped by the run). */
+  | 'run_lock'
   /** MariaDB: a form of ALTER (ALGORITHM=, LOCK=) the server refuses before touching the table; the run then sends the next form. */
   | 'refused'
   /** A statement the classifier does not know; shown as it is, with no claim about it. */
