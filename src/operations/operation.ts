@@ -14,12 +14,12 @@ export interface Operation {
 }
 
 /**
- * The error for reversing an operation built without what it removes: a revision's drop names only
- * the column, index or table, so it cannot say how to make it again (Alembic's "original column is
- * not present"). Autogenerate's drops carry the whole thing and reverse.
+ * The error for reversing an operation built without what it replaces: a revision's drop names only
+ * the column, index or table, and its new server default does not say the old one, so neither can
+ * say how to go back (Alembic's "original column is not present"). Autogenerate's carry it all.
  */
 export function notReversible(op: Operation): Error {
-  return new Error(`${op.kind} on ${op.table} cannot be reversed: what it drops is not known`);
+  return new Error(`${op.kind} on ${op.table} cannot be reversed: it does not carry what it replaces`);
 }
 
 /** Quotes a name the way Alembic's messages do. */

@@ -98,7 +98,10 @@ export abstract class KitImpl {
 
   abstract addUnique(db: MigrationContext, op: AddUnique): Promise<void>;
 
-  /** The constraint is found by its columns (and its name, where both have one). */
+  /**
+   * The constraint is found by its columns (and its name, where both have one); TypeORM reads key
+   * columns back in no particular order (PostgreSQL's sorted by name).
+   */
   async dropUnique(db: MigrationContext, op: DropUnique): Promise<void> {
     const { name, columns } = op.unique;
     const wanted = [...columns].sort().join(',');
