@@ -186,7 +186,10 @@ export class PostgresClassifier implements Classifier {
     if (!table || !isWord(t[inAt], 'IN') || modeAt < 0) return unknownStatement();
     const mode = t.slice(inAt + 1, modeAt).map((x) => x.value.toUpperCase()).join(' ');
     const nowait = isWord(t[modeAt + 1], 'NOWAIT');
-    const note = nowait ? 'taken without queueing: fails at once if held, the revision is then rolled back and tried again' : undefined;
+    // What a retry sends differs, and the plan says how (lock-waits.ts lockWhatTheRevisionNeeds).
+    const note = nowait
+      ? 'taken without queueing: fails at once if held; the revision is then rolled back and tried again after a pause, opening with the locks it had needed so far, taken the same way'
+      : undefined;
     return { kind: 'lock', table: table.name, locks: [{ table: table.name, mode }], rewrite: false, scan: false, ...(note ? { note } : {}) };
   }
 
