@@ -1,5 +1,5 @@
 import type { Table } from 'typeorm';
-import { AddForeignKey, AddIndex, AddUnique, DropForeignKey, DropIndex, DropUnique } from '../../operations';
+import { AddForeignKey, AddIndex, AddUnique, DropForeignKey, DropIndex, DropTable, DropUnique } from '../../operations';
 import type { MigrationContext } from '../context';
 import { addsIndex, dropsIndex, withTableChange } from '../cached-change';
 import { matchingForeignKey, referencesSql, typeormForeignKey } from '../foreign-key';
@@ -94,6 +94,15 @@ class MysqlKit extends ServerKit {
       return;
     }
     await withTableChange(db.runner, op.table, () => addMysqlKeyUnchecked(db, op, add), cache);
+  }
+
+  /**
+   * TypeORM's MySQL dropTable drops every index of the table first whatever it is told, and an index
+   * a foreign key needs cannot go before the key: so here the keys and indexes go first, each in an
+   * ALTER of its own, then the table.
+   */
+  async dropTable(db: MigrationContext, op: DropTable): Promise<void> {
+    await db.runner.dropTable(op.table, resumable(db));
   }
 
   /** The index MySQL made for the key (named after its first column) goes too, unless another key still needs it. */
