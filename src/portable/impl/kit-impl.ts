@@ -27,9 +27,9 @@ export abstract class KitImpl {
   /**
    * The dialect's CREATE TABLE and CREATE INDEX, the statements create_schema sends, written as
    * SQLAlchemy writes an `op.create_table`: the statements the reference sends, and unnamed keys are
-   * named by the server as there. The runner's table cache learns the table as TypeORM would describe it
-   * (table.ts), which an offline run reads back. A table an interrupted run made is left as it is
-   * (resumable.ts).
+   * named by the server as there. The runner's table cache learns the table as TypeORM would
+   * describe it (table.ts), which an offline run reads back. A table an interrupted run made is left
+   * as it is (resumable.ts).
    */
   async addTable(db: MigrationContext, op: AddTable): Promise<void> {
     if (resumable(db) && (await db.runner.hasTable(op.table))) return;
