@@ -41,6 +41,29 @@ describe('a plan that may stand for several statements', () => {
     expect(partingPoint([noWait, alter, bound, alter], [s(noWait), s(alter), s(bound), s(alter), s(alter)])).to.match(/beyond the plan/);
   });
 
+  it('matches a PostgreSQL revision tried again after its LOCK ... NOWAIT met a held table, as the plan notes it', () => {
+    const st = (sql: string, kind = 'ddl') => ({ sql, kind, step: 0 });
+    const plan = [
+      st('SET lock_timeout = 1', 'session'),
+      st('LOCK TABLE a IN ACCESS EXCLUSIVE MODE NOWAIT', 'lock'),
+      st('ALTER TABLE a ADD x int'),
+      st('LOCK TABLE b IN ACCESS EXCLUSIVE MODE NOWAIT', 'lock'),
+      st('ALTER TABLE b ADD y int'),
+      st("UPDATE v SET n = '2'", 'version'),
+    ];
+    const [set, lockA, alterA, lockB, alterB, version] = plan.map((p) => p.sql);
+    // b was held: the attempt is rolled back, and the next takes a and b first, then sends the revision without them.
+    expect(partingPoint(plan, [set, lockA, alterA, lockB, 'ROLLBACK', lockA, lockB, alterA, alterB, version])).to.equal(undefined);
+    // Held again at the retry's own first locks.
+    expect(partingPoint(plan, [set, lockA, alterA, lockB, 'ROLLBACK', lockA, lockB, 'ROLLBACK', lockA, lockB, alterA, alterB, version])).to.equal(undefined);
+    // A retry that does not open with the locks it needed parts from the plan.
+    expect(partingPoint(plan, [set, lockA, alterA, lockB, 'ROLLBACK', lockA, alterA, lockB, alterB, version])).to.match(/a retry's first locks/);
+    // Nor may it leave a statement out.
+    expect(partingPoint(plan, [set, lockA, alterA, lockB, 'ROLLBACK', lockA, lockB, alterB, version])).to.match(/^planned #3/);
+    // A ROLLBACK before the revision needed any lock changes nothing.
+    expect(partingPoint(plan, [set, 'ROLLBACK', lockA, alterA, lockB, alterB, version])).to.equal(undefined);
+  });
+
   it("matches the run lock's statements with the run's own values, and its heartbeat anywhere, as often as sent", () => {
     const note = 'a lease; then, every 2 s while the run lasts: UPDATE l SET beat = beat + 1 WHERE token = ?';
     const take = { sql: 'INSERT INTO l (id, token, pid) VALUES (1, ?, ?)', kind: 'run_lock', note };

@@ -11,6 +11,8 @@ export interface PlannedStatement {
   kind: string;
   each_range?: true;
   note?: string;
+  /** The plan's step (revision) it belongs to; planThenRun sets it. */
+  step?: number;
 }
 export interface Plan {
   steps: { revision: string; statements: PlannedStatement[] }[];
@@ -113,7 +115,11 @@ const LITERAL = "(?:'(?:[^']|'')*'|\\d+)";
  * itself sent once or more, and the run lock's statements match with the run's own values for
  * their placeholders (its token, name, node). A statement the plan says the run lock sends again
  * and again while the run lasts (in a note: "while the run lasts: <statement>") may stand anywhere,
- * any number of times. Returns where they part, or undefined when they agree to the end.
+ * any number of times. A ROLLBACK ends an attempt of the revision whose PostgreSQL
+ * `LOCK ... NOWAIT` met a held table (autovacuum, a service): the next attempt, as the plan's note
+ * on that LOCK says, opens with the locks the revision had needed so far and then sends the
+ * revision again, without the LOCKs it already holds. Returns where they part, or undefined when
+ * they agree to the end.
  */
 export function partingPoint(planned: PlannedStatement[], sentAll: string[]): string | undefined {
   const repeated = planned.flatMap((p) => {
@@ -121,10 +127,51 @@ export function partingPoint(planned: PlannedStatement[], sentAll: string[]): st
     return m ? [withPlaceholders(oneLine(m[1]), LITERAL)] : [];
   });
   const sent = sentAll.filter((s) => !repeated.some((r) => r.test(s)));
+  const texts = planned.map((p) => oneLine(p.sql));
+  /** Where each step's revision starts: after the settings, the run lock and the version table's CREATE that open a run. */
+  const revisionStart = new Map<number | undefined, number>();
+  planned.forEach((p, i) => {
+    const opening = ['session', 'run_lock'].includes(p.kind) || (p.kind === 'version' && /^CREATE TABLE/i.test(texts[i]));
+    if (!opening && !revisionStart.has(p.step)) revisionStart.set(p.step, i);
+  });
   let at = 0;
   let askedAgain = false;
-  for (const [i, p] of planned.entries()) {
-    const sql = oneLine(p.sql);
+  /** The LOCKs the running revision has needed (kept across its attempts), and those its attempt holds. */
+  let needed: string[] = [];
+  let held = new Set<string>();
+  /** Whether the running revision is being tried again (its held LOCKs are then not sent again). */
+  let retrying = false;
+  for (let i = 0; i < planned.length; i++) {
+    const p = planned[i];
+    const sql = texts[i];
+    if (i > 0 && p.step !== planned[i - 1].step) {
+      needed = [];
+      held = new Set();
+      retrying = false;
+    }
+    if (sent[at] === 'ROLLBACK') {
+      at++;
+      // Not the end of an attempt that lost to a lock: a ROLLBACK changes nothing.
+      if (needed.length === 0) {
+        i--;
+        continue;
+      }
+      // An attempt that lost to a lock: the next opens with every lock needed so far.
+      retrying = true;
+      held = new Set();
+      for (const lock of needed) {
+        if (sent[at] === 'ROLLBACK') break; // lost again: seen at the top of the loop
+        if (sent[at] !== lock) return parted(i, `${lock} (a retry's first locks)`);
+        held.add(lock);
+        at++;
+      }
+      i = (revisionStart.get(p.step) ?? 0) - 1;
+      continue;
+    }
+    const isLock = /^LOCK TABLE .* NOWAIT$/.test(sql);
+    // Held since the retry's first locks: not sent again (unless a step outside the transaction,
+    // whose COMMIT released it, came in between).
+    if (isLock && retrying && held.has(sql) && sent[at] !== sql) continue;
     const timeout = /^SET SESSION lock_wait_timeout = (\d+)$/.exec(sql);
     if (timeout) askedAgain = timeout[1] === '0';
     else if (askedAgain && sent[at] === sql) {
@@ -136,10 +183,21 @@ export function partingPoint(planned: PlannedStatement[], sentAll: string[]): st
       continue;
     }
     const same = p.kind === 'run_lock' && /\?/.test(sql) ? withPlaceholders(sql, LITERAL).test(sent[at] ?? '') : sent[at] === sql;
-    if (!same) return `planned #${i + 1}: ${sql}\nsent #${at + 1}: ${sent[at] ?? '(nothing more)'}`;
+    if (!same) return parted(i, sql);
+    if (isLock) {
+      if (!needed.includes(sql)) needed.push(sql);
+      held.add(sql);
+    }
     at++;
   }
+  while (sent[at] === 'ROLLBACK') at++;
   return at < sent.length ? `sent beyond the plan: ${sent.slice(at).join('\n')}` : undefined;
+
+  /** Where they part, with what came just before on both sides, to tell a retry from a statement out of place. */
+  function parted(i: number, expected: string): string {
+    const before = (list: string[], end: number) => list.slice(Math.max(0, end - 4), end).map((s) => `    ${s}`).join('\n');
+    return `planned #${i + 1}: ${expected}\nsent #${at + 1}: ${sent[at] ?? '(nothing more)'}\nplanned before it:\n${before(texts, i)}\nsent before it:\n${before(sent, at)}`;
+  }
 }
 
 function cli(conf: string, args: string[]): string {
@@ -151,13 +209,14 @@ function cli(conf: string, args: string[]): string {
 /** Plans `args` (upgrade/downgrade with its revision), runs them, and compares the plan with the server's log of the run. */
 export async function planThenRun(conf: string, log: StatementLog, args: string[]): Promise<{ planned: PlannedStatement[]; sent: string[] }> {
   const plan = JSON.parse(cli(conf, [...args, '--plan', '--json'])) as Plan;
-  const planned = plan.steps.flatMap((s) => s.statements).filter((s) => CHANGES.test(s.sql.trim()));
+  const planned = plan.steps.flatMap((s, step) => s.statements.map((st) => ({ ...st, step }))).filter((s) => CHANGES.test(s.sql.trim()));
   await log.start();
   let sent: string[];
   try {
     cli(conf, args[0] === 'downgrade' ? [...args, '--yes'] : args);
   } finally {
-    sent = (await log.sent()).filter((s) => CHANGES.test(s));
+    // ROLLBACK too, which changes nothing but ends an attempt of a revision that is tried again.
+    sent = (await log.sent()).filter((s) => CHANGES.test(s) || s === 'ROLLBACK');
   }
   const parted = partingPoint(planned, sent);
   expect(parted, `the plan and the run part here:\n${parted}`).to.equal(undefined);

@@ -4,6 +4,7 @@ import type {
   AddColumn, AddForeignKey, AddIndex, AddTable, AddUnique, AlterColumnDefault, AlterColumnNullability, AlterColumnType, DropColumn,
   DropForeignKey, DropIndex, DropTable, DropUnique, RenameColumn,
 } from '../../operations';
+import type { TableModel } from '../../schema/model';
 import type { MigrationContext } from '../context';
 import { withTableChange } from '../cached-change';
 import { cacheNewTable, freshTable, replaceCachedTable } from '../fresh-table';
@@ -34,7 +35,12 @@ export abstract class KitImpl {
   async addTable(db: MigrationContext, op: AddTable): Promise<void> {
     if (resumable(db) && (await db.runner.hasTable(op.table))) return;
     for (const sql of db.dialect.createTable(op.definition, 'foreign-keys-first')) await db.runner.query(sql);
-    cacheNewTable(db.runner, table(db.dialect, op.definition));
+    cacheNewTable(db.runner, this.describeNewTable(db, op.definition));
+  }
+
+  /** A table just created, as TypeORM describes it on this backend (for the runner's table cache). */
+  protected describeNewTable(db: MigrationContext, model: TableModel): Table {
+    return table(db.dialect, model);
   }
 
   /**

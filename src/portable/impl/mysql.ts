@@ -1,7 +1,8 @@
 import type { Table } from 'typeorm';
 import { AddForeignKey, AddIndex, AddUnique, DropForeignKey, DropIndex, DropTable, DropUnique } from '../../operations';
 import type { MigrationContext } from '../context';
-import { addsIndex, dropsIndex, withTableChange } from '../cached-change';
+import type { TableModel } from '../../schema/model';
+import { addsIndex, dropsIndex, tableIndexOf, withTableChange } from '../cached-change';
 import { matchingForeignKey, referencesSql, typeormForeignKey } from '../foreign-key';
 import { freshTable } from '../fresh-table';
 import { alterTableOnline } from '../mysql-algorithm';
@@ -94,6 +95,18 @@ class MysqlKit extends ServerKit {
       return;
     }
     await withTableChange(db.runner, op.table, () => addMysqlKeyUnchecked(db, op, add), cache);
+  }
+
+  /**
+   * MySQL has no unique constraints: each is a unique index, which is how TypeORM describes such a
+   * table (its own CREATE TABLE adds them to the table's indexes) and where removeUnique looks.
+   */
+  protected describeNewTable(db: MigrationContext, model: TableModel): Table {
+    const described = super.describeNewTable(db, model);
+    for (const { name, columns } of model.uniques) {
+      if (name && !described.indices.some((i) => i.name === name)) described.addIndex(tableIndexOf({ name, columns, unique: true }));
+    }
+    return described;
   }
 
   /**
