@@ -10,7 +10,8 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sqlQuery } from './support/backends';
+import { spawn } from 'node:child_process';
+import { libpqUrl, pgTool, sqlQuery } from './support/backends';
 import { configuredDatabase, ConfiguredDatabase } from './support/fresh-database';
 import { REPO_ROOT } from './support/cli';
 import { mariadbLogOf, partingPoint, planThenRun, postgresLog, StatementLog } from './support/plan-sends';
@@ -150,6 +151,29 @@ for (const backend of ['postgresql', 'mysql'] as ServerBackend[]) {
 
       await planThenRun(d.conf, log, ['downgrade', '--revision', 'base']);
     });
+
+    if (backend === 'postgresql') {
+      it('while a service holds a table the revision needs: the revision tried again, as the plan says the retry goes', async () => {
+        const own = await configuredDatabase(backend, { upgradeTo: 'head' });
+        try {
+          // A service's transaction reading audit_templates for 3 s, which then commits by itself: the
+          // run's LOCK ... NOWAIT of the table fails until then (the CLI runs synchronously here).
+          const holder = spawn(pgTool('psql'), ['-X', '-q', '-d', libpqUrl(own.db.url)], { stdio: ['pipe', 'ignore', 'ignore'] });
+          holder.stdin.end('BEGIN; LOCK TABLE audit_templates IN ACCESS SHARE MODE; SELECT pg_sleep(3); COMMIT;\n');
+          const ended = new Promise((resolve) => holder.once('close', resolve));
+          const heldQuery = "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'audit_templates' AND l.granted AND l.pid <> pg_backend_pid();";
+          for (const deadline = Date.now() + 10_000; sqlQuery(own.db.url, heldQuery).trim() === '0'; ) {
+            expect(Date.now(), 'the holder took its lock').to.be.below(deadline);
+            await new Promise((r) => setTimeout(r, 50));
+          }
+          const { sent } = await planThenRun(own.conf, postgresLog(own), ['downgrade', '--revision', '-1']);
+          expect(sent.filter((s) => s === 'ROLLBACK').length, 'attempts that lost to the held table').to.be.greaterThan(0);
+          await ended;
+        } finally {
+          await own.db.drop();
+        }
+      });
+    }
 
     it("for the kit's online forms: a foreign key, an index, a unique key and NOT NULL on a table with rows, up and down", async () => {
       const dir = kitChain();
