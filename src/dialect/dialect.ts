@@ -131,13 +131,6 @@ export abstract class Dialect {
    */
   readonly integerPrimaryKeyIsRowid: boolean = false;
 
-  /**
-   * Whether the server needs an index on a foreign key's columns (MySQL creates one when the table
-   * has none, named after the constraint; the kit creates it first under the name the reference's
-   * server gives it).
-   */
-  readonly foreignKeysNeedAnIndex: boolean = false;
-
   /** The storage engine a table is created with, where the backend has several. */
   readonly tableEngine: string | undefined = undefined;
 

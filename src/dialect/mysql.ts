@@ -18,7 +18,6 @@ export class MysqlDialect extends Dialect {
     'The run also retries a statement that ran out of time, and sends an INSTANT ALTER between SET SESSION lock_wait_timeout = 0 and the bound above, asking again every few ms (see --plan); this script cannot, so each statement here queues for its locks, for up to lock_wait_timeout. Where the run sends a statement in another form, a comment says so just before it.';
   readonly ownTablesQuery = `SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'`;
   readonly sessionIdQuery = 'SELECT CONNECTION_ID() AS id';
-  readonly foreignKeysNeedAnIndex = true;
   readonly hasAlterAlgorithms = true;
 
   get familyName(): string {

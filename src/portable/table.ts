@@ -1,9 +1,8 @@
-import type { Table, TableIndex } from 'typeorm';
+import type { Table } from 'typeorm';
 import { typeorm } from './typeorm-classes';
 import type { Dialect } from '../dialect';
 import type { ForeignKeyModel, TableModel } from '../schema/model';
 import { ColumnDef, tableColumn } from './column';
-import { foreignKeyIndexName } from './names';
 
 /** A named constraint or index over some columns, as upstream names it. */
 export interface NamedColumns {
@@ -59,9 +58,10 @@ export function tableModel(def: TableDef): TableModel {
 }
 
 /**
- * The TypeORM Table that `queryRunner.createTable` turns into the same schema SQLAlchemy creates on
- * this backend: same column order and types, and every key and index under the name the reference's
- * server gives it.
+ * The table in TypeORM's terms: same column order and types, and every key and index under the name
+ * the reference's server gives it. On SQLite, what TypeORM's createTable writes; on the servers,
+ * whose CREATE TABLE is the dialect's, how a new table is described to the runner's table cache
+ * (each backend's implementation adds what its server makes of it: impl/mysql.ts).
  */
 export function table(dialect: Dialect, model: TableModel): Table {
   const primaryKey = model.primaryKey.columns;
@@ -81,31 +81,14 @@ export function table(dialect: Dialect, model: TableModel): Table {
       }),
   );
 
-  // MySQL: the index each foreign key needs, named as MySQL names it for an unnamed key. They come
-  // first because SQLAlchemy's CREATE TABLE creates them (with the keys) before its CREATE INDEX
-  // statements, and MySQL lists non-unique indexes in creation order.
-  const keyIndexes: TableIndex[] = [];
-  if (dialect.foreignKeysNeedAnIndex) {
-    const covered = [primaryKey, ...model.uniques.map((u) => u.columns), ...model.indexes.map((i) => i.columns)];
-    for (const fk of model.foreignKeys) {
-      if (covered.some((cols) => startsWith(cols, fk.columns))) continue;
-      keyIndexes.push(new (typeorm().TableIndex)({ name: foreignKeyIndexName(fk.columns), columnNames: fk.columns }));
-      covered.push(fk.columns);
-    }
-  }
-
   return new (typeorm().Table)({
     name: model.name,
     columns,
-    // Kept in upstream's order: MySQL lists unique keys of the same kind in creation order.
+    // Kept in upstream's order, which is the order of the table's CREATE text on SQLite.
     uniques: model.uniques.map((u) => new (typeorm().TableUnique)({ name: u.name, columnNames: u.columns })),
     foreignKeys,
-    indices: [...keyIndexes, ...model.indexes.map((i) => new (typeorm().TableIndex)({ name: i.name, columnNames: i.columns, isUnique: i.unique }))],
+    indices: model.indexes.map((i) => new (typeorm().TableIndex)({ name: i.name, columnNames: i.columns, isUnique: i.unique })),
     // TypeORM's default, written down because the spec requires InnoDB (foreign keys need it).
     engine: dialect.tableEngine,
   });
-}
-
-function startsWith(columns: string[], prefix: string[]): boolean {
-  return prefix.every((c, i) => columns[i] === c);
 }

@@ -1,4 +1,4 @@
-import type { Table } from 'typeorm';
+import type { Table, TableIndex } from 'typeorm';
 import { AddForeignKey, AddIndex, AddUnique, DropForeignKey, DropIndex, DropTable, DropUnique } from '../../operations';
 import type { MigrationContext } from '../context';
 import type { TableModel } from '../../schema/model';
@@ -98,14 +98,22 @@ class MysqlKit extends ServerKit {
   }
 
   /**
-   * MySQL has no unique constraints: each is a unique index, which is how TypeORM describes such a
-   * table (its own CREATE TABLE adds them to the table's indexes) and where removeUnique looks.
+   * A new table as the server holds it, in TypeORM's terms: MySQL has no unique constraints, each is
+   * a unique index (TypeORM's own CREATE TABLE adds them to the table's indexes, and removeUnique
+   * looks there); and a foreign key no index starts with gets the index the server makes for it,
+   * named after its first column, before the other indexes, as the server creates it with the table.
    */
   protected describeNewTable(db: MigrationContext, model: TableModel): Table {
     const described = super.describeNewTable(db, model);
     for (const { name, columns } of model.uniques) {
       if (name && !described.indices.some((i) => i.name === name)) described.addIndex(tableIndexOf({ name, columns, unique: true }));
     }
+    const keyIndexes: TableIndex[] = [];
+    for (const { columns } of model.foreignKeys) {
+      const covered = [...model.uniques.map((u) => u.columns), ...keyIndexes.map((i) => i.columnNames)].some((cols) => startsWith(cols, columns));
+      if (!covered && !hasIndexFor(described, columns)) keyIndexes.push(tableIndexOf({ name: foreignKeyIndexName(columns), columns }));
+    }
+    described.indices.unshift(...keyIndexes);
     return described;
   }
 
@@ -169,6 +177,10 @@ function highestOrdinal(table: Table): number {
 
 /** Whether an index (or the primary key) already starts with `columns`, which MySQL then uses for the key. */
 function hasIndexFor(table: Table, columns: string[]): boolean {
-  const starts = (cols: string[]) => columns.every((c, i) => cols[i] === c);
-  return starts(table.primaryColumns.map((c) => c.name)) || table.indices.some((i) => starts(i.columnNames));
+  return startsWith(table.primaryColumns.map((c) => c.name), columns) || table.indices.some((i) => startsWith(i.columnNames, columns));
+}
+
+/** Whether `columns` begins with `prefix`. */
+function startsWith(columns: string[], prefix: string[]): boolean {
+  return prefix.every((c, i) => columns[i] === c);
 }
