@@ -6,7 +6,7 @@ import { parseConnectionUrl } from '../connection/url';
 import { offlineScript } from '../runtime/offline';
 import { withRunner } from '../runtime/transaction';
 import { VersionTable } from '../runtime/version-table';
-import { checkKnown, downgradeSteps, resolveTarget } from '../script/plan';
+import { checkKnown, resolveTarget } from '../script/plan';
 import { versionValue } from '../script/heads';
 import type { DataLoss } from '../plan/dropped-data';
 
@@ -33,10 +33,10 @@ export function downgrade(session: Session, chain: RevisionChain, target = 'base
   if (!confirmDataLoss) return migrate(session, chain, 'downgrade', target, rest);
   return migrate(session, chain, 'downgrade', target, {
     ...rest,
-    approveDowngrade: async (runner, from, to, steps) => {
+    approveDowngrade: async (runner, from, to) => {
       // Loaded only here: it replays the revisions offline through the plan's recorder.
       const { dataLossOf, losesData } = require('../plan/dropped-data') as typeof import('../plan/dropped-data');
-      const loss = { from: versionValue(from), to, ...(await dataLossOf(runner, session, chain, from, steps)) };
+      const loss = { from: versionValue(from), to, ...(await dataLossOf(runner, session, chain, from, to)) };
       return !losesData(loss) || confirmDataLoss(loss);
     },
   });
@@ -54,7 +54,7 @@ export async function downgradeDataLoss(session: Session, chain: RevisionChain, 
     checkKnown(chain, current);
     const to = resolveTarget(chain, current, target);
     const { dataLossOf } = require('../plan/dropped-data') as typeof import('../plan/dropped-data'); // not loaded by upgrade
-    return { from: versionValue(current), to, ...(await dataLossOf(runner, session, chain, current, downgradeSteps(chain, current, to))) };
+    return { from: versionValue(current), to, ...(await dataLossOf(runner, session, chain, current, to)) };
   });
 }
 

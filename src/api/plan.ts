@@ -14,7 +14,6 @@ import { withRunner } from '../runtime/transaction';
 import { preflight } from '../runtime/preflight';
 import { runLockStatements } from '../runtime/run-guard';
 import type { RevisionChain } from '../script/chain';
-import { downgradeSteps, upgradeSteps } from '../script/plan';
 import { versionValue } from '../script/heads';
 
 export type { Plan, PlanStatement, PlanStep } from '../plan/types';
@@ -32,7 +31,6 @@ export async function plan(session: Session, chain: RevisionChain, direction: Di
     // The run's own checks, so that a plan is never shown for a run that would not start.
     const { found: state, to } = await preflight(runner, dialect, chain, direction, target);
     const current = state.heads;
-    const steps = direction === 'upgrade' ? upgradeSteps(chain, current, to) : downgradeSteps(chain, current, to);
 
     // Each statement is read as it is recorded, in the order the run sends them: the reading also
     // answers for the server, refusing what it would refuse, so the run's fallbacks are recorded too.
@@ -43,7 +41,7 @@ export async function plan(session: Session, chain: RevisionChain, direction: Di
       read.set(statement, classified);
       return classified.refused === undefined ? undefined : refusal(classified.refused);
     };
-    const recorded = await recordSteps(spec, dialect, chain, current, steps, {
+    const recorded = await recordSteps(spec, dialect, chain, direction, current, to, {
       createVersionTable: !state.exists,
       asTheRun: {
         liveTables: await liveTables(runner, dialect),

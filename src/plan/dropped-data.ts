@@ -2,7 +2,7 @@ import type { QueryRunner } from 'typeorm';
 import type { ConnectionSpec } from '../connection/url';
 import type { Dialect } from '../dialect';
 import type { RevisionChain } from '../script/chain';
-import type { Step } from '../script/plan';
+import { downgradeSteps } from '../script/plan';
 import type { Heads } from '../script/heads';
 import { ClassifiedStep, classifySteps, readInOrder } from './build';
 import { loadStatementReader } from '../sql/reader';
@@ -44,7 +44,7 @@ export function losesData(loss: Pick<DataLoss, 'drops' | 'unknown'>): boolean {
 }
 
 /**
- * What running `steps` from `current` would lose, from the statements they send (recorded offline,
+ * What a downgrade from `current` to `to` would lose, from the statements they send (recorded offline,
  * as --plan and --sql get them) and counts made now. `runner` is only read from.
  */
 export async function dataLossOf(
@@ -52,13 +52,13 @@ export async function dataLossOf(
   session: { spec: ConnectionSpec; dialect: Dialect },
   chain: RevisionChain,
   current: Heads | string | null,
-  steps: Step[],
+  to: string | null,
 ): Promise<Pick<DataLoss, 'drops' | 'unknown'>> {
   const { spec, dialect } = session;
-  if (steps.length === 0) return { drops: [] };
+  if (downgradeSteps(chain, current, to).length === 0) return { drops: [] };
   let recorded: Awaited<ReturnType<typeof recordSteps>>;
   try {
-    recorded = await recordSteps(spec, dialect, chain, current, steps, { createVersionTable: false });
+    recorded = await recordSteps(spec, dialect, chain, 'downgrade', current, to, { createVersionTable: false });
   } catch (error) {
     // Offline only: nothing was sent to the database. Not knowing is not "nothing is lost".
     return { drops: [], unknown: `the revisions could not be replayed offline to see their statements (${(error as Error).message})` };

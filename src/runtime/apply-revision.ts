@@ -9,7 +9,7 @@ import type { VersionTable } from './version-table';
  * its transaction committed part of it, then its version row. `noted`: an interrupted run's note
  * already names it, so that it resumes (what is done is skipped).
  */
-export async function applyRevision(db: MigrationContext, step: Step, note: PartialRevisionNote, versions: VersionTable, noted = false): Promise<void> {
+export async function applyRevision(db: MigrationContext, step: Step, note: PartialRevisionNote, versions: Pick<VersionTable, 'apply'>, noted = false): Promise<void> {
   note.starts(step.revision.id, noted);
   db.committedPart = noted;
   await (step.direction === 'up' ? step.revision.up(db) : step.revision.down(db));

@@ -4,7 +4,7 @@ import { dialectFor } from '../dialect';
 import { RevisionError } from '../errors';
 import { RevisionChain } from '../script/chain';
 import { sqlComment } from '../script/comment-text';
-import { downgradeSteps, resolveTarget, stepLabel, upgradeSteps } from '../script/plan';
+import { resolveTarget, stepLabel } from '../script/plan';
 import { Direction } from './migrate';
 import { recordSteps } from './record';
 
@@ -39,9 +39,8 @@ export async function offlineScript(
   lockPolicy: LockPolicy = DEFAULT_LOCK_POLICY,
 ): Promise<string> {
   const { from, to } = parseRange(chain, direction, range);
-  const steps = direction === 'upgrade' ? upgradeSteps(chain, from, to) : downgradeSteps(chain, from, to);
   const dialect = dialectFor(spec.backend);
-  const recorded = await recordSteps(spec, dialect, chain, from, steps, { createVersionTable: from === null && direction === 'upgrade' });
+  const recorded = await recordSteps(spec, dialect, chain, direction, from, to, { createVersionTable: from === null && direction === 'upgrade' });
 
   const out: string[] = [];
   const emit = (sql: string) => out.push(`${sql};`);

@@ -19,12 +19,14 @@ export class PartialRevisionNote {
   constructor(
     private readonly runner: QueryRunner,
     private readonly dialect: Dialect,
+    /** False for a script: nobody resumes one. */
+    private readonly options: { leavesNotes: boolean } = { leavesNotes: true },
   ) {}
 
   private get applies(): boolean {
     // Only where DDL is rolled back with the transaction may a revision commit part of itself (a
     // step outside its transaction), and only under a run lock (SQLite's revisions never leave it).
-    return this.dialect.transactionalDdl && this.dialect.hasRunLock;
+    return this.options.leavesNotes && this.dialect.transactionalDdl && this.dialect.hasRunLock;
   }
 
   private readonly prefix = 'watcher-db-manage: partly applied revision ';

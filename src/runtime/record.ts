@@ -8,15 +8,15 @@ import { createOfflineRunner } from './offline-runner';
 import { routeThrough } from '../connection/statement-stages';
 import { VersionTable } from './version-table';
 import type { RevisionChain } from '../script/chain';
-import { revisionsBelow, Step, stepLabel } from '../script/plan';
+import { revisionsBelow, Step } from '../script/plan';
 import type { LockPolicy } from '../connection/lock-policy';
-import type { Logger } from '../log';
+import { Logger, silentLogger } from '../log';
 import { MigrationLockWaits } from './lock-waits';
-import { applyRevision } from './apply-revision';
 import { PartialRevisionNote } from './partial-revision';
 import { migrationContext } from '../portable/context';
-import type { Heads } from '../script/heads';
+import { applyChanges, Heads, headsOf } from '../script/heads';
 import type { RunLockStatements } from './run-lock-statements';
+import { Direction, runSteps, RunSink } from './run-steps';
 
 /** One statement a run would send, with the schema it was rendered against. */
 export interface RecordedStatement {
@@ -66,8 +66,9 @@ export interface RecordedStep {
 }
 
 /**
- * The statements of `steps`, for `--sql` and `--plan` alike. For a script, the revisions from base
- * to `current` are replayed on the offline runner with recording off (so that TypeORM knows the
+ * The statements of the steps from `current` to `to`, for `--sql` and `--plan` alike: the run's own
+ * loop (run-steps.ts) with a recording as its sink. For a script, the revisions from base to
+ * `current` are replayed on the offline runner with recording off (so that TypeORM knows the
  * tables), then the pending ones run with recording on. For the plan (`asTheRun`), the offline
  * runner starts from the live tables instead, and the run's stages stand in front of the recording.
  * What the script holds and the plan describes is therefore what the revisions send, not a second
@@ -82,8 +83,9 @@ export async function recordSteps(
   spec: ConnectionSpec,
   dialect: Dialect,
   chain: RevisionChain,
+  direction: Direction,
   current: Heads | string | null,
-  steps: Step[],
+  to: string | null,
   options: { createVersionTable: boolean; asTheRun?: AsTheRun },
 ): Promise<RecordedStep[]> {
   const { DataSource } = loadTypeorm();
@@ -97,6 +99,8 @@ export async function recordSteps(
   }
 
   const self = offline.runner as unknown as { loadTables(names?: string[]): Promise<Table[]> };
+  const out: RecordedStep[] = [];
+  /** Where statements are kept: the step now running, or before the first one what opens it. */
   let recorded: RecordedStatement[] = [];
   let version = false;
   let creating = false;
@@ -119,68 +123,111 @@ export async function recordSteps(
       return result;
     },
   ]);
-  // The version table reads whether it exists before writing: here it does (or is created first).
-  // What it sends is the version's bookkeeping, not the revision's.
-  const versionSql: SqlExecutor = {
-    query: async (sql: string, parameters?: unknown[]) => {
-      if (/^\s*SELECT\b/i.test(sql)) return [{ exists: 1 }];
-      version = true;
-      try {
-        return await offline.runner.query(sql, parameters);
-      } finally {
-        version = false;
-      }
-    },
-  };
-  const versions = new VersionTable(versionSql, dialect);
+  const versions = recordedVersions(offline.runner, dialect, headsOf(current), (sending) => (version = sending), (making) => (creating = making));
 
   // The run's stages, in front of the recording as they are in front of the server in a run.
   const waits = run && new MigrationLockWaits(offline.runner, dialect, offline.runner, run.lockPolicy, run.log);
-  // A step outside the revision's transaction, as the run takes it (migrate.ts): the revision noted
-  // as partly applied before the first one commits, the note removed by the revision's last transaction.
-  // A script steps out with COMMIT and BEGIN, and leaves no note: nobody resumes a script.
-  const partial = new PartialRevisionNote(offline.runner, dialect);
-  const stepOut = <T>(work: () => Promise<T>) => scriptStepOut(offline.runner, dialect, work);
-  const db = migrationContext(offline.runner, { offline: run ? 'run' : 'script', transactions: run ? partial.transactions(stepOut) : { outside: stepOut } }, dialect);
-  const out: RecordedStep[] = [];
   /**
    * The run lock's statements, kept as they are sent on the lock's connection: past the run's stages,
    * read by the plan in their place among the run's.
    */
-  const lockStatements = (into: RecordedStatement[], statements: string[], note: (last: boolean) => string | undefined) =>
+  const lockStatements = (statements: string[], note: (last: boolean) => string | undefined) =>
     statements.forEach((sql, i) => {
       const statement: RecordedStatement = { sql, schema: new Map(), version: false, createsVersionTable: false, runLock: { note: note(i === statements.length - 1) } };
-      into.push(statement);
+      recorded.push(statement);
       run?.answer(statement);
     });
   offline.recording = true;
   try {
-    for (const [i, step] of steps.entries()) {
-      recorded = [];
-      if (i === 0 && run) {
-        for (const statement of run.sessionStatements) await offline.runner.query(statement);
-        await waits?.apply({ watch: false });
-        if (run.runLock) lockStatements(recorded, run.runLock.taking, (last) => (last ? takingNote(run.runLock!) : undefined));
-      }
-      // A run holds a revision and its version row in one transaction where DDL is transactional.
-      offline.inTransaction(Boolean(run) && dialect.transactionalDdl);
-      if (i === 0 && options.createVersionTable) {
-        creating = true;
-        await versions.create();
-        creating = false;
-      }
-      waits?.beginRevision(stepLabel(step.direction === 'up' ? 'upgrade' : 'downgrade', step));
-      await applyRevision(db, step, partial, versions);
-      offline.inTransaction(false);
-      waits?.transactionEnded();
-      out.push({ step, statements: recorded });
+    if (run) {
+      for (const statement of run.sessionStatements) await offline.runner.query(statement);
+      await waits!.apply({ watch: false });
+      if (run.runLock) lockStatements(run.runLock.taking, (last) => (last ? takingNote(run.runLock!) : undefined));
     }
+    await runSteps(
+      {
+        runner: offline.runner,
+        dialect,
+        log: run?.log ?? silentLogger,
+        attempts: waits ?? ONCE,
+        transactions: {
+          // A run holds a revision and its version row in one transaction where DDL is transactional.
+          atomically: async (work) => {
+            offline.inTransaction(Boolean(run) && dialect.transactionalDdl);
+            try {
+              return await work();
+            } finally {
+              offline.inTransaction(false);
+              waits?.transactionEnded();
+            }
+          },
+          mayContinue: () => false,
+          outside: (work) => scriptStepOut(offline.runner, dialect, work),
+          assertHeld: () => {},
+        },
+        versions,
+        // A step outside the revision's transaction, as the run takes it: the revision noted as
+        // partly applied before the first one commits. A script leaves no note: nobody resumes a script.
+        partial: new PartialRevisionNote(offline.runner, dialect, { leavesNotes: Boolean(run) }),
+        lent: { offline: run ? 'run' : 'script' },
+        prepare: async () => ({ found: { exists: !options.createVersionTable, heads: headsOf(current) }, to }),
+        starting: (step) => {
+          if (out.length > 0) recorded = [];
+          out.push({ step, statements: recorded });
+        },
+      },
+      chain,
+      direction,
+      headsOf(current),
+    );
     // After the last revision, in its step.
-    if (run?.runLock && out.length > 0) lockStatements(out[out.length - 1].statements, run.runLock.releasing, () => 'releases the run lock');
+    if (run?.runLock && out.length > 0) lockStatements(run.runLock.releasing, () => 'releases the run lock');
   } finally {
     offline.recording = false;
   }
   return out;
+}
+
+/** Where nothing can lose a lock (a script): each transaction is tried once. */
+const ONCE: RunSink['attempts'] = {
+  retryRevision: (_what, _outcome, attempt) => attempt(),
+  beginRevision: () => {},
+  lockWhatTheRevisionNeeds: async () => {},
+};
+
+/**
+ * The runtime's VersionTable writing to the recording, marked as the version's bookkeeping and not
+ * the revision's, with the heads it has written kept in memory: the recording has no table to read.
+ */
+function recordedVersions(
+  runner: QueryRunner,
+  dialect: Dialect,
+  from: Heads,
+  sending: (on: boolean) => void,
+  making: (on: boolean) => void,
+): RunSink['versions'] {
+  let heads = from;
+  const marked = async <T>(mark: (on: boolean) => void, work: () => Promise<T>): Promise<T> => {
+    mark(true);
+    try {
+      return await work();
+    } finally {
+      mark(false);
+    }
+  };
+  // It asks whether the table exists before writing: here it does (or is created first).
+  const sql: SqlExecutor = {
+    query: (text: string, parameters?: unknown[]) => (/^\s*SELECT\b/i.test(text) ? Promise.resolve([{ exists: 1 }]) : marked(sending, () => runner.query(text, parameters))),
+  };
+  const table = new VersionTable(sql, dialect);
+  return {
+    readHeads: async () => ({ exists: true, heads }),
+    create: () => marked(making, () => table.create()),
+    apply: async (changes) => {
+      await table.apply(changes);
+      heads = applyChanges(heads, changes);
+    },
+  };
 }
 
 /** What the plan says about taking the run lock, on the statement that takes it. */
