@@ -63,6 +63,16 @@ describe('a plan that may stand for several statements', () => {
     expect(partingPoint(plan, [set, lockA, alterA, lockB, 'ROLLBACK', lockA, lockB, alterB, version])).to.match(/^planned #3/);
     // A ROLLBACK before the revision needed any lock changes nothing.
     expect(partingPoint(plan, [set, 'ROLLBACK', lockA, alterA, lockB, alterB, version])).to.equal(undefined);
+    // The second revision of a run, which opens with its LOCK, lost twice at that LOCK: its retries start
+    // where its step starts, still knowing the lock it needed.
+    const next = [st('LOCK TABLE a IN ACCESS EXCLUSIVE MODE NOWAIT', 'lock'), st('ALTER TABLE a DROP x'), st("UPDATE v SET n = '3'", 'version')].map((p) => ({ ...p, step: 1 }));
+    const [, dropX, version3] = next.map((p) => p.sql);
+    const run = [set, lockA, alterA, lockB, alterB, version];
+    expect(partingPoint([...plan, ...next], [...run, lockA, 'ROLLBACK', lockA, dropX, version3])).to.equal(undefined);
+    expect(partingPoint([...plan, ...next], [...run, lockA, 'ROLLBACK', lockA, 'ROLLBACK', lockA, dropX, version3])).to.equal(undefined);
+    // Its first attempt rolled back before its LOCK (nothing held yet), then one lost at the LOCK.
+    expect(partingPoint([...plan, ...next], [...run, 'ROLLBACK', lockA, 'ROLLBACK', lockA, dropX, version3])).to.equal(undefined);
+    expect(partingPoint([...plan, ...next], [...run, lockA, 'ROLLBACK', dropX, version3])).to.match(/a retry's first locks/);
   });
 
   it("matches the run lock's statements with the run's own values, and its heartbeat anywhere, as often as sent", () => {
@@ -149,7 +159,14 @@ for (const backend of ['postgresql', 'mysql'] as ServerBackend[]) {
         expect(naming.sent.some((s) => /^LOCK TABLE .* NOWAIT$/.test(s)), 'table locks taken without queueing').to.equal(true);
       }
 
-      await planThenRun(d.conf, log, ['downgrade', '--revision', 'base']);
+      const down = await planThenRun(d.conf, log, ['downgrade', '--revision', 'base']);
+      if (backend === 'postgresql') {
+        // A dropped table's foreign keys lock the tables they reference: those are taken without queueing too.
+        const drop = down.sent.indexOf('DROP TABLE "efficacy_indicators"');
+        const locksFirst: string[] = [];
+        for (let i = drop - 1; i >= 0 && /^LOCK TABLE /.test(down.sent[i]); i--) locksFirst.push(down.sent[i]);
+        expect(locksFirst, 'action_plans, which efficacy_indicators references').to.include('LOCK TABLE "action_plans" IN ACCESS EXCLUSIVE MODE NOWAIT');
+      }
     });
 
     if (backend === 'postgresql') {
@@ -158,17 +175,32 @@ for (const backend of ['postgresql', 'mysql'] as ServerBackend[]) {
         try {
           // A service's transaction reading audit_templates for 3 s, which then commits by itself: the
           // run's LOCK ... NOWAIT of the table fails until then (the CLI runs synchronously here).
-          const holder = spawn(pgTool('psql'), ['-X', '-q', '-d', libpqUrl(own.db.url)], { stdio: ['pipe', 'ignore', 'ignore'] });
-          holder.stdin.end('BEGIN; LOCK TABLE audit_templates IN ACCESS SHARE MODE; SELECT pg_sleep(3); COMMIT;\n');
-          const ended = new Promise((resolve) => holder.once('close', resolve));
-          const heldQuery = "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'audit_templates' AND l.granted AND l.pid <> pg_backend_pid();";
-          for (const deadline = Date.now() + 10_000; sqlQuery(own.db.url, heldQuery).trim() === '0'; ) {
-            expect(Date.now(), 'the holder took its lock').to.be.below(deadline);
-            await new Promise((r) => setTimeout(r, 50));
-          }
+          const { ended } = await holdTable(own.db.url, 'audit_templates', 3);
           const { sent } = await planThenRun(own.conf, postgresLog(own), ['downgrade', '--revision', '-1']);
           expect(sent.filter((s) => s === 'ROLLBACK').length, 'attempts that lost to the held table').to.be.greaterThan(0);
           await ended;
+        } finally {
+          await own.db.drop();
+        }
+      });
+
+      it('while a service holds a table that a dropped table references: no reader of it queues behind the DROP', async () => {
+        const own = await configuredDatabase(backend, { upgradeTo: '001' });
+        try {
+          const { ended } = await holdTable(own.db.url, 'action_plans', 3);
+          // Another service reads action_plans every 100 ms meanwhile, giving up on a lock after 1 s: a
+          // DROP TABLE of efficacy_indicators queued for action_plans (its key's triggers) would keep
+          // it waiting until the DROP's own lock timeout (2 s).
+          const reader = spawn(process.execPath, ['-e', PROBE, libpqUrl(own.db.url), 'action_plans', '4000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+          let out = '';
+          reader.stdout.on('data', (d) => (out += d));
+          const probed = new Promise((resolve) => reader.once('close', resolve));
+          const { sent } = await planThenRun(own.conf, postgresLog(own), ['downgrade', '--revision', 'base']);
+          await Promise.all([ended, probed]);
+          const probes = JSON.parse(out) as { reads: number; gaveUp: number };
+          expect(probes.gaveUp, 'reads that waited 1 s for a lock').to.equal(0);
+          expect(probes.reads, 'reads made').to.be.greaterThan(10);
+          expect(sent.filter((s) => s === 'ROLLBACK').length, 'attempts that lost to the held table').to.be.greaterThan(0);
         } finally {
           await own.db.drop();
         }
@@ -192,3 +224,42 @@ for (const backend of ['postgresql', 'mysql'] as ServerBackend[]) {
     });
   });
 }
+
+/**
+ * A service's transaction that reads `table` for `seconds`, then commits by itself; resolves once it
+ * holds the table, with a promise of its end.
+ */
+async function holdTable(url: string, table: string, seconds: number): Promise<{ ended: Promise<unknown> }> {
+  const holder = spawn(pgTool('psql'), ['-X', '-q', '-d', libpqUrl(url)], { stdio: ['pipe', 'ignore', 'ignore'] });
+  holder.stdin.end(`BEGIN; LOCK TABLE ${table} IN ACCESS SHARE MODE; SELECT pg_sleep(${seconds}); COMMIT;\n`);
+  const ended = new Promise((resolve) => holder.once('close', resolve));
+  const heldQuery = `SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = '${table}' AND l.granted AND l.pid <> pg_backend_pid();`;
+  for (const deadline = Date.now() + 10_000; sqlQuery(url, heldQuery).trim() === '0'; ) {
+    expect(Date.now(), 'the holder took its lock').to.be.below(deadline);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { ended };
+}
+
+/**
+ * A reader in a process of its own (the CLI runs synchronously in the test's): reads a row of
+ * argv[2] every 100 ms for argv[3] ms, each read giving up after 1 s of lock wait; prints the counts.
+ * Dropping the table ends the probe early (it is gone, nobody waits for it).
+ */
+const PROBE = `
+const { Client } = require(${JSON.stringify(path.join(REPO_ROOT, 'node_modules', 'pg'))});
+(async () => {
+  const [url, table, ms] = process.argv.slice(1);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await client.query("SET lock_timeout = '1s'");
+  let reads = 0, gaveUp = 0;
+  for (const end = Date.now() + Number(ms); Date.now() < end; ) {
+    try { await client.query('SELECT 1 FROM ' + table + ' LIMIT 1'); reads++; }
+    catch (e) { if (e.code === '55P03') gaveUp++; else break; }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await client.end();
+  console.log(JSON.stringify({ reads, gaveUp }));
+})();
+`;

@@ -1,4 +1,4 @@
-import type { QueryRunner } from 'typeorm';
+import type { QueryRunner, Table } from 'typeorm';
 import { LockPolicy, retryOnLockConflict } from '../connection/lock-policy';
 import { routeThrough, Send, Stage } from '../connection/statement-stages';
 import type { SqlExecutor } from '../connection/sql-executor';
@@ -175,7 +175,7 @@ export class MigrationLockWaits {
         // A transaction's end releases its locks.
         if (/^\s*(COMMIT|ROLLBACK)\s*$/i.test(sql)) this.held.clear();
         if (this.runner.isTransactionActive) {
-          for (const lock of tableLocks(sql)) {
+          for (const lock of await tableLocks(sql, (name) => this.tableNow(name))) {
             if (this.held.has(key(lock))) continue;
             if (!this.needed.some((n) => key(n) === key(lock))) this.needed.push(lock);
             await this.takeWithoutQueueing(send, lock, sql);
@@ -184,6 +184,12 @@ export class MigrationLockWaits {
         return send(sql, ...rest);
       };
     };
+  }
+
+  /** The table as the runner reads it now (TypeORM's loadTables: the catalog, or an offline run's tables), leaving its cache alone. */
+  private async tableNow(name: string): Promise<Table | undefined> {
+    const [table] = await (this.runner as unknown as { loadTables(names: string[]): Promise<Table[]> }).loadTables([name]);
+    return table;
   }
 
   /**

@@ -141,10 +141,13 @@ export function partingPoint(planned: PlannedStatement[], sentAll: string[]): st
   let held = new Set<string>();
   /** Whether the running revision is being tried again (its held LOCKs are then not sent again). */
   let retrying = false;
+  /** The step walked now: a retry walks its revision again from its start, still knowing what it needed. */
+  let step: number | undefined = planned[0]?.step;
   for (let i = 0; i < planned.length; i++) {
     const p = planned[i];
     const sql = texts[i];
-    if (i > 0 && p.step !== planned[i - 1].step) {
+    if (p.step !== step) {
+      step = p.step;
       needed = [];
       held = new Set();
       retrying = false;
@@ -195,7 +198,7 @@ export function partingPoint(planned: PlannedStatement[], sentAll: string[]): st
 
   /** Where they part, with what came just before on both sides, to tell a retry from a statement out of place. */
   function parted(i: number, expected: string): string {
-    const before = (list: string[], end: number) => list.slice(Math.max(0, end - 4), end).map((s) => `    ${s}`).join('\n');
+    const before = (list: string[], end: number) => list.slice(Math.max(0, end - 8), end).map((s) => `    ${s}`).join('\n');
     return `planned #${i + 1}: ${expected}\nsent #${at + 1}: ${sent[at] ?? '(nothing more)'}\nplanned before it:\n${before(texts, i)}\nsent before it:\n${before(sent, at)}`;
   }
 }
