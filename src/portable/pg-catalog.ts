@@ -66,6 +66,27 @@ export async function pgColumnNotNull(queryRunner: QueryRunner, table: string, c
   return row?.notNull;
 }
 
+/** A foreign key of a table: its columns and the table it references. */
+export interface PgForeignKey {
+  name: string;
+  columns: string[];
+  references: string;
+}
+
+/** The foreign keys of `table` (in the current schema), in one read. */
+export async function pgForeignKeys(queryRunner: QueryRunner, table: string): Promise<PgForeignKey[]> {
+  const rows = (await queryRunner.query(
+    `SELECT c.conname AS "name", r.relname AS "references",
+            (SELECT string_agg(a.attname, ',' ORDER BY k.n)
+               FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, n)
+               JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS "columns"
+       FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class r ON r.oid = c.confrelid
+      WHERE c.contype = 'f' AND t.relname = $1 AND t.relnamespace = current_schema()::regnamespace`,
+    [table],
+  )) as { name: string; references: string; columns: string | null }[];
+  return rows.map((r) => ({ name: r.name, references: r.references, columns: r.columns ? r.columns.split(',') : [] }));
+}
+
 /** PostgreSQL keeps the first 63 bytes of an identifier; a name the kit makes up is cut the same way, so it finds it again. */
 export function pgIdentifier(name: string): string {
   let out = name;

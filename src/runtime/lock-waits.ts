@@ -1,11 +1,11 @@
-import type { QueryRunner, Table } from 'typeorm';
+import type { QueryRunner } from 'typeorm';
 import { LockPolicy, retryOnLockConflict } from '../connection/lock-policy';
 import { routeThrough, Send, Stage } from '../connection/statement-stages';
 import type { SqlExecutor } from '../connection/sql-executor';
 import { Dialect } from '../dialect';
 import { Logger } from '../log';
 import type { LockWaitWatch } from './lock-wait-watch';
-import type { TableLock } from './postgres-table-locks';
+import type { TableLock, TableOf } from './postgres-table-locks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A text, or how to make it when it is needed. */
@@ -41,6 +41,8 @@ export class MigrationLockWaits {
     private readonly observer: SqlExecutor,
     private readonly policy: LockPolicy,
     private readonly log: Logger,
+    /** How a statement's table is known as it is then (PostgreSQL's locks of referenced tables); by default the catalog. */
+    private readonly tableOf?: TableOf,
   ) {}
 
   /**
@@ -168,14 +170,15 @@ export class MigrationLockWaits {
   /** PostgreSQL: the stage that takes each table lock of a statement in the transaction without queueing first. */
   private lockTablesFirst(): Stage {
     // PostgreSQL's alone: its statement classifier is not loaded for the other backends.
-    const { tableLocks } = require('./postgres-table-locks') as typeof import('./postgres-table-locks');
+    const { catalogTables, tableLocks } = require('./postgres-table-locks') as typeof import('./postgres-table-locks');
+    const tableOf = this.tableOf ?? catalogTables(this.runner);
     return (send) => {
       this.send = send;
       return async (sql, ...rest) => {
         // A transaction's end releases its locks.
         if (/^\s*(COMMIT|ROLLBACK)\s*$/i.test(sql)) this.held.clear();
         if (this.runner.isTransactionActive) {
-          for (const lock of await tableLocks(sql, (name) => this.tableNow(name))) {
+          for (const lock of await tableLocks(sql, tableOf)) {
             if (this.held.has(key(lock))) continue;
             if (!this.needed.some((n) => key(n) === key(lock))) this.needed.push(lock);
             await this.takeWithoutQueueing(send, lock, sql);
@@ -184,12 +187,6 @@ export class MigrationLockWaits {
         return send(sql, ...rest);
       };
     };
-  }
-
-  /** The table as the runner reads it now (TypeORM's loadTables: the catalog, or an offline run's tables), leaving its cache alone. */
-  private async tableNow(name: string): Promise<Table | undefined> {
-    const [table] = await (this.runner as unknown as { loadTables(names: string[]): Promise<Table[]> }).loadTables([name]);
-    return table;
   }
 
   /**

@@ -126,7 +126,9 @@ export async function recordSteps(
   const versions = recordedVersions(offline.runner, dialect, headsOf(current), (sending) => (version = sending), (making) => (creating = making));
 
   // The run's stages, in front of the recording as they are in front of the server in a run.
-  const waits = run && new MigrationLockWaits(offline.runner, dialect, offline.runner, run.lockPolicy, run.log);
+  // A statement's table as it is then: the offline runner's tables, where the run reads the catalog.
+  const tableOf = async (name: string) => (await self.loadTables([name]))[0];
+  const waits = run && new MigrationLockWaits(offline.runner, dialect, offline.runner, run.lockPolicy, run.log, tableOf);
   /**
    * The run lock's statements, kept as they are sent on the lock's connection: past the run's stages,
    * read by the plan in their place among the run's.
