@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import type { QueryRunner } from 'typeorm';
 import { routeThrough, Stage, withStages } from '../src/connection/statement-stages';
+import { shapeOf } from '../src/sql/shape';
 
 /** A runner whose own query notes what reached it (its prototype's, as TypeORM's runners have it). */
 function noting(): { runner: QueryRunner; reached: string[] } {
@@ -77,5 +78,31 @@ describe('statement stages', () => {
     await withStages(runner, [() => async (sql) => (kept.push(sql), [])], () => runner.query('DROP TABLE t'));
     expect(kept).to.deep.equal(['DROP TABLE t']);
     expect(reached).to.deep.equal([]);
+  });
+});
+
+describe("what the stages read of a statement before sending it (src/sql/shape.ts)", () => {
+  it('tells reads, transaction ends and ALTER algorithms apart, never from words inside strings or quoted names', () => {
+    expect(shapeOf('SELECT version_num FROM alembic_version', 'postgres').reads).to.equal(true);
+    expect(shapeOf('  show tables', 'mysql').reads).to.equal(true);
+    expect(shapeOf('PRAGMA table_info("audits")', 'sqlite').reads).to.equal(true);
+    expect(shapeOf('PRAGMA foreign_keys', 'sqlite').reads).to.equal(true);
+    expect(shapeOf('PRAGMA foreign_keys = OFF', 'sqlite').reads).to.equal(false);
+    expect(shapeOf("UPDATE audits SET name = 'SELECT'", 'postgres').reads).to.equal(false);
+
+    expect(shapeOf('COMMIT', 'postgres').transaction).to.equal('ends');
+    expect(shapeOf('ROLLBACK', 'postgres').transaction).to.equal('ends');
+    expect(shapeOf('ROLLBACK TO SAVEPOINT typeorm_1', 'postgres').transaction).to.equal(undefined);
+    expect(shapeOf('START TRANSACTION', 'mysql').transaction).to.equal('begins');
+    expect(shapeOf('BEGIN', 'sqlite').transaction).to.equal('begins');
+    expect(shapeOf('INSERT INTO t (c) VALUES (\'COMMIT\')', 'postgres').transaction).to.equal(undefined);
+
+    expect(shapeOf('ALTER TABLE `c` ADD `x` int NULL, ALGORITHM=INSTANT', 'mysql')).to.include({ altersTable: true, algorithm: 'INSTANT' });
+    expect(shapeOf('ALTER TABLE c MODIFY i int NOT NULL, algorithm = inplace, LOCK=NONE', 'mysql')).to.include({ altersTable: true, algorithm: 'INPLACE' });
+    expect(shapeOf('CREATE INDEX c_v ON c (v) ALGORITHM=INPLACE LOCK=NONE', 'mysql')).to.include({ altersTable: false, algorithm: 'INPLACE' });
+    const plain = shapeOf("ALTER TABLE c ADD note varchar(64) DEFAULT 'ALGORITHM=INSTANT'", 'mysql');
+    expect(plain.altersTable).to.equal(true);
+    expect(plain.algorithm).to.equal(undefined);
+    expect(shapeOf('ALTER TABLE `ALGORITHM` ADD x int', 'mysql').algorithm).to.equal(undefined);
   });
 });

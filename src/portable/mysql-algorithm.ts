@@ -1,6 +1,7 @@
 import type { MigrationContext } from './context';
 import { noteInScript, writesScript } from './offline';
 import { Send, Stage, withStages } from '../connection/statement-stages';
+import { shapeOf } from '../sql/shape';
 
 /*
  * MariaDB (and MySQL) can run many ALTER TABLEs without blocking writes, but an ALTER that names no
@@ -44,8 +45,10 @@ async function firstAccepted(send: Send, statement: string, rest: unknown[]): Pr
 }
 
 /** The stage that sends each ALTER TABLE naming no algorithm in the least blocking form the server accepts. */
-export const onlineAlterForms: Stage = (next) => (sql, ...rest) =>
-  /^\s*ALTER\s+TABLE\b/i.test(sql) && !/\bALGORITHM\s*=/i.test(sql) ? firstAccepted(next, sql, rest) : next(sql, ...rest);
+export const onlineAlterForms: Stage = (next) => (sql, ...rest) => {
+  const shape = shapeOf(sql, 'mysql');
+  return shape.altersTable && shape.algorithm === undefined ? firstAccepted(next, sql, rest) : next(sql, ...rest);
+};
 
 /** Runs one `ALTER TABLE ...` (MySQL) in the least blocking form the server accepts. */
 export async function alterTableOnline(db: MigrationContext, statement: string): Promise<void> {

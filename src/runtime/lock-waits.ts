@@ -4,6 +4,7 @@ import { routeThrough, Send, Stage } from '../connection/statement-stages';
 import type { SqlExecutor } from '../connection/sql-executor';
 import { Dialect } from '../dialect';
 import { Logger } from '../log';
+import { shapeOf } from '../sql/shape';
 import type { LockWaitWatch } from './lock-wait-watch';
 import type { TableLock, TableOf } from './postgres-table-locks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -176,7 +177,7 @@ export class MigrationLockWaits {
       this.send = send;
       return async (sql, ...rest) => {
         // A transaction's end releases its locks.
-        if (/^\s*(COMMIT|ROLLBACK)\s*$/i.test(sql)) this.held.clear();
+        if (shapeOf(sql, 'postgres').transaction === 'ends') this.held.clear();
         if (this.runner.isTransactionActive) {
           for (const lock of await tableLocks(sql, tableOf)) {
             if (this.held.has(key(lock))) continue;
@@ -219,7 +220,7 @@ export class MigrationLockWaits {
         outcome: 'the statements of this revision before it are kept (MySQL commits DDL at once), and a rerun continues from them',
         where: (error) => this.where(error),
       },
-      () => (INSTANT.test(sql) ? this.withoutQueueing(send, sql, rest) : send(sql, ...rest)),
+      () => (shapeOf(sql, 'mysql').algorithm === 'INSTANT' ? this.withoutQueueing(send, sql, rest) : send(sql, ...rest)),
     );
   };
 
@@ -248,8 +249,6 @@ export class MigrationLockWaits {
     }
   }
 }
-
-const INSTANT = /\bALGORITHM\s*=\s*INSTANT\b/i;
 
 const key = (lock: TableLock) => `${lock.table} ${lock.mode}`;
 

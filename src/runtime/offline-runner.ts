@@ -2,6 +2,7 @@ import type { DataSource, QueryRunner, Table } from 'typeorm';
 import type { Dialect } from '../dialect';
 import { EACH_RANGE, SCRIPT_NOTE } from '../portable/offline';
 import { routeThrough } from '../connection/statement-stages';
+import { shapeOf } from '../sql/shape';
 
 /**
  * A TypeORM query runner that never touches a database: the SQL TypeORM generates for each
@@ -55,11 +56,11 @@ export function createOfflineRunner(dataSource: DataSource, dialect: Dialect): O
         return [];
       }
       // The transaction a recorded COMMIT ... BEGIN steps out of (a step outside the transaction).
-      if (/^(COMMIT|ROLLBACK)\b/i.test(text)) state.inTransaction(false);
-      else if (/^(BEGIN|START\s+TRANSACTION)\b/i.test(text)) state.inTransaction(true);
+      const shape = shapeOf(text, dialect.backend);
+      if (shape.transaction) state.inTransaction(shape.transaction === 'begins');
       if (/^PRAGMA\s+foreign_keys\s*$/i.test(text)) return [{ foreign_keys: 0 }];
       if (/^SELECT\s+sql\s+FROM\s+sqlite_master/i.test(text)) return [{ sql: '' }];
-      if (/^(SELECT|PRAGMA\s+\w+\s*(\(|$)|SHOW)\b/i.test(text)) return [];
+      if (shape.reads) return [];
       if (!state.recording) return [];
       if (parameters === EACH_RANGE) state.statements.push({ sql: text, eachRange: true });
       else state.statements.push({ sql: dialect.inlineParameters(text, (parameters as unknown[] | undefined) ?? []) });

@@ -6,6 +6,7 @@ import type { ConnectionSpec } from '../connection/url';
 import type { Dialect } from '../dialect';
 import { createOfflineRunner } from './offline-runner';
 import { routeThrough } from '../connection/statement-stages';
+import { shapeOf } from '../sql/shape';
 import { VersionTable } from './version-table';
 import type { RevisionChain } from '../script/chain';
 import { revisionsBelow, Step } from '../script/plan';
@@ -219,7 +220,7 @@ function recordedVersions(
   };
   // It asks whether the table exists before writing: here it does (or is created first).
   const sql: SqlExecutor = {
-    query: (text: string, parameters?: unknown[]) => (/^\s*SELECT\b/i.test(text) ? Promise.resolve([{ exists: 1 }]) : marked(sending, () => runner.query(text, parameters))),
+    query: (text: string, parameters?: unknown[]) => (shapeOf(text, dialect.backend).reads ? Promise.resolve([{ exists: 1 }]) : marked(sending, () => runner.query(text, parameters))),
   };
   const table = new VersionTable(sql, dialect);
   return {
