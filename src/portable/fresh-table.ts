@@ -17,6 +17,13 @@ export function replaceCachedTable(queryRunner: QueryRunner, table: Table, chang
   (queryRunner as unknown as { replaceCachedTable(t: Table, c: Table): void }).replaceCachedTable(table, changed);
 }
 
+/** The table as TypeORM's runner has it cached (read once if it is not): what its own operations work from. */
+export function cachedTable(queryRunner: QueryRunner, name: string): Promise<Table> {
+  // Looked up by the path TypeORM's own operations use (`database.table` on MySQL), or it is read again.
+  const self = queryRunner as unknown as { getCachedTable(path: string): Promise<Table>; getTablePath(name: string): string };
+  return self.getCachedTable(self.getTablePath(name));
+}
+
 /** Tells the runner's table cache of a table just created with raw SQL (an offline run reads it back from there). */
 export function cacheNewTable(queryRunner: QueryRunner, table: Table): void {
   replaceCachedTable(queryRunner, table, table);

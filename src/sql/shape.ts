@@ -18,7 +18,8 @@ export interface StatementShape {
 }
 
 export function shapeOf(sql: string, backend: Backend): StatementShape {
-  const t = tokenize(sql, backend);
+  // The first words say most; the whole statement is read only where it may name an algorithm.
+  const t = tokenize(sql, backend, /\bALGORITHM\b/i.test(sql) ? Infinity : 3);
   const [first, second, third] = t;
   const pragmaAsks = isWord(first, 'PRAGMA') && second !== undefined && (third === undefined || isPunct(third, '(') || isPunct(third, ';'));
   const at = t.findIndex((token, i) => isWord(token, 'ALGORITHM') && isPunct(t[i + 1], '='));

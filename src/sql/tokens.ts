@@ -14,12 +14,13 @@ export interface Token {
   end: number;
 }
 
-export function tokenize(sql: string, backend: Backend): Token[] {
+/** `limit`: stop after that many tokens (a reader that needs only the first words). */
+export function tokenize(sql: string, backend: Backend, limit = Infinity): Token[] {
   const { stringQuotes, backslashEscapes } = dialectFor(backend);
   const tokens: Token[] = [];
   let i = 0;
   const push = (kind: Token['kind'], value: string, start: number) => tokens.push({ kind, value, start, end: i });
-  while (i < sql.length) {
+  while (i < sql.length && tokens.length < limit) {
     const c = sql[i];
     const start = i;
     if (/\s/.test(c)) {

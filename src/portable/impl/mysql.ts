@@ -4,7 +4,7 @@ import type { MigrationContext } from '../context';
 import type { TableModel } from '../../schema/model';
 import { addsIndex, dropsIndex, tableIndexOf, withTableChange } from '../cached-change';
 import { matchingForeignKey, referencesSql, typeormForeignKey } from '../foreign-key';
-import { freshTable, replaceCachedTable } from '../fresh-table';
+import { cachedTable, freshTable } from '../fresh-table';
 import { alterTableOnline } from '../mysql-algorithm';
 import { foreignKeyIndexName } from '../names';
 import { noteInScript, writesScript } from '../offline';
@@ -121,15 +121,13 @@ class MysqlKit extends ServerKit {
    * `DROP TABLE` alone, as on the other backends and as the reference sends it. TypeORM's MySQL
    * dropTable drops each index of the cached table first whatever it is told (and an index a foreign
    * key needs cannot go before the key), so the cached table is first told it has none: the server
-   * drops them with the table.
+   * drops them with the table. (The cached table, which TypeORM's dropTable reads, not a fresh read:
+   * on MariaDB each read of information_schema costs more than the statements it would save.)
    */
   async dropTable(db: MigrationContext, op: DropTable): Promise<void> {
-    if (resumable(db) && !(await db.runner.hasTable(op.table))) return;
-    const table = await freshTable(db.runner, op.table);
-    const bare = table.clone();
-    bare.indices = [];
-    replaceCachedTable(db.runner, table, bare);
-    await super.dropTable(db, op);
+    if (resumable(db) && !(await db.runner.hasTable(op.table))) return; // dropped by an interrupted run
+    (await cachedTable(db.runner, op.table)).indices = [];
+    await db.runner.dropTable(op.table, false, false, false);
   }
 
   /** The index MySQL made for the key (named after its first column) goes too, unless another key still needs it. */
