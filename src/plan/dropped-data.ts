@@ -44,7 +44,7 @@ export function losesData(loss: Pick<DataLoss, 'drops' | 'unknown'>): boolean {
 }
 
 /**
- * What a downgrade from `current` to `to` would lose, from the statements they send (recorded offline,
+ * What a downgrade from `current` to `to` would lose, from the statements its steps send (recorded offline,
  * as --plan and --sql get them) and counts made now. `runner` is only read from.
  */
 export async function dataLossOf(
