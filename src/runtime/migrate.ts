@@ -61,7 +61,8 @@ export async function migrate(
     const waits = new MigrationLockWaits(runner, dialect, session.dataSource, options.lockPolicy ?? DEFAULT_LOCK_POLICY, log);
     await waits.apply();
     // Validate what can be validated before locking, so a typo fails fast and changes nothing.
-    const before = await waits.retryRevision('reading the version', 'nothing was changed', async () => (await versions.readHeads()).heads);
+    const readVersion = () => waits.retryRevision('reading the version', 'nothing was changed', async () => (await versions.readHeads()).heads);
+    const before = await readVersion();
     checkKnown(chain, before);
     resolveTarget(chain, before, target);
 
@@ -72,7 +73,7 @@ export async function migrate(
       // then checks that the database is still at the version the answer was about.
       let confirmed: { from: Heads } | undefined;
       if (direction === 'downgrade' && options.approveDowngrade) {
-        const from = await waits.retryRevision('reading the version', 'nothing was changed', async () => (await versions.readHeads()).heads);
+        const from = await readVersion();
         checkKnown(chain, from);
         const until = resolveTarget(chain, from, target);
         if (!(await options.approveDowngrade(runner, from, until))) {

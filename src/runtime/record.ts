@@ -124,7 +124,8 @@ export async function recordSteps(
       return result;
     },
   ]);
-  const versions = recordedVersions(offline.runner, dialect, headsOf(current), (sending) => (version = sending), (making) => (creating = making));
+  const from = headsOf(current);
+  const versions = recordedVersions(offline.runner, dialect, from, (sending) => (version = sending), (making) => (creating = making));
 
   // The run's stages, in front of the recording as they are in front of the server in a run.
   // A statement's table as it is then: the offline runner's tables, where the run reads the catalog.
@@ -173,7 +174,7 @@ export async function recordSteps(
         // partly applied before the first one commits. A script leaves no note: nobody resumes a script.
         partial: new PartialRevisionNote(offline.runner, dialect, { leavesNotes: Boolean(run) }),
         lent: { offline: run ? 'run' : 'script' },
-        prepare: async () => ({ found: { exists: !options.createVersionTable, heads: headsOf(current) }, to }),
+        prepare: async () => ({ found: { exists: !options.createVersionTable, heads: from }, to }),
         starting: (step) => {
           if (out.length > 0) recorded = [];
           out.push({ step, statements: recorded });
@@ -181,7 +182,7 @@ export async function recordSteps(
       },
       chain,
       direction,
-      headsOf(current),
+      from,
     );
     // After the last revision, in its step.
     if (run?.runLock && out.length > 0) lockStatements(run.runLock.releasing, () => 'releases the run lock');
